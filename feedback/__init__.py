@@ -1,0 +1,15 @@
+"""Plugin: practice submissions and the evaluation of the day, collected after each workshop."""
+
+from flask import Blueprint, render_template
+
+from workshops.plugins import Plugin
+
+bp = Blueprint("feedback", __name__, url_prefix="/feedback")
+
+
+@bp.get("/health")
+def health() -> str:
+    return render_template("plugin_health.html", title=plugin.title, description=__doc__)
+
+
+plugin = Plugin(name="feedback", title="Feedback", blueprints=[bp])

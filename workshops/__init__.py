@@ -1,0 +1,102 @@
+"""The core of the workshops suite: the app factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from environment settings, overridden by `config` (tests pass theirs)."""
+    from workshops import config as settings
+    from workshops.queue import instance_path
+
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path()),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.update(settings.from_environment(Path(app.instance_path)))
+    app.config.update(config or {})
+    _engine_options(app)
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_core(app)
+
+    from workshops import plugins
+
+    plugins.enable(app)
+    return app
+
+
+def _engine_options(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        # Wait for the write lock rather than fail at once; the domain retries beyond this.
+        options.setdefault("connect_args", {"timeout": 15})
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers carry on while a booking holds the write lock.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    from workshops import mail, queue
+    from workshops.extensions import csrf, db, limiter, login_manager, migrate
+    from workshops.models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    queue.configure(app)
+    mail.init_app(app)
+
+
+def _register_core(app: Flask) -> None:
+    from workshops import cli, errors, templating
+    from workshops.views import auth, booking, calendar_feeds, organiser, public
+
+    for blueprint in (public.bp, booking.bp, calendar_feeds.bp, auth.bp, organiser.bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)

@@ -1,0 +1,346 @@
+"""Booking rules. Every change to a booking goes through one function here.
+
+Capacity holds under any concurrency because each function that can take or free a place first
+bumps the workshop's `booking_lock` column: on PostgreSQL that locks the workshop row, on SQLite
+it takes the database write lock. Only then does it count places and write.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from workshops import audit, clock, notices, signals
+from workshops.extensions import db
+from workshops.models import ACTIVE, HOLDS_PLACE, Booking, BookingStatus, User, Workshop
+from workshops.transitions import next_state
+
+log = logging.getLogger(__name__)
+S = BookingStatus
+
+TRANSITIONS: dict[str, dict[str | None, str]] = {
+    "confirm": {None: S.CONFIRMED, S.OFFERED: S.CONFIRMED},
+    "wait": {None: S.WAITING},
+    "offer": {S.WAITING: S.OFFERED},
+    "decline": {S.OFFERED: S.DECLINED},
+    "expire": {S.OFFERED: S.EXPIRED},
+    "cancel": {S.CONFIRMED: S.CANCELLED, S.WAITING: S.CANCELLED, S.OFFERED: S.CANCELLED},
+    "change": {S.CONFIRMED: S.CONFIRMED, S.WAITING: S.WAITING, S.OFFERED: S.OFFERED},
+}
+
+LOCK_RETRIES = 5
+EDITABLE_FIELDS = ("name", "email", "job_title", "organisation", "region", "sector",
+                   "access_needs", "dietary_needs", "list_consent")
+
+
+class BookingRefused(Exception):
+    """A rule said no. `field` names the form field the message belongs beside, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class BookingBusy(Exception):
+    """The database stayed locked through every retry: the user is asked to try again."""
+
+
+@dataclass
+class Delegate:
+    name: str
+    email: str
+    organisation: str
+    job_title: str = ""
+    region: str = ""
+    sector: str = ""
+    access_needs: str = ""
+    dietary_needs: str = ""
+    list_consent: bool = False
+
+
+def email_key(email: str) -> str:
+    return email.strip().lower()
+
+
+def organisation_key(organisation: str) -> str:
+    return " ".join(organisation.lower().replace("&", "and").split())
+
+
+def _lock(workshop_id: int) -> Workshop:
+    """Serialise every change to a workshop's places; returns the workshop, freshly read."""
+    if current_app.config.get("BOOKING_LOCK", True):
+        db.session.execute(
+            update(Workshop).where(Workshop.id == workshop_id)
+            .values(booking_lock=Workshop.booking_lock + 1)
+            .execution_options(synchronize_session=False)
+        )
+    workshop = db.session.get(Workshop, workshop_id, populate_existing=True)
+    if workshop is None:
+        raise BookingRefused("This workshop does not exist.")
+    return workshop
+
+
+def places_taken(workshop_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Booking)
+        .where(Booking.workshop_id == workshop_id, Booking.status.in_(HOLDS_PLACE))
+    ) or 0
+
+
+def waiting_position(booking: Booking) -> int:
+    """1 for the first in line."""
+    return (db.session.scalar(
+        select(func.count()).select_from(Booking).where(
+            Booking.workshop_id == booking.workshop_id,
+            Booking.status == S.WAITING,
+            (Booking.waiting_since < booking.waiting_since)
+            | ((Booking.waiting_since == booking.waiting_since) & (Booking.id < booking.id)),
+        )
+    ) or 0) + 1
+
+
+def _with_retries(work):  # noqa: ANN001, ANN202
+    """Run `work` in its own transaction, again if the database was locked."""
+    for attempt in range(LOCK_RETRIES):
+        db.session.rollback()
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except OperationalError as error:
+            db.session.rollback()
+            if "lock" not in str(error).lower() and "deadlock" not in str(error).lower():
+                raise
+            log.info("booking lock busy (attempt %s)", attempt + 1)
+            time.sleep(0.05 * 2 ** attempt)
+        except BaseException:
+            db.session.rollback()
+            raise
+    raise BookingBusy()
+
+
+def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = None,
+         actor: User | None = None) -> Booking:
+    """A confirmed place if one is free, otherwise a place on the waiting list."""
+
+    def work() -> Booking:
+        if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
+            return earlier
+        workshop = _lock(workshop_id)
+        state = workshop.booking_window_state(clock.now())
+        if state != "open" and actor is None:
+            raise BookingRefused({
+                "not-yet": "Booking for this workshop has not opened yet.",
+                "closed": "Booking for this workshop has closed.",
+            }.get(state, "This workshop is not taking bookings."))
+        key = email_key(delegate.email)
+        if db.session.scalar(select(Booking.id).where(
+                Booking.workshop_id == workshop_id, Booking.email_key == key,
+                Booking.status.in_(ACTIVE))):
+            raise BookingRefused(
+                "This email address already has a booking for this workshop. Use "
+                "‘Email me my links’ to get the link to manage it.", field="email")
+        org_key = organisation_key(delegate.organisation)
+        if workshop.per_organisation_limit:
+            from_org = db.session.scalar(select(func.count()).select_from(Booking).where(
+                Booking.workshop_id == workshop_id, Booking.organisation_key == org_key,
+                Booking.status.in_(ACTIVE))) or 0
+            if from_org >= workshop.per_organisation_limit:
+                raise BookingRefused(
+                    f"Each organisation can book up to {workshop.per_organisation_limit} "
+                    "places at this workshop, and yours has reached that limit.",
+                    field="organisation")
+        has_place = places_taken(workshop_id) < workshop.capacity
+        status = next_state(TRANSITIONS, "confirm" if has_place else "wait", None)
+        booking = Booking(
+            workshop=workshop, status=status, idempotency_key=idempotency_key,
+            email_key=key, organisation_key=org_key,
+            waiting_since=None if has_place else clock.now(),
+            **{f: getattr(delegate, f) for f in EDITABLE_FIELDS},
+        )
+        db.session.add(booking)
+        db.session.flush()
+        audit.record("booked" if has_place else "joined waiting list", "booking", booking.id,
+                     workshop_id=workshop_id, actor=actor or "delegate",
+                     reference=booking.reference)
+        if has_place:
+            notices.confirmed(booking)
+            signals.booking_confirmed.send(booking)
+        else:
+            notices.waitlisted(booking, waiting_position(booking))
+            signals.booking_waitlisted.send(booking)
+        return booking
+
+    try:
+        return _with_retries(work)
+    except IntegrityError:
+        # A concurrent twin of this request won the race: hand back what it made.
+        db.session.rollback()
+        if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
+            return earlier
+        raise BookingRefused(
+            "This email address already has a booking for this workshop. Use "
+            "‘Email me my links’ to get the link to manage it.", field="email") from None
+
+
+def _by_idempotency_key(key: str) -> Booking | None:
+    return db.session.scalar(select(Booking).where(Booking.idempotency_key == key))
+
+
+def _offer_free_places(workshop: Workshop) -> list[Booking]:
+    """Offer each free place to the next in line. The caller holds the workshop lock."""
+    free = workshop.capacity - places_taken(workshop.id)
+    if free <= 0 or workshop.status != "published":
+        return []
+    queue = db.session.scalars(
+        select(Booking).where(Booking.workshop_id == workshop.id, Booking.status == S.WAITING)
+        .order_by(Booking.waiting_since, Booking.id).limit(free)
+    ).all()
+    expires = clock.now() + timedelta(hours=workshop.offer_hours)
+    for booking in queue:
+        booking.status = next_state(TRANSITIONS, "offer", booking.status)
+        booking.offer_expires_at = expires
+        audit.record("place offered", "booking", booking.id, workshop_id=workshop.id,
+                     actor="system", expires=expires.isoformat())
+        notices.offered(booking)
+        signals.place_offered.send(booking)
+    return queue
+
+
+def offer_next(workshop_id: int) -> list[Booking]:
+    return _with_retries(lambda: _offer_free_places(_lock(workshop_id)))
+
+
+def cancel(booking_id: int, *, actor: User | None = None) -> Booking:
+    def work() -> Booking:
+        booking = _locked_booking(booking_id)
+        had_place = booking.status in HOLDS_PLACE
+        booking.status = next_state(TRANSITIONS, "cancel", booking.status)
+        booking.cancelled_at = clock.now()
+        audit.record("cancelled", "booking", booking.id, workshop_id=booking.workshop_id,
+                     actor=actor or "delegate", reference=booking.reference)
+        notices.cancelled(booking, by_organiser=actor is not None, had_place=had_place)
+        signals.booking_cancelled.send(booking, by_organiser=actor is not None)
+        if had_place:
+            _offer_free_places(booking.workshop)
+        return booking
+
+    return _with_retries(work)
+
+
+def _locked_booking(booking_id: int) -> Booking:
+    workshop_id = db.session.scalar(select(Booking.workshop_id).where(Booking.id == booking_id))
+    if workshop_id is None:
+        raise BookingRefused("This booking does not exist.")
+    _lock(workshop_id)
+    return db.session.get(Booking, booking_id, populate_existing=True)
+
+
+def accept_offer(booking_id: int) -> Booking:
+    def work() -> Booking:
+        booking = _locked_booking(booking_id)
+        if booking.status == S.OFFERED and booking.offer_expires_at <= clock.now():
+            _expire(booking)
+            db.session.commit()
+            raise BookingRefused("Sorry, this offer has expired and the place has been "
+                                 "offered to the next person on the waiting list.")
+        booking.status = next_state(TRANSITIONS, "confirm", booking.status)
+        booking.offer_expires_at = None
+        audit.record("accepted offer", "booking", booking.id, workshop_id=booking.workshop_id,
+                     actor="delegate")
+        notices.confirmed(booking)
+        signals.booking_confirmed.send(booking)
+        return booking
+
+    return _with_retries(work)
+
+
+def decline_offer(booking_id: int) -> Booking:
+    def work() -> Booking:
+        booking = _locked_booking(booking_id)
+        booking.status = next_state(TRANSITIONS, "decline", booking.status)
+        booking.offer_expires_at = None
+        audit.record("declined offer", "booking", booking.id, workshop_id=booking.workshop_id,
+                     actor="delegate")
+        signals.booking_cancelled.send(booking, by_organiser=False)
+        _offer_free_places(booking.workshop)
+        return booking
+
+    return _with_retries(work)
+
+
+def _expire(booking: Booking) -> None:
+    booking.status = next_state(TRANSITIONS, "expire", booking.status)
+    audit.record("offer expired", "booking", booking.id, workshop_id=booking.workshop_id,
+                 actor="system")
+    notices.offer_expired(booking)
+    _offer_free_places(booking.workshop)
+
+
+def expire_offers() -> int:
+    """Lapse every overdue offer and pass the place on; returns how many lapsed."""
+    now = clock.now()
+    overdue = db.session.execute(
+        select(Booking.id, Booking.workshop_id)
+        .where(Booking.status == S.OFFERED, Booking.offer_expires_at <= now)
+    ).all()
+    lapsed = 0
+    for booking_id, _workshop_id in overdue:
+        def work(booking_id: int = booking_id) -> int:
+            booking = _locked_booking(booking_id)
+            if booking.status != S.OFFERED or booking.offer_expires_at > now:
+                return 0  # accepted or declined while we were getting here
+            _expire(booking)
+            return 1
+
+        lapsed += _with_retries(work)
+    return lapsed
+
+
+def change_details(booking_id: int, delegate: Delegate, *, actor: User | None = None) -> dict:
+    """Update what the delegate told us; returns {field: (old, new)} of what changed."""
+
+    def work() -> dict:
+        booking = _locked_booking(booking_id)
+        next_state(TRANSITIONS, "change", booking.status)
+        changes = {f: (getattr(booking, f), getattr(delegate, f)) for f in EDITABLE_FIELDS
+                   if getattr(booking, f) != getattr(delegate, f)}
+        if not changes:
+            return {}
+        if "email" in changes:
+            key = email_key(delegate.email)
+            clash = db.session.scalar(select(Booking.id).where(
+                Booking.workshop_id == booking.workshop_id, Booking.email_key == key,
+                Booking.status.in_(ACTIVE), Booking.id != booking.id))
+            if clash:
+                raise BookingRefused("Another booking for this workshop already uses this "
+                                     "email address.", field="email")
+            booking.email_key = key
+        for field, (_old, new) in changes.items():
+            setattr(booking, field, new)
+        booking.organisation_key = organisation_key(booking.organisation)
+        audit.record("changed details", "booking", booking.id, workshop_id=booking.workshop_id,
+                     actor=actor or "delegate", fields=sorted(changes))
+        notices.details_changed(booking, changes)
+        signals.booking_changed.send(booking, changes=changes)
+        return changes
+
+    return _with_retries(work)
+
+
+def send_links(email: str) -> None:
+    """E-mail the manage links of every active booking made with this address (if any)."""
+    bookings = db.session.scalars(
+        select(Booking).where(Booking.email_key == email_key(email), Booking.status.in_(ACTIVE))
+        .order_by(Booking.created_at)
+    ).all()
+    if bookings:
+        notices.links_reminder(bookings[0].email, list(bookings))
+        db.session.commit()

@@ -1,0 +1,97 @@
+"""iCalendar invites, updates, cancellations and subscribable feeds.
+
+Every event carries the workshop's stable UID and its SEQUENCE, and every calendar includes a
+VTIMEZONE for Europe/London so that clients that ignore TZID lookups still place it right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+
+from workshops import clock
+from workshops.models import Booking, Workshop
+
+PRODID = "-//Knowledge workshops//Bookings//EN"
+TZID = "Europe/London"
+
+
+def _calendar(method: str | None, name: str | None = None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+        cal.add("x-wr-timezone", TZID)
+    return cal
+
+
+def _timezone(first: datetime, last: datetime) -> Timezone:
+    # Transitions for the span of the events (plus a year either side) keep the file small.
+    return Timezone.from_tzid(
+        TZID, first_date=(first - timedelta(days=366)).date(),
+        last_date=(last + timedelta(days=366)).date(),
+    )
+
+
+def _event(workshop: Workshop, organiser: str, description: str) -> Event:
+    event = Event()
+    event.add("uid", workshop.calendar_uid)
+    event.add("sequence", workshop.calendar_sequence)
+    event.add("dtstamp", clock.now())
+    event.add("dtstart", clock.london(workshop.starts_at))
+    event.add("dtend", clock.london(workshop.ends_at))
+    event.add("summary", workshop.display_title)
+    event.add("location", workshop.venue.one_line)
+    event.add("description", description)
+    organizer = vCalAddress(f"mailto:{organiser}")
+    organizer.params["cn"] = vText("Knowledge workshops")
+    event.add("organizer", organizer)
+    return event
+
+
+def _organiser(workshop: Workshop, default: str) -> str:
+    return workshop.series.organiser_email or default
+
+
+def invite(
+    booking: Booking, *, manage_url: str, organiser: str, cancel: bool = False
+) -> bytes:
+    """A METHOD:REQUEST invite for one delegate, or METHOD:CANCEL with the same UID."""
+    workshop = booking.workshop
+    cal = _calendar("CANCEL" if cancel else "REQUEST")
+    cal.add_component(_timezone(workshop.starts_at, workshop.ends_at))
+    lines = [workshop.series.title, f"Booking reference: {booking.reference}",
+             f"Manage your booking: {manage_url}"]
+    event = _event(workshop, _organiser(workshop, organiser), "\n".join(lines))
+    attendee = vCalAddress(f"mailto:{booking.email}")
+    attendee.params["cn"] = vText(booking.name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText("DECLINED" if cancel else "ACCEPTED")
+    event.add("attendee", attendee)
+    event.add("status", "CANCELLED" if cancel else "CONFIRMED")
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def feed(
+    workshops: Iterable[Workshop], *, name: str, organiser: str, url_for_workshop
+) -> bytes:
+    """A subscribable calendar of published (and cancelled, marked so) workshops."""
+    workshops = list(workshops)
+    cal = _calendar("PUBLISH", name)
+    if workshops:
+        cal.add_component(_timezone(min(w.starts_at for w in workshops),
+                                    max(w.ends_at for w in workshops)))
+    for workshop in workshops:
+        event = _event(workshop, _organiser(workshop, organiser),
+                       f"{workshop.series.title}\nDetails and booking: "
+                       f"{url_for_workshop(workshop)}")
+        event.add("status", "CANCELLED" if workshop.status == "cancelled" else "CONFIRMED")
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,67 @@
+"""Operations from the command line: `flask --app wsgi users|demo|worker ...`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from workshops import audit
+from workshops.extensions import db
+from workshops.models import Role, User
+
+users = AppGroup("users", help="Manage staff accounts.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", default="", help="Full name shown to colleagues.")
+@click.password_option(help="Prompted for when not given.")
+def create_user(email: str, role: str, name: str, password: str) -> None:
+    """Create a staff account."""
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.ClickException(f"{email} already has an account")
+    if len(password) < 12:
+        raise click.ClickException("the password must be 12 characters or more")
+    user = User(email=email, role=role, name=name)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("created user", "user", user.id, actor="command line", role=role)
+    db.session.commit()
+    click.echo(f"Created {role} {email}")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has workshops.")
+def demo_command(if_empty: bool) -> None:
+    """Load the March-April 2010 safeguarding series, with bookings and staff."""
+    from workshops import demo
+    from workshops.models import Workshop
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(Workshop)):
+        click.echo("The database already has workshops; demo data not loaded.")
+        return
+    passwords = demo.load()
+    click.echo("Demo data loaded. Staff accounts (passwords shown once):")
+    for email, (role, password) in passwords.items():
+        click.echo(f"  {role:13} {email:40} {password}")
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True)
+def worker_command(workers: int) -> None:
+    """Run the queue consumer: mail, retries, waiting-list offers, periodic tasks."""
+    from workshops import tasks  # noqa: F401  (registers the tasks with huey)
+    from workshops.queue import huey
+
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(worker_command)

@@ -1,0 +1,78 @@
+"""Settings read from environment variables, with defaults that run the demo on one machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Keep a generated key in the instance folder so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _clock_offset(demo_now: str | None) -> timedelta:
+    """The demo replays spring 2010; the clock runs forward from the chosen moment."""
+    if not demo_now:
+        return timedelta(0)
+    moment = datetime.fromisoformat(demo_now)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment - datetime.now(UTC)
+
+
+def from_environment(instance_path: Path) -> dict:
+    env = os.environ
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'workshops.sqlite'}"
+    # SQLAlchemy wants the driver named; accept the short forms that hosts hand out.
+    for short in ("postgres://", "postgresql://"):
+        if database_url.startswith(short):
+            database_url = "postgresql+psycopg://" + database_url[len(short):]
+    plugins = env.get("PLUGINS")
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "HUEY_SQLITE_PATH": str(instance_path / "queue.sqlite"),
+        "HUEY_IMMEDIATE": _flag(env.get("HUEY_IMMEDIATE")),
+        "HUEY_NAME": env.get("HUEY_NAME", "workshops"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+        "MAIL_DEFAULT_SENDER": env.get(
+            "MAIL_DEFAULT_SENDER", "Knowledge workshops <workshops@localhost>"
+        ),
+        "PLUGINS": [p.strip() for p in plugins.split(",") if p.strip()]
+        if plugins is not None
+        else None,
+        "PUBLIC_URL": env.get("PUBLIC_URL") or None,
+        "CLOCK_OFFSET": _clock_offset(env.get("DEMO_NOW")),
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
+        "LOGIN_LOCKOUT_ATTEMPTS": int(env.get("LOGIN_LOCKOUT_ATTEMPTS", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        # Only the negative control of the concurrency test turns this off.
+        "BOOKING_LOCK": not _flag(env.get("UNSAFE_DISABLE_BOOKING_LOCK")),
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE")),
+    }

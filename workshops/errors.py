@@ -1,0 +1,66 @@
+"""Designed error pages: every error a user can meet has a page that says what to do next."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from workshops.booking import BookingBusy
+from workshops.extensions import db
+
+log = logging.getLogger(__name__)
+
+PAGES = {
+    400: ("Sorry, there is a problem with your request",
+          "The page could not understand what was sent. Go back and try again."),
+    403: ("You do not have permission to see this page",
+          "If you think you should, ask an administrator to check your role."),
+    404: ("Page not found",
+          "If you typed the web address, check it is correct. If you pasted the web address, "
+          "check you copied the entire address. Links to manage a booking are personal: use "
+          "the one in your e-mail."),
+    405: ("Sorry, that action is not allowed here",
+          "The page does not accept that kind of request. Go back and use the page's buttons."),
+    413: ("The file is too large",
+          "Go back and choose a smaller file. Nothing else you entered has been saved yet."),
+    429: ("Too many attempts",
+          "You have tried too many times in a short while. Wait a few minutes and try again."),
+    500: ("Sorry, there is a problem with the service",
+          "Try again later. What you entered has not been lost if you saw a confirmation."),
+    503: ("Sorry, the service is busy",
+          "Many people are using the service right now and your request could not be "
+          "completed. Nothing was booked or changed. Go back and try again."),
+}
+
+
+def render_error(code: int, description: str | None = None) -> tuple[str, int]:
+    title, advice = PAGES.get(code, PAGES[500])
+    return render_template("errors/error.html", code=code, title=title,
+                           advice=description or advice), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # noqa: ANN202
+        return render_error(400, "The form had expired or was sent from another page. "
+                                 "Go back, reload the page and try again.")
+
+    @app.errorhandler(BookingBusy)
+    def busy(error: BookingBusy):  # noqa: ANN202
+        return render_error(503)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # noqa: ANN202
+        if error.code and error.code < 400:
+            return error
+        response = render_error(error.code or 500)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # noqa: ANN202
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_error(InternalServerError.code)

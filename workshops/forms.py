@@ -1,0 +1,111 @@
+"""Forms, rendered with GOV.UK Frontend widgets; every message sits beside its field."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+
+from workshops.models import REGIONS, SECTORS
+
+
+def _choices(mapping: dict[str, str], prompt: str) -> list[tuple[str, str]]:
+    return [("", prompt)] + list(mapping.items())
+
+
+class DelegateForm(FlaskForm):
+    name = StringField("Full name", widget=GovTextInput(), validators=[
+        InputRequired("Enter your full name"), Length(max=200, message="Full name must be "
+                                                      "200 characters or fewer")])
+    email = EmailField("Email address", widget=GovTextInput(),
+                       description="We’ll send your confirmation and calendar invite here",
+                       validators=[InputRequired("Enter your email address"),
+                                   Email("Enter an email address in the correct format, "
+                                         "like name@example.org", check_deliverability=False),
+                                   Length(max=254)])
+    job_title = StringField("Job title", widget=GovTextInput(), validators=[
+        InputRequired("Enter your job title"), Length(max=200, message="Job title must be "
+                                                      "200 characters or fewer")])
+    organisation = StringField("Organisation", widget=GovTextInput(),
+                               description="For example, Leeds City Council or Barnardo’s",
+                               validators=[InputRequired("Enter your organisation"),
+                                           Length(max=200, message="Organisation must be 200 "
+                                                  "characters or fewer")])
+    region = SelectField("Region you work in", widget=GovSelect(),
+                         choices=_choices(REGIONS, "Choose region"),
+                         validators=[InputRequired("Choose the region you work in")])
+    sector = SelectField("Sector", widget=GovSelect(), choices=_choices(SECTORS, "Choose sector"),
+                         validators=[InputRequired("Choose your sector")])
+    access_needs = TextAreaField("Access needs (optional)", widget=GovTextArea(),
+                                 description="Anything we should arrange so you can take part",
+                                 validators=[Optional(), Length(max=2000, message="Access needs "
+                                             "must be 2,000 characters or fewer")])
+    dietary_needs = TextAreaField("Dietary needs (optional)", widget=GovTextArea(),
+                                  validators=[Optional(), Length(max=1000, message="Dietary "
+                                              "needs must be 1,000 characters or fewer")])
+    list_consent = BooleanField(
+        "Include my name, job title and organisation in the delegate list",
+        widget=GovCheckboxInput(),
+        description="The list is printed in the delegate packs for this workshop")
+
+
+class BookingForm(DelegateForm):
+    idempotency_key = HiddenField()
+    submit = SubmitField("Book a place", widget=GovSubmitInput())
+
+
+class ChangeDetailsForm(DelegateForm):
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button that asks nothing more: the page around it says what will happen."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class LinksForm(FlaskForm):
+    email = EmailField("Email address", widget=GovTextInput(), validators=[
+        InputRequired("Enter your email address"),
+        Email("Enter an email address in the correct format, like name@example.org",
+              check_deliverability=False)])
+    submit = SubmitField("Email me my links", widget=GovSubmitInput())
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[InputRequired("Enter your email address")])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[InputRequired("Enter your password")])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", widget=GovPasswordInput(),
+                            validators=[InputRequired("Enter your current password")])
+    new = PasswordField("New password", widget=GovPasswordInput(),
+                        description="At least 12 characters",
+                        validators=[InputRequired("Enter a new password"),
+                                    Length(min=12, message="Password must be 12 characters "
+                                           "or more")])
+    confirm = PasswordField("Confirm new password", widget=GovPasswordInput(),
+                            validators=[InputRequired("Confirm your new password"),
+                                        EqualTo("new", "Passwords must match")])
+    submit = SubmitField("Change password", widget=GovSubmitInput())

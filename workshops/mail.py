@@ -1,0 +1,178 @@
+"""Mail through the outbox: queue a row with the change, send it after the commit, retry.
+
+`queue_mail` only adds a row to the current session. When that session commits, the new rows
+are handed to the queue; a periodic sweep picks up anything the hand-off missed and the
+retries. A row is claimed with a conditional UPDATE before it is sent, so two workers never
+send the same message.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import uuid
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from flask import Flask, current_app, render_template
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import Session
+
+from workshops import clock
+from workshops.extensions import db
+from workshops.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 12
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def queue_mail(
+    recipient: str,
+    template: str,
+    subject: str,
+    *,
+    reason: str,
+    calendar: bytes | None = None,
+    calendar_method: str | None = None,
+    workshop_id: int | None = None,
+    booking_id: int | None = None,
+    **context,
+) -> OutboxMessage:
+    """Render `mail/<template>.txt` and `.html` and add the message to the session."""
+    context.update(subject=subject, reason=reason)
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "local"
+    message = OutboxMessage(
+        message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
+        recipient=recipient,
+        subject=subject,
+        text_body=render_template(f"mail/{template}.txt", **context),
+        html_body=render_template(f"mail/{template}.html", **context),
+        calendar=calendar.decode() if calendar else None,
+        calendar_method=calendar_method,
+        reason=reason,
+        workshop_id=workshop_id,
+        booking_id=booking_id,
+    )
+    db.session.add(message)
+    db.session.info.setdefault("outbox_new", []).append(message)
+    return message
+
+
+def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = row.recipient
+    email["Subject"] = row.subject
+    email["Message-ID"] = row.message_id
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(row.text_body)
+    email.add_alternative(row.html_body, subtype="html")
+    if row.calendar:
+        method = row.calendar_method or "REQUEST"
+        # Inline part for calendar clients that act on invites, attachment for everyone else.
+        email.add_alternative(
+            row.calendar.encode(), maintype="text", subtype="calendar",
+            params={"method": method},
+        )
+        email.make_mixed()
+        email.add_attachment(
+            row.calendar.encode(), maintype="application", subtype="ics",
+            filename="invite.ics" if method != "CANCEL" else "cancellation.ics",
+        )
+    return email
+
+
+def _smtp_send(app: Flask, email: EmailMessage) -> None:
+    config = app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes, capped at six hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def deliver(app: Flask, message_id: int) -> str:
+    """Send one outbox row if it is due and nobody else has claimed it. Returns its status."""
+    now = clock.now()
+    with Session(db.engine) as session:
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(status=OutboxStatus.SENDING, claimed_at=now,
+                    attempts=OutboxMessage.attempts + 1)
+        ).rowcount
+        session.commit()
+        row = session.get(OutboxMessage, message_id)
+        if not claimed or row is None:
+            return row.status if row else "missing"
+        try:
+            _smtp_send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]))
+        except (OSError, smtplib.SMTPException) as error:
+            give_up = row.attempts >= MAX_ATTEMPTS
+            row.status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
+            row.next_attempt_at = clock.now() + backoff(row.attempts)
+            row.last_error = f"{type(error).__name__}: {error}"[:1000]
+            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, error)
+        else:
+            row.status = OutboxStatus.SENT
+            row.sent_at = clock.now()
+            row.last_error = None
+        session.commit()
+        return row.status
+
+
+def due_messages(now: datetime | None = None) -> list[int]:
+    now = now or clock.now()
+    with Session(db.engine) as session:
+        # A claim older than STALE_CLAIM belongs to a worker that died mid-send.
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.SENDING,
+                   OutboxMessage.claimed_at < now - STALE_CLAIM)
+            .values(status=OutboxStatus.PENDING)
+        )
+        session.commit()
+        return list(session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == OutboxStatus.PENDING,
+                   OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
+        ))
+
+
+def sender_address(app: Flask) -> str:
+    return app.config["MAIL_DEFAULT_SENDER"] or formataddr(("Workshops", "workshops@localhost"))
+
+
+def _hand_to_queue(session: Session) -> None:
+    from workshops import tasks
+
+    for message in session.info.pop("outbox_new", []):
+        # identity, not .id: the row is expired after commit and may not be reloaded here.
+        identity = inspect(message).identity
+        if identity:
+            tasks.send_mail(identity[0])
+
+
+def _forget(session: Session) -> None:
+    session.info.pop("outbox_new", None)
+
+
+def init_app(app: Flask) -> None:
+    # db.session's listeners are class-wide: connect them once, however many apps are made.
+    if not event.contains(db.session, "after_commit", _hand_to_queue):
+        event.listen(db.session, "after_commit", _hand_to_queue)
+        event.listen(db.session, "after_rollback", _forget)

@@ -1,0 +1,34 @@
+"""The core's tables. Plugins import from here; this package imports no plugin."""
+
+from workshops.models.audit import AuditEntry
+from workshops.models.bookings import ACTIVE, HOLDS_PLACE, Booking, BookingStatus
+from workshops.models.catalogue import (
+    REGIONS,
+    SECTORS,
+    Series,
+    Theme,
+    Venue,
+    Workshop,
+    WorkshopStatus,
+)
+from workshops.models.outbox import OutboxMessage, OutboxStatus
+from workshops.models.users import Role, User
+
+__all__ = [
+    "ACTIVE",
+    "HOLDS_PLACE",
+    "REGIONS",
+    "SECTORS",
+    "AuditEntry",
+    "Booking",
+    "BookingStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Role",
+    "Series",
+    "Theme",
+    "User",
+    "Venue",
+    "Workshop",
+    "WorkshopStatus",
+]

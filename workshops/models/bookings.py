@@ -1,0 +1,88 @@
+"""A delegate's place at a workshop, or their place in its waiting list."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workshops import clock
+from workshops.extensions import db
+from workshops.models.catalogue import Workshop
+from workshops.models.types import UTCDateTime
+
+# No 0/O/1/I/L: references are read out over the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class BookingStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    OFFERED = "offered"  # a freed place held for this waiting-list entry until it expires
+    CANCELLED = "cancelled"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+# Statuses that hold a seat; waiting entries do not.
+HOLDS_PLACE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED)
+ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED, BookingStatus.WAITING)
+_ACTIVE_SQL = "status IN ('confirmed', 'offered', 'waiting')"
+
+
+class Booking(db.Model):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        # The database itself refuses a second active booking by the same person.
+        Index(
+            "uq_bookings_active_email",
+            "workshop_id",
+            "email_key",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
+        ),
+        Index("ix_bookings_workshop_status", "workshop_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"))
+    reference: Mapped[str] = mapped_column(String(12), unique=True, default=new_reference)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    # The form's one-time key: a repeated POST finds the booking it already made.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254), index=True)
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(200))
+    organisation_key: Mapped[str] = mapped_column(String(200), default="")
+    region: Mapped[str] = mapped_column(String(40), default="")
+    sector: Mapped[str] = mapped_column(String(40), default="")
+    access_needs: Mapped[str] = mapped_column(Text, default="")
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    list_consent: Mapped[bool] = mapped_column(default=False)
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now,
+                                                 onupdate=clock.now)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    workshop: Mapped[Workshop] = relationship()
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1] if self.name.split() else ""

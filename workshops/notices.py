@@ -1,0 +1,86 @@
+"""The e-mails that booking events send. Each says why it was sent."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from workshops import calendars
+from workshops.mail import queue_mail
+from workshops.models import Booking
+from workshops.urls import external_url
+
+
+def manage_url(booking: Booking) -> str:
+    return external_url("booking.manage", token=booking.token)
+
+
+def _invite(booking: Booking, *, cancel: bool = False) -> bytes:
+    return calendars.invite(
+        booking, manage_url=manage_url(booking), cancel=cancel,
+        organiser=current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">"),
+    )
+
+
+def _send(booking: Booking, template: str, subject: str, reason: str, *,
+          calendar: bytes | None = None, method: str | None = None, **context) -> None:
+    queue_mail(
+        booking.email, template, subject, reason=reason, calendar=calendar,
+        calendar_method=method, workshop_id=booking.workshop_id, booking_id=booking.id,
+        booking=booking, workshop=booking.workshop, manage_url=manage_url(booking), **context,
+    )
+
+
+def confirmed(booking: Booking) -> None:
+    _send(booking, "booking_confirmed", f"Place confirmed: {booking.workshop.display_title}",
+          "you booked a place", calendar=_invite(booking), method="REQUEST")
+
+
+def waitlisted(booking: Booking, position: int) -> None:
+    _send(booking, "booking_waitlisted",
+          f"Waiting list: {booking.workshop.display_title}",
+          "you joined the waiting list", position=position)
+
+
+def offered(booking: Booking) -> None:
+    _send(booking, "place_offered", f"A place is free: {booking.workshop.display_title}",
+          "a place came free and you were next on the waiting list",
+          accept_url=external_url("booking.offer", token=booking.token))
+
+
+def offer_expired(booking: Booking) -> None:
+    _send(booking, "offer_expired", f"Offer expired: {booking.workshop.display_title}",
+          "the place we held for you was not accepted in time")
+
+
+def cancelled(booking: Booking, *, by_organiser: bool, had_place: bool) -> None:
+    _send(booking, "booking_cancelled", f"Booking cancelled: {booking.workshop.display_title}",
+          "your booking was cancelled", by_organiser=by_organiser,
+          calendar=_invite(booking, cancel=True) if had_place else None,
+          method="CANCEL" if had_place else None)
+
+
+def details_changed(booking: Booking, changes: dict) -> None:
+    _send(booking, "booking_changed", f"Booking updated: {booking.workshop.display_title}",
+          "the details of your booking were changed", changes=changes,
+          calendar=_invite(booking) if booking.status == "confirmed" else None,
+          method="REQUEST" if booking.status == "confirmed" else None)
+
+
+def workshop_moved(booking: Booking, changes: dict) -> None:
+    _send(booking, "workshop_changed", f"Workshop changed: {booking.workshop.display_title}",
+          "the date, time or venue of a workshop you booked has changed", changes=changes,
+          calendar=_invite(booking), method="REQUEST")
+
+
+def workshop_cancelled(booking: Booking, *, had_place: bool) -> None:
+    _send(booking, "workshop_cancelled",
+          f"Workshop cancelled: {booking.workshop.display_title}",
+          "a workshop you booked or were waiting for has been cancelled",
+          calendar=_invite(booking, cancel=True) if had_place else None,
+          method="CANCEL" if had_place else None)
+
+
+def links_reminder(email: str, bookings: list[Booking]) -> None:
+    queue_mail(email, "your_links", "Your workshop bookings", reason="someone asked us to "
+               "e-mail the links to manage the bookings made with this address",
+               bookings=[(b, manage_url(b)) for b in bookings])

@@ -1,0 +1,71 @@
+"""Plugins are found through the `workshops.plugins` entry points and enabled by `PLUGINS`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+
+import click
+from flask import Blueprint, Flask
+
+log = logging.getLogger(__name__)
+ENTRY_POINT_GROUP = "workshops.plugins"
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the service navigation. `roles` empty means shown to everyone."""
+
+    label: str
+    endpoint: str
+    roles: tuple[str, ...] = ()
+
+
+@dataclass
+class Plugin:
+    name: str
+    title: str
+    blueprints: list[Blueprint] = field(default_factory=list)
+    nav: list[NavEntry] = field(default_factory=list)
+    cli: click.Group | None = None
+    setup: Callable[[Flask], None] | None = None  # connects signal receivers, adds config
+
+    def init_app(self, app: Flask) -> None:
+        for blueprint in self.blueprints:
+            app.register_blueprint(blueprint)
+        if self.cli is not None:
+            app.cli.add_command(self.cli)
+        if self.setup is not None:
+            self.setup(app)
+
+
+def discover() -> dict[str, Plugin]:
+    found: dict[str, Plugin] = {}
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        plugin = entry.load()
+        if not isinstance(plugin, Plugin):
+            log.warning("entry point %s is not a Plugin; ignored", entry.name)
+            continue
+        found[entry.name] = plugin
+    return found
+
+
+def enable(app: Flask) -> list[Plugin]:
+    """Register the plugins that `PLUGINS` names (all installed ones when it is unset)."""
+    available = discover()
+    wanted = app.config.get("PLUGINS")
+    names = list(available) if wanted is None else wanted
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise RuntimeError(f"PLUGINS names plugins that are not installed: {', '.join(unknown)}")
+    enabled = [available[n] for n in names]
+    for plugin in enabled:
+        plugin.init_app(app)
+    app.extensions["workshops.plugins"] = {p.name: p for p in enabled}
+    return enabled
+
+
+def enabled_plugins(app: Flask) -> dict[str, Plugin]:
+    return app.extensions.get("workshops.plugins", {})

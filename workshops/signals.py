@@ -1,0 +1,20 @@
+"""Cross-plugin events. Senders are the core's domain functions; plugins subscribe in init_app.
+
+Each signal is sent after the change is written to the session and before the commit, so that a
+receiver's own writes (and mail it queues) commit or roll back together with the change.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+booking_confirmed = _signals.signal("booking-confirmed")  # sender: Booking
+booking_cancelled = _signals.signal("booking-cancelled")  # sender: Booking
+booking_changed = _signals.signal("booking-changed")  # sender: Booking; changes={field: (old, new)}
+booking_waitlisted = _signals.signal("booking-waitlisted")  # sender: Booking
+place_offered = _signals.signal("place-offered")  # sender: Booking
+workshop_changed = _signals.signal("workshop-changed")  # sender: Workshop; changes=...
+workshop_cancelled = _signals.signal("workshop-cancelled")  # sender: Workshop
+workshop_finished = _signals.signal("workshop-finished")  # sender: Workshop; attendees=[Booking]
+submission_received = _signals.signal("submission-received")  # sender: a submission
+submission_decided = _signals.signal("submission-decided")  # sender: a submission

@@ -1,0 +1,91 @@
+"""What every template can use: the navigation, date filters, safe Markdown."""
+
+from __future__ import annotations
+
+import markdown as markdown_lib
+import nh3
+from flask import Flask, request, url_for
+from flask_login import current_user
+from govuk_frontend_wtf.main import WTFormsHelpers
+from markupsafe import Markup
+
+from workshops import clock, formatting
+from workshops.models import Role
+from workshops.plugins import NavEntry, enabled_plugins
+
+SERVICE_NAME = "Knowledge workshops"
+
+CORE_NAV = [
+    NavEntry("Workshops", "public.index"),
+    NavEntry("Organise", "organiser.dashboard", (Role.ORGANISER,)),
+]
+
+_ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h2", "h3", "h4", "blockquote",
+                 "br", "hr", "code"}
+
+
+_GOVUK_CLASSES = (
+    ("<p>", '<p class="govuk-body">'),
+    ("<ul>", '<ul class="govuk-list govuk-list--bullet">'),
+    ("<ol>", '<ol class="govuk-list govuk-list--number">'),
+    ("<h2>", '<h2 class="govuk-heading-m">'),
+    ("<h3>", '<h3 class="govuk-heading-s">'),
+    ("<a ", '<a class="govuk-link" '),
+)
+
+
+def markdown(text: str | None) -> Markup:
+    """Render organisers' Markdown, keeping only harmless tags, styled as GOV.UK body text."""
+    html = markdown_lib.markdown(text or "")
+    clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}})
+    for tag, styled in _GOVUK_CLASSES:
+        clean = clean.replace(tag, styled)
+    return Markup(clean)
+
+
+def _navigation(app: Flask) -> list[dict]:
+    entries = list(CORE_NAV)
+    for plugin in enabled_plugins(app).values():
+        entries.extend(plugin.nav)
+    visible = []
+    for entry in entries:
+        if entry.roles and not (current_user.is_authenticated
+                                and current_user.has_role(*entry.roles)):
+            continue
+        href = url_for(entry.endpoint)
+        visible.append({"href": href, "text": entry.label,
+                        "active": request.path.startswith(href) and href != "/"
+                        or request.path == href})
+    if current_user.is_authenticated:
+        visible.append({"href": url_for("auth.logout"), "text": "Sign out"})
+    return visible
+
+
+def init_app(app: Flask) -> None:
+    WTFormsHelpers(app)
+    app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.filters["markdown"] = markdown
+    app.jinja_env.globals["event_time"] = formatting.event_time
+
+    @app.context_processor
+    def common() -> dict:
+        offset = app.config.get("CLOCK_OFFSET")
+        return {
+            "service_name": SERVICE_NAME,
+            "navigation": _navigation(app),
+            "demo_now": clock.now() if offset else None,
+        }
+
+    @app.after_request
+    def security_headers(response):  # noqa: ANN001, ANN202
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response

@@ -1,0 +1,104 @@
+"""Staff sign in, with a rate limit and a lockout; sign out; change password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from workshops import audit, clock
+from workshops.extensions import db, limiter
+from workshops.forms import LoginForm, PasswordChangeForm
+from workshops.models import User
+
+bp = Blueprint("auth", __name__, url_prefix="/staff")
+
+FAILED = "The email address or password is not right, or the account is locked"
+
+
+def role_required(*roles: str):  # noqa: ANN201
+    """Signed-in staff with one of `roles` (admins always pass); 403 for others."""
+
+    def decorator(view):  # noqa: ANN001, ANN202
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):  # noqa: ANN202
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: an absolute URL here would make us an open redirect.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("organiser.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():  # noqa: ANN201
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        now = clock.now()
+        if user and user.locked_until and user.locked_until > now:
+            form.email.errors.append(FAILED)
+        elif user and user.active and user.check_password(form.password.data):
+            user.failed_logins = 0
+            user.locked_until = None
+            audit.record("signed in", "user", user.id, actor=user)
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")), code=303)
+        else:
+            if user:
+                user.failed_logins += 1
+                if user.failed_logins >= current_app.config["LOGIN_LOCKOUT_ATTEMPTS"]:
+                    user.locked_until = now + timedelta(
+                        minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+                    user.failed_logins = 0
+                    audit.record("locked out", "user", user.id, actor="system")
+                db.session.commit()
+            form.email.errors.append(FAILED)
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+@bp.get("/logout")
+def logout():  # noqa: ANN201
+    logout_user()
+    flash("You have signed out", "success")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():  # noqa: ANN201
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append("Your current password is not right")
+        else:
+            current_user.set_password(form.new.data)
+            audit.record("changed password", "user", current_user.id)
+            db.session.commit()
+            flash("Your password has been changed", "success")
+            return redirect(url_for("organiser.dashboard"), code=303)
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200

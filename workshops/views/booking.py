@@ -1,0 +1,131 @@
+"""A delegate's own booking, reached only through the personal link in their e-mail."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from workshops import booking as rules
+from workshops import calendars, clock, notices
+from workshops.extensions import db, limiter
+from workshops.forms import ChangeDetailsForm, ConfirmForm, LinksForm
+from workshops.models import Booking, BookingStatus
+
+bp = Blueprint("booking", __name__, url_prefix="/booking")
+
+
+def _by_token(token: str) -> Booking:
+    found = db.session.scalar(select(Booking).where(Booking.token == token))
+    # The lookup is by index; the compare is constant-time so timing says nothing of near misses.
+    if found is None or not hmac.compare_digest(found.token, token):
+        abort(404)
+    return found
+
+
+@bp.get("/<token>")
+def manage(token: str) -> str:
+    booking = _by_token(token)
+    position = rules.waiting_position(booking) if booking.status == BookingStatus.WAITING else None
+    return render_template("booking/manage.html", booking=booking, workshop=booking.workshop,
+                           position=position, now=clock.now())
+
+
+@bp.get("/<token>/confirmed")
+def confirmed(token: str) -> str:
+    booking = _by_token(token)
+    position = rules.waiting_position(booking) if booking.status == BookingStatus.WAITING else None
+    return render_template("booking/confirmed.html", booking=booking, workshop=booking.workshop,
+                           position=position)
+
+
+@bp.route("/<token>/change", methods=["GET", "POST"])
+def change(token: str):  # noqa: ANN201
+    booking = _by_token(token)
+    if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
+                              BookingStatus.OFFERED):
+        flash("This booking can no longer be changed.")
+        return redirect(url_for(".manage", token=token))
+    form = ChangeDetailsForm(obj=booking)
+    if form.validate_on_submit():
+        delegate = rules.Delegate(**{f: form[f].data for f in rules.EDITABLE_FIELDS})
+        try:
+            changes = rules.change_details(booking.id, delegate)
+        except rules.BookingRefused as refusal:
+            form[refusal.field or "email"].errors.append(refusal.message)
+        else:
+            flash("Your details have been updated" if changes else "Nothing was changed",
+                  "success" if changes else "info")
+            return redirect(url_for(".manage", token=token), code=303)
+    return render_template("booking/change.html", booking=booking, workshop=booking.workshop,
+                           form=form), 422 if form.errors else 200
+
+
+@bp.route("/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):  # noqa: ANN201
+    booking = _by_token(token)
+    form = ConfirmForm()
+    if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
+                              BookingStatus.OFFERED):
+        flash("This booking is already cancelled.")
+        return redirect(url_for(".manage", token=token))
+    if form.validate_on_submit():
+        rules.cancel(booking.id)
+        flash("Your booking has been cancelled", "success")
+        return redirect(url_for(".manage", token=token), code=303)
+    return render_template("booking/cancel.html", booking=booking, workshop=booking.workshop,
+                           form=form)
+
+
+@bp.route("/<token>/offer", methods=["GET", "POST"])
+def offer(token: str):  # noqa: ANN201
+    booking = _by_token(token)
+    accept, decline = ConfirmForm(prefix="accept"), ConfirmForm(prefix="decline")
+    if booking.status != BookingStatus.OFFERED:
+        return redirect(url_for(".manage", token=token))
+    try:
+        if accept.submit.data and accept.validate_on_submit():
+            rules.accept_offer(booking.id)
+            flash("Your place is confirmed", "success")
+            return redirect(url_for(".confirmed", token=token), code=303)
+        if decline.submit.data and decline.validate_on_submit():
+            rules.decline_offer(booking.id)
+            flash("You have declined the place. Thank you for letting us know.", "success")
+            return redirect(url_for(".manage", token=token), code=303)
+    except rules.BookingRefused as refusal:
+        flash(refusal.message)
+        return redirect(url_for(".manage", token=token), code=303)
+    return render_template("booking/offer.html", booking=booking, workshop=booking.workshop,
+                           accept=accept, decline=decline)
+
+
+@bp.get("/<token>/invite.ics")
+def invite(token: str) -> Response:
+    booking = _by_token(token)
+    cancelled = booking.status not in (BookingStatus.CONFIRMED,)
+    body = calendars.invite(booking, manage_url=notices.manage_url(booking), cancel=cancelled,
+                            organiser=_organiser_address())
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="workshop-{booking.reference}.ics"'})
+
+
+def _organiser_address() -> str:
+    return current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">")
+
+
+@bp.route("/links", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+def links():  # noqa: ANN201
+    form = LinksForm()
+    if form.validate_on_submit():
+        rules.send_links(form.email.data)
+        # The same answer whether or not we know the address.
+        return render_template("booking/links_sent.html", email=form.email.data)
+    return render_template("booking/links.html", form=form), 422 if form.errors else 200
+
+
+@bp.app_template_global()
+def can_manage(booking: Booking) -> bool:
+    return booking.status in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
+                              BookingStatus.OFFERED)

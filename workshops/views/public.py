@@ -1,0 +1,121 @@
+"""Public pages: find a workshop in your region and book a place."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from workshops import booking, clock
+from workshops.extensions import db, limiter
+from workshops.forms import BookingForm
+from workshops.models import HOLDS_PLACE, REGIONS, Booking, Series, Workshop, WorkshopStatus
+
+bp = Blueprint("public", __name__)
+
+VISIBLE = (WorkshopStatus.PUBLISHED, WorkshopStatus.CANCELLED, WorkshopStatus.FINISHED)
+
+
+def _series_or_404(slug: str) -> Series:
+    series = db.session.scalar(select(Series).where(Series.slug == slug))
+    if series is None:
+        abort(404)
+    return series
+
+
+def _workshop_or_404(series: Series, region: str) -> Workshop:
+    workshop = db.session.scalar(select(Workshop).where(
+        Workshop.series_id == series.id, Workshop.region == region,
+        Workshop.status.in_(VISIBLE)))
+    if workshop is None:
+        abort(404)
+    return workshop
+
+
+def taken_by_workshop(workshop_ids: list[int]) -> dict[int, int]:
+    """Places held per workshop, in one query for a whole list."""
+    if not workshop_ids:
+        return {}
+    rows = db.session.execute(
+        select(Booking.workshop_id, func.count()).where(
+            Booking.workshop_id.in_(workshop_ids), Booking.status.in_(HOLDS_PLACE))
+        .group_by(Booking.workshop_id))
+    return dict(rows.all())
+
+
+@bp.get("/")
+def index() -> str:
+    series = db.session.scalars(
+        select(Series).options(selectinload(Series.workshops)).order_by(Series.id.desc())
+    ).all()
+    return render_template("public/index.html", series_list=series, visible=VISIBLE)
+
+
+@bp.get("/series/<slug>")
+def series(slug: str) -> str:
+    series = _series_or_404(slug)
+    region = request.args.get("region", "")
+    query = (select(Workshop).where(Workshop.series_id == series.id,
+                                    Workshop.status.in_(VISIBLE))
+             .options(selectinload(Workshop.venue)).order_by(Workshop.starts_at))
+    if region in REGIONS:
+        query = query.where(Workshop.region == region)
+    workshops = db.session.scalars(query).all()
+    return render_template("public/series.html", series=series, workshops=workshops,
+                           taken=taken_by_workshop([w.id for w in workshops]),
+                           region=region, regions=REGIONS, now=clock.now())
+
+
+@bp.get("/series/<slug>/<region>")
+def workshop(slug: str, region: str) -> str:
+    series = _series_or_404(slug)
+    workshop = _workshop_or_404(series, region)
+    taken = booking.places_taken(workshop.id)
+    return render_template("public/workshop.html", series=series, workshop=workshop,
+                           places_left=max(workshop.capacity - taken, 0),
+                           window=workshop.booking_window_state(clock.now()))
+
+
+@bp.route("/series/<slug>/<region>/book", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def book(slug: str, region: str):  # noqa: ANN201
+    series = _series_or_404(slug)
+    workshop = _workshop_or_404(series, region)
+    window = workshop.booking_window_state(clock.now())
+    form = BookingForm()
+    if request.method == "GET":
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+        form.region.data = form.region.data or region
+    if window == "open" and form.validate_on_submit():
+        delegate = booking.Delegate(**{f: form[f].data for f in booking.EDITABLE_FIELDS})
+        try:
+            made = booking.book(workshop.id, delegate,
+                                idempotency_key=form.idempotency_key.data or None)
+        except booking.BookingRefused as refusal:
+            _attach(form, refusal)
+        else:
+            return redirect(url_for("booking.confirmed", token=made.token), code=303)
+    full = booking.places_taken(workshop.id) >= workshop.capacity
+    status = 422 if form.errors else 200
+    return render_template("public/book.html", series=series, workshop=workshop, form=form,
+                           full=full, window=window), status
+
+
+def _attach(form: BookingForm, refusal: booking.BookingRefused) -> None:
+    field = form[refusal.field] if refusal.field and refusal.field in form else None
+    if field is not None:
+        field.errors = [*field.errors, refusal.message]
+    else:
+        form.submit.errors = [refusal.message]
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("public/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility() -> str:
+    return render_template("public/accessibility.html")

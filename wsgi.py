@@ -1,0 +1,5 @@
+"""gunicorn wsgi:app, flask --app wsgi ..."""
+
+from workshops import create_app
+
+app = create_app()
