@@ -246,7 +246,9 @@ def _locked_booking(booking_id: int) -> Booking:
 def accept_offer(booking_id: int) -> Booking:
     def work() -> Booking:
         booking = _locked_booking(booking_id)
-        if booking.status == S.OFFERED and booking.offer_expires_at <= clock.now():
+        if booking.status != S.OFFERED:
+            raise BookingRefused("This offer is no longer open.")
+        if booking.offer_expires_at <= clock.now():
             _expire(booking)
             db.session.commit()
             raise BookingRefused("Sorry, this offer has expired and the place has been "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import markdown as markdown_lib
 import nh3
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from markupsafe import Markup
@@ -72,7 +72,7 @@ def init_app(app: Flask) -> None:
         offset = app.config.get("CLOCK_OFFSET")
         return {
             "service_name": SERVICE_NAME,
-            "navigation": _navigation(app),
+            "navigation": _navigation(app) if has_request_context() else [],
             "demo_now": clock.now() if offset else None,
         }
 

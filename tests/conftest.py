@@ -1,0 +1,242 @@
+"""Shared fixtures: a real database (SQLite or PostgreSQL), a real SMTP server, the app.
+
+TEST_DATABASE=postgresql runs everything against the server at 127.0.0.1:5432 in a database
+made for this run and dropped after it; the default is an SQLite file in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import socket
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="workshops-tests-"))
+# Before the app is imported: huey makes its queue file in the instance folder at import.
+os.environ["INSTANCE_PATH"] = str(_RUN_DIR / "instance")
+os.environ.pop("REDIS_URL", None)
+os.environ.pop("DEMO_NOW", None)
+
+from aiosmtpd.controller import Controller  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from workshops import create_app  # noqa: E402
+from workshops.extensions import db  # noqa: E402
+from workshops.models import Role, Series, Theme, User, Venue, Workshop  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- the database -----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    backend = os.environ.get("TEST_DATABASE", "sqlite")
+    if backend == "sqlite":
+        yield f"sqlite:///{_RUN_DIR / 'test.sqlite'}"
+        return
+    name = f"test_workshops_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str) -> str:
+    """The schema, built by the migrations themselves (so every run tests them)."""
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "HUEY_IMMEDIATE": True})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+# --- mail -------------------------------------------------------------------------------
+
+@dataclass
+class Mailbox:
+    """What the SMTP server received, parsed."""
+
+    messages: list[email.message.EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+
+class SMTPServer:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.mailbox = Mailbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SMTPServer]:
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def mailbox(smtp_server: SMTPServer) -> Mailbox:
+    if smtp_server.controller is None:  # a test stopped it to simulate an outage
+        smtp_server.start()
+    smtp_server.mailbox.clear()
+    return smtp_server.mailbox
+
+
+# --- the app ----------------------------------------------------------------------------
+
+def app_config(database_url: str, smtp_port: int, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "HUEY_IMMEDIATE": True,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_DEFAULT_SENDER": "Knowledge workshops <workshops@example.org>",
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+        "PUBLIC_URL": "http://workshops.test",
+        **overrides,
+    }
+
+
+def _empty_tables() -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture()
+def app_overrides() -> dict:
+    """Override in a test module to change the app's settings."""
+    return {}
+
+
+@pytest.fixture()
+def app(migrated: str, smtp_server: SMTPServer, mailbox: Mailbox, app_overrides: dict):
+    app = create_app(app_config(migrated, smtp_server.port, **app_overrides))
+    with app.app_context():
+        _empty_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+# --- data -------------------------------------------------------------------------------
+
+def make_workshop(**overrides) -> Workshop:
+    """A published workshop ten days from now, with a series and venue of its own."""
+    series = overrides.pop("series", None)
+    if series is None:
+        theme = db.session.scalar(db.select(Theme).where(Theme.slug == "safeguarding")) \
+            or Theme(slug="safeguarding", name="Safeguarding")
+        series = Series(slug=f"series-{uuid.uuid4().hex[:6]}", theme=theme,
+                        title="Highly resistant families", review_title="Effective practice",
+                        description="Workshops launching the review.")
+    venue = overrides.pop("venue", None) or Venue(
+        name="Royal Station Hotel", address="Neville Street", town="Newcastle upon Tyne",
+        postcode="NE1 5DH", access_info="Step-free access from the station entrance.")
+    starts = overrides.pop("starts_at", datetime.now(UTC).replace(
+        hour=9, minute=30, second=0, microsecond=0) + timedelta(days=10))
+    values = dict(series=series, region="north-east", venue=venue, starts_at=starts,
+                  ends_at=starts + timedelta(hours=6, minutes=30), capacity=20,
+                  status="published", programme="9:30 | Registration\n10:00 | Welcome")
+    values.update(overrides)
+    workshop = Workshop(**values)
+    db.session.add(workshop)
+    db.session.commit()
+    return workshop
+
+
+@pytest.fixture()
+def workshop(app) -> Workshop:
+    return make_workshop()
+
+
+def make_staff(role: Role | str, email: str | None = None) -> User:
+    user = User(email=email or f"{role}@example.org", role=str(role), name=f"A {role}")
+    user.set_password(STAFF_PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def login(client, user: User) -> None:
+    """Sign in through the real form (CSRF is off in the test client's app only if set)."""
+    response = client.post("/staff/login", data={"email": user.email,
+                                                 "password": STAFF_PASSWORD})
+    assert response.status_code == 303, response.data[:500]
+
+
+def delegate_form(**overrides) -> dict:
+    data = {
+        "name": "Siân Ó Súilleabháin",
+        "email": "sian@example.org",
+        "job_title": "Team manager",
+        "organisation": "Newcastle City Council",
+        "region": "north-east",
+        "sector": "children-social-care",
+        "access_needs": "",
+        "dietary_needs": "Vegetarian",
+        "list_consent": "y",
+        "idempotency_key": uuid.uuid4().hex,
+    }
+    data.update(overrides)
+    return data

@@ -1,0 +1,153 @@
+"""The booking rules, through the domain functions and through the booking form."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import delegate_form, make_workshop
+from workshops import booking, clock
+from workshops.extensions import db
+from workshops.models import AuditEntry, Booking, BookingStatus
+
+
+def _delegate(n: int, **overrides) -> booking.Delegate:
+    values = dict(name=f"Delegate {n}", email=f"d{n}@example.org",
+                  organisation=f"Council {n}", job_title="Social worker")
+    values.update(overrides)
+    return booking.Delegate(**values)
+
+
+def test_books_a_place_until_full_then_waiting_list(app):
+    workshop = make_workshop(capacity=2)
+    made = [booking.book(workshop.id, _delegate(n)) for n in range(4)]
+    assert [b.status for b in made] == ["confirmed", "confirmed", "waiting", "waiting"]
+    assert booking.waiting_position(made[3]) == 2
+
+
+def test_same_person_cannot_book_twice(app):
+    workshop = make_workshop()
+    booking.book(workshop.id, _delegate(1))
+    with pytest.raises(booking.BookingRefused) as refused:
+        booking.book(workshop.id, _delegate(2, email="D1@Example.org "))
+    assert refused.value.field == "email"
+
+
+def test_cancelled_person_can_book_again(app):
+    workshop = make_workshop()
+    first = booking.book(workshop.id, _delegate(1))
+    booking.cancel(first.id)
+    again = booking.book(workshop.id, _delegate(1))
+    assert again.status == "confirmed" and again.id != first.id
+
+
+def test_repeated_post_makes_one_booking(client, workshop):
+    form = delegate_form()
+    url = f"/series/{workshop.series.slug}/north-east/book"
+    first = client.post(url, data=form)
+    second = client.post(url, data=form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 1
+
+
+def test_per_organisation_limit(app):
+    workshop = make_workshop(per_organisation_limit=2)
+    booking.book(workshop.id, _delegate(1, organisation="Leeds City Council"))
+    booking.book(workshop.id, _delegate(2, organisation="leeds  city council"))
+    with pytest.raises(booking.BookingRefused) as refused:
+        booking.book(workshop.id, _delegate(3, organisation="Leeds City Council"))
+    assert refused.value.field == "organisation"
+    assert "up to 2 places" in refused.value.message
+
+
+def test_booking_window(client, app):
+    now = clock.now()
+    not_yet = make_workshop(booking_opens_at=now + timedelta(days=1))
+    closed = make_workshop(region="london", booking_closes_at=now - timedelta(minutes=1))
+    for workshop, message in ((not_yet, "has not opened yet"), (closed, "has closed")):
+        with pytest.raises(booking.BookingRefused, match=message):
+            booking.book(workshop.id, _delegate(1))
+        page = client.get(f"/series/{workshop.series.slug}/{workshop.region}/book")
+        assert b"Booking is not open" in page.data
+
+
+def test_form_shows_messages_beside_fields(client, workshop):
+    response = client.post(f"/series/{workshop.series.slug}/north-east/book",
+                           data=delegate_form(name="", email="not-an-email"))
+    assert response.status_code == 422
+    page = response.data.decode()
+    assert "There is a problem" in page
+    assert 'id="name-error"' in page and "Enter your full name" in page
+    assert 'id="email-error"' in page and "correct format" in page
+    assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 0
+
+
+def test_freed_place_is_offered_to_next_in_line_and_can_be_accepted(app, mailbox):
+    workshop = make_workshop(capacity=1, offer_hours=24)
+    first = booking.book(workshop.id, _delegate(1))
+    second = booking.book(workshop.id, _delegate(2))
+    third = booking.book(workshop.id, _delegate(3))
+    booking.cancel(first.id)
+    db.session.refresh(second)
+    db.session.refresh(third)
+    assert second.status == "offered" and third.status == "waiting"
+    assert second.offer_expires_at - clock.now() == pytest.approx(timedelta(hours=24),
+                                                                   abs=timedelta(minutes=1))
+    offer_mail = mailbox.to("d2@example.org")[-1]
+    assert "A place is free" in offer_mail["Subject"]
+    assert f"/booking/{second.token}/offer" in offer_mail.get_body(("plain",)).get_content()
+    accepted = booking.accept_offer(second.id)
+    assert accepted.status == "confirmed"
+    assert "Place confirmed" in mailbox.to("d2@example.org")[-1]["Subject"]
+
+
+def test_expired_offer_passes_to_the_next(app, mailbox):
+    workshop = make_workshop(capacity=1, offer_hours=48)
+    first = booking.book(workshop.id, _delegate(1))
+    second = booking.book(workshop.id, _delegate(2))
+    third = booking.book(workshop.id, _delegate(3))
+    booking.cancel(first.id)
+    app.config["CLOCK_OFFSET"] = timedelta(hours=49)
+    assert booking.expire_offers() == 1
+    db.session.refresh(second)
+    db.session.refresh(third)
+    assert second.status == "expired" and third.status == "offered"
+    with pytest.raises(booking.BookingRefused):
+        booking.accept_offer(second.id)
+    assert "Offer expired" in mailbox.to("d2@example.org")[-1]["Subject"]
+
+
+def test_declined_offer_passes_to_the_next(app):
+    workshop = make_workshop(capacity=1)
+    first = booking.book(workshop.id, _delegate(1))
+    second = booking.book(workshop.id, _delegate(2))
+    third = booking.book(workshop.id, _delegate(3))
+    booking.cancel(first.id)
+    booking.decline_offer(second.id)
+    db.session.refresh(third)
+    assert third.status == "offered"
+
+
+def test_every_change_is_audited(app):
+    workshop = make_workshop()
+    made = booking.book(workshop.id, _delegate(1))
+    booking.change_details(made.id, _delegate(1, job_title="Service manager"))
+    booking.cancel(made.id)
+    actions = db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.entity == "booking", AuditEntry.entity_id == made.id)
+        .order_by(AuditEntry.id)).all()
+    assert actions == ["booked", "changed details", "cancelled"]
+
+
+def test_transition_table_refuses_cancelling_twice(app):
+    workshop = make_workshop()
+    made = booking.book(workshop.id, _delegate(1))
+    booking.cancel(made.id)
+    from workshops.transitions import TransitionNotAllowed
+
+    with pytest.raises(TransitionNotAllowed):
+        booking.cancel(made.id)
+    assert db.session.get(Booking, made.id).status == BookingStatus.CANCELLED
