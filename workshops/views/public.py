@@ -119,3 +119,10 @@ def privacy() -> str:
 @bp.get("/accessibility")
 def accessibility() -> str:
     return render_template("public/accessibility.html")
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz() -> tuple[str, int, dict]:
+    """Liveness for load balancers; touches nothing, so it is also the benchmarks' no-op."""
+    return "ok", 200, {"Content-Type": "text/plain"}
