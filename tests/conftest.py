@@ -145,7 +145,7 @@ def app_config(database_url: str, smtp_port: int, **overrides) -> dict:
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
         "MAIL_DEFAULT_SENDER": "Knowledge workshops <workshops@example.org>",
-        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_ENABLED": True,  # the limiter is one object shared by every app: keep it on
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_URL": "http://workshops.test",
         **overrides,

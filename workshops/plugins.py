@@ -41,9 +41,16 @@ class Plugin:
             self.setup(app)
 
 
-def discover() -> dict[str, Plugin]:
+def installed() -> list[str]:
+    return [entry.name for entry in entry_points(group=ENTRY_POINT_GROUP)]
+
+
+def discover(names: list[str] | None = None) -> dict[str, Plugin]:
+    """Load the named plugins (all installed ones by default); unnamed ones are not imported."""
     found: dict[str, Plugin] = {}
     for entry in entry_points(group=ENTRY_POINT_GROUP):
+        if names is not None and entry.name not in names:
+            continue
         plugin = entry.load()
         if not isinstance(plugin, Plugin):
             log.warning("entry point %s is not a Plugin; ignored", entry.name)
@@ -54,12 +61,12 @@ def discover() -> dict[str, Plugin]:
 
 def enable(app: Flask) -> list[Plugin]:
     """Register the plugins that `PLUGINS` names (all installed ones when it is unset)."""
-    available = discover()
     wanted = app.config.get("PLUGINS")
-    names = list(available) if wanted is None else wanted
-    unknown = [n for n in names if n not in available]
+    names = installed() if wanted is None else list(wanted)
+    unknown = [n for n in names if n not in installed()]
     if unknown:
         raise RuntimeError(f"PLUGINS names plugins that are not installed: {', '.join(unknown)}")
+    available = discover(names)
     enabled = [available[n] for n in names]
     for plugin in enabled:
         plugin.init_app(app)

@@ -23,11 +23,8 @@ def send_mail(message_id: int) -> str:
 def flush_outbox() -> int:
     """Retries and anything whose hand-off to the queue was lost; returns how many were sent."""
     app = task_app()
-    sent = 0
     with app.app_context():
-        for message_id in mail.due_messages():
-            sent += mail.deliver(app, message_id) == "sent"
-    return sent
+        return mail.flush(app)
 
 
 @huey.periodic_task(crontab(minute="*/5"))

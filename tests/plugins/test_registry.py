@@ -1,0 +1,69 @@
+"""Plugins are found by entry points, enabled by PLUGINS, and the core never imports one."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import app_config
+from workshops import create_app
+from workshops.plugins import discover
+
+ROOT = Path(__file__).resolve().parents[2]
+PLUGINS = ("packs", "feedback", "validation")
+
+
+def test_all_plugins_are_discovered_by_entry_point() -> None:
+    assert set(PLUGINS) <= set(discover())
+
+
+@pytest.mark.parametrize("name", PLUGINS)
+def test_enabled_plugin_serves_its_health_page(client, name: str) -> None:
+    response = client.get(f"/{name}/health")
+    assert response.status_code == 200
+    assert b"Enabled" in response.data
+
+
+@pytest.mark.parametrize("name", PLUGINS)
+def test_disabled_plugin_serves_no_route(migrated, smtp_server, name: str) -> None:
+    others = [p for p in PLUGINS if p != name]
+    app = create_app(app_config(migrated, smtp_server.port, PLUGINS=others))
+    assert not [r for r in app.url_map.iter_rules() if r.endpoint.startswith(f"{name}.")]
+    assert app.test_client().get(f"/{name}/health").status_code == 404
+    for other in others:
+        assert app.test_client().get(f"/{other}/health").status_code == 200
+
+
+def test_unknown_plugin_is_a_clear_error(migrated, smtp_server) -> None:
+    with pytest.raises(RuntimeError, match="not installed: nonesuch"):
+        create_app(app_config(migrated, smtp_server.port, PLUGINS=["nonesuch"]))
+
+
+def test_core_source_imports_no_plugin() -> None:
+    offenders = []
+    for path in (ROOT / "workshops").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in PLUGINS]
+    assert offenders == []
+
+
+def test_core_runs_with_no_plugin_loaded(tmp_path) -> None:
+    script = (
+        "import sys\n"
+        "from workshops import create_app\n"
+        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/x.sqlite',"
+        " 'PLUGINS': []})\n"
+        f"print(sorted(set(sys.modules) & {set(PLUGINS)!r}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, env={"INSTANCE_PATH": str(tmp_path), "PATH": ""})
+    assert out.stdout.strip().splitlines()[-1] == "[]"

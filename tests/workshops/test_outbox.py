@@ -1,0 +1,92 @@
+"""Mail through the outbox, against a real SMTP server, including an outage."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests.conftest import make_workshop
+from workshops import booking, mail, tasks
+from workshops.extensions import db
+from workshops.models import OutboxMessage, OutboxStatus
+
+
+def _book(workshop, n: int = 1):  # noqa: ANN001, ANN202
+    return booking.book(workshop.id, booking.Delegate(
+        name=f"Łukasz Żółć {n}", email=f"lukasz{n}@example.org",
+        organisation="Hackney Council"))
+
+
+def test_confirmation_has_plain_text_html_and_says_why(app, mailbox):
+    made = _book(make_workshop())
+    [message] = mailbox.to("lukasz1@example.org")
+    assert message["Subject"].startswith("Place confirmed")
+    plain = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert made.reference in plain and made.reference in html
+    assert "Łukasz Żółć 1" in plain
+    assert "because you booked a place" in plain and "because you booked a place" in html
+    assert f"http://workshops.test/booking/{made.token}" in plain
+    row = db.session.scalar(select(OutboxMessage))
+    assert row.status == OutboxStatus.SENT and row.attempts == 1
+
+
+def test_mail_is_written_with_the_change_and_not_without_it(app, mailbox):
+    workshop = make_workshop()
+    _book(workshop)
+    try:
+        booking.book(workshop.id, booking.Delegate(name="Twin", email="lukasz1@example.org",
+                                                   organisation="X"))
+    except booking.BookingRefused:
+        pass
+    # The refused booking rolled back, and with it any mail it might have queued.
+    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 1
+    assert len(mailbox.messages) == 1
+
+
+def test_smtp_outage_loses_nothing_and_sends_once(app, mailbox, smtp_server):
+    workshop = make_workshop()
+    smtp_server.stop()
+    made = [_book(workshop, n) for n in range(3)]
+    # The bookings stand while the server is down; their mail waits with a retry time.
+    assert all(b.status == "confirmed" for b in made)
+    rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [r.status for r in rows] == ["pending"] * 3
+    assert all(r.attempts == 1 and "Connection refused" in r.last_error for r in rows)
+    # Nothing is retried before its time, even by the sweep.
+    assert mail.flush(app) == 0
+
+    smtp_server.start()
+    app.config["CLOCK_OFFSET"] = timedelta(minutes=5)
+    tasks.flush_outbox()  # the periodic task, through the (immediate) queue
+    assert mail.flush(app) == 0  # a second sweep sends nothing twice
+    for n in range(3):
+        assert len(mailbox.to(f"lukasz{n}@example.org")) == 1
+    db.session.expire_all()
+    assert {r.status for r in db.session.scalars(select(OutboxMessage))} == {"sent"}
+
+
+def test_a_claimed_message_is_not_sent_by_a_second_worker(app, mailbox):
+    _book(make_workshop())
+    row = db.session.scalar(select(OutboxMessage))
+    # Already sent: delivering it again (a duplicate task) is a no-op.
+    assert mail.deliver(app, row.id) == "sent"
+    assert len(mailbox.messages) == 1
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert [mail.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert mail.backoff(30) == timedelta(hours=6)
+
+
+def test_gives_up_after_many_attempts_but_keeps_the_row(app, mailbox, smtp_server):
+    smtp_server.stop()
+    _book(make_workshop())
+    row = db.session.scalar(select(OutboxMessage))
+    for hours in range(1, mail.MAX_ATTEMPTS + 2):
+        app.config["CLOCK_OFFSET"] = timedelta(hours=6 * hours)
+        mail.deliver(app, row.id)
+    db.session.expire_all()
+    row = db.session.get(OutboxMessage, row.id)
+    assert row.status == OutboxStatus.FAILED and row.attempts == mail.MAX_ATTEMPTS
