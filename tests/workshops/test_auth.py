@@ -1,0 +1,93 @@
+"""Staff accounts: the CLI, sign in with a lockout, sign out, password change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests.conftest import STAFF_PASSWORD, login, make_staff
+from workshops.extensions import db
+from workshops.models import AuditEntry, Role, User
+
+
+def test_cli_creates_a_user_after_prompting_for_a_password(app) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "Chair@Example.org", "--role",
+                                 "panel-chair"], input="a long enough secret\n" * 2)
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "chair@example.org"))
+    assert user.role == "panel-chair" and user.check_password("a long enough secret")
+    assert "a long enough secret" not in user.password_hash
+
+
+def test_cli_refuses_short_passwords_and_duplicates(app) -> None:
+    runner = app.test_cli_runner()
+    short = runner.invoke(args=["users", "create", "a@example.org", "--role", "admin"],
+                          input="short\nshort\n")
+    assert short.exit_code != 0 and "12 characters" in short.output
+    make_staff(Role.ADMIN, "b@example.org")
+    again = runner.invoke(args=["users", "create", "b@example.org", "--role", "admin"],
+                          input="a long enough secret\n" * 2)
+    assert again.exit_code != 0 and "already has an account" in again.output
+
+
+def test_sign_in_and_out(client) -> None:
+    organiser = make_staff(Role.ORGANISER)
+    assert client.get("/organiser/").status_code == 302
+    login(client, organiser)
+    assert client.get("/organiser/").status_code == 200
+    client.get("/staff/logout")
+    assert client.get("/organiser/").status_code == 302
+
+
+def test_wrong_password_is_refused_beside_the_field(client) -> None:
+    make_staff(Role.ORGANISER)
+    response = client.post("/staff/login", data={"email": "organiser@example.org",
+                                                 "password": "wrong"})
+    assert response.status_code == 422
+    assert b'id="email-error"' in response.data
+
+
+def test_lockout_after_repeated_failures_even_with_the_right_password(client, app) -> None:
+    make_staff(Role.ORGANISER)
+    for _ in range(app.config["LOGIN_LOCKOUT_ATTEMPTS"]):
+        client.post("/staff/login", data={"email": "organiser@example.org", "password": "no"})
+    right = {"email": "organiser@example.org", "password": STAFF_PASSWORD}
+    assert client.post("/staff/login", data=right).status_code == 422
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "locked out"))
+    app.config["CLOCK_OFFSET"] = timedelta(minutes=app.config["LOGIN_LOCKOUT_MINUTES"] + 1)
+    assert client.post("/staff/login", data=right).status_code == 303
+
+
+def test_deactivated_staff_cannot_sign_in(client) -> None:
+    user = make_staff(Role.ORGANISER)
+    user.active = False
+    db.session.commit()
+    response = client.post("/staff/login", data={"email": user.email,
+                                                 "password": STAFF_PASSWORD})
+    assert response.status_code == 422
+
+
+def test_next_parameter_cannot_redirect_off_site(client) -> None:
+    make_staff(Role.ORGANISER)
+    response = client.post("/staff/login?next=//evil.example/", data={
+        "email": "organiser@example.org", "password": STAFF_PASSWORD})
+    assert response.headers["Location"] == "/organiser/"
+
+
+def test_password_change(client) -> None:
+    user = make_staff(Role.SCREENER)
+    login(client, user)
+    bad = client.post("/staff/password", data={"current": "nope", "new": "x" * 12,
+                                               "confirm": "x" * 12})
+    assert bad.status_code == 422 and b"current password is not right" in bad.data
+    mismatch = client.post("/staff/password", data={"current": STAFF_PASSWORD,
+                                                    "new": "x" * 12, "confirm": "y" * 12})
+    assert b"Passwords must match" in mismatch.data
+    ok = client.post("/staff/password", data={"current": STAFF_PASSWORD,
+                                              "new": "a brand new passphrase",
+                                              "confirm": "a brand new passphrase"})
+    assert ok.status_code == 303
+    db.session.refresh(user)
+    assert user.check_password("a brand new passphrase")

@@ -1,0 +1,114 @@
+"""A delegate manages their booking through the personal link, and only through it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.conftest import delegate_form, make_workshop
+from workshops import booking
+from workshops.extensions import db
+from workshops.models import Booking
+
+
+def _book_through_form(client, workshop, **overrides) -> Booking:  # noqa: ANN001
+    response = client.post(f"/series/{workshop.series.slug}/{workshop.region}/book",
+                           data=delegate_form(**overrides))
+    assert response.status_code == 303
+    token = response.headers["Location"].split("/")[2]
+    return db.session.scalar(select(Booking).where(Booking.token == token))
+
+
+def test_confirmation_page_shows_reference_and_private_link(client, workshop, mailbox):
+    made = _book_through_form(client, workshop)
+    page = client.get(f"/booking/{made.token}/confirmed").get_data(as_text=True)
+    assert "Booking confirmed" in page and made.reference in page
+    assert f"/booking/{made.token}" in page
+    assert len(made.token) >= 40  # unguessable
+    [mail] = mailbox.to("sian@example.org")
+    assert made.reference in mail.get_body(("plain",)).get_content()
+
+
+def test_waiting_list_page_shows_position(client):
+    workshop = make_workshop(capacity=1)
+    _book_through_form(client, workshop, email="first@example.org")
+    form = client.get(f"/series/{workshop.series.slug}/north-east/book").get_data(as_text=True)
+    assert "Join the waiting list" in form
+    made = _book_through_form(client, workshop, email="second@example.org")
+    page = client.get(f"/booking/{made.token}/confirmed").get_data(as_text=True)
+    assert "You are on the waiting list" in page and "number <strong>1</strong>" in page
+
+
+def test_change_details(client, workshop, mailbox):
+    made = _book_through_form(client, workshop)
+    data = delegate_form(job_title="Head of service", dietary_needs="")
+    response = client.post(f"/booking/{made.token}/change", data=data)
+    assert response.status_code == 303
+    db.session.refresh(made)
+    assert made.job_title == "Head of service" and made.dietary_needs == ""
+    assert "Booking updated" in mailbox.to("sian@example.org")[-1]["Subject"]
+
+
+def test_change_to_an_email_already_booked_is_refused_beside_the_field(client, workshop):
+    _book_through_form(client, workshop, email="taken@example.org")
+    made = _book_through_form(client, workshop)
+    response = client.post(f"/booking/{made.token}/change",
+                           data=delegate_form(email="TAKEN@example.org"))
+    assert response.status_code == 422
+    assert b'id="email-error"' in response.data
+
+
+def test_cancel_asks_then_cancels_and_frees_the_place(client, mailbox):
+    workshop = make_workshop(capacity=1)
+    made = _book_through_form(client, workshop)
+    waiting = _book_through_form(client, workshop, email="next@example.org")
+    ask = client.get(f"/booking/{made.token}/cancel").get_data(as_text=True)
+    assert "Are you sure you want to cancel your booking?" in ask
+    assert db.session.get(Booking, made.id).status == "confirmed"  # asking changes nothing
+    client.post(f"/booking/{made.token}/cancel", data={})
+    db.session.expire_all()
+    assert db.session.get(Booking, made.id).status == "cancelled"
+    assert db.session.get(Booking, waiting.id).status == "offered"
+    assert "Cancelled" in client.get(f"/booking/{made.token}").get_data(as_text=True)
+
+
+def test_offer_page_accept(client, mailbox):
+    workshop = make_workshop(capacity=1)
+    first = _book_through_form(client, workshop, email="first@example.org")
+    second = _book_through_form(client, workshop, email="second@example.org")
+    booking.cancel(first.id)
+    offer = client.get(f"/booking/{second.token}/offer").get_data(as_text=True)
+    assert "A place is free for you" in offer
+    response = client.post(f"/booking/{second.token}/offer", data={"accept-submit": "1"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Booking, second.id).status == "confirmed"
+
+
+def test_offer_page_decline(client):
+    workshop = make_workshop(capacity=1)
+    first = _book_through_form(client, workshop, email="first@example.org")
+    second = _book_through_form(client, workshop, email="second@example.org")
+    booking.cancel(first.id)
+    client.post(f"/booking/{second.token}/offer", data={"decline-submit": "1"})
+    db.session.expire_all()
+    assert db.session.get(Booking, second.id).status == "declined"
+
+
+def test_email_me_my_links_never_reveals_whether_an_address_is_known(client, workshop,
+                                                                      mailbox):
+    made = _book_through_form(client, workshop)
+    known = client.post("/booking/links", data={"email": "SIAN@example.org"})
+    unknown = client.post("/booking/links", data={"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    strip = lambda r, e: r.get_data(as_text=True).replace(e, "")  # noqa: E731
+    assert strip(known, "SIAN@example.org") == strip(unknown, "nobody@example.org")
+    links = mailbox.to("sian@example.org")[-1]
+    assert links["Subject"] == "Your workshop bookings"
+    assert f"/booking/{made.token}" in links.get_body(("plain",)).get_content()
+    assert mailbox.to("nobody@example.org") == []
+
+
+def test_no_enumerable_ids(client, workshop):
+    made = _book_through_form(client, workshop)
+    for guess in (str(made.id), made.reference, made.token[:-1]):
+        assert client.get(f"/booking/{guess}").status_code == 404
