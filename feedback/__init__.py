@@ -2,7 +2,8 @@
 
 from flask import Blueprint, render_template
 
-from workshops.plugins import Plugin
+from workshops.models import Role
+from workshops.plugins import NavEntry, Plugin
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -12,4 +13,9 @@ def health() -> str:
     return render_template("plugin_health.html", title=plugin.title, description=__doc__)
 
 
-plugin = Plugin(name="feedback", title="Feedback", blueprints=[bp])
+plugin = Plugin(
+    name="feedback",
+    title="Feedback",
+    blueprints=[bp],
+    nav=[NavEntry("Submissions", "feedback.health", (Role.ORGANISER, Role.SCREENER))],
+)

@@ -2,7 +2,8 @@
 
 from flask import Blueprint, render_template
 
-from workshops.plugins import Plugin
+from workshops.models import Role
+from workshops.plugins import NavEntry, Plugin
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
 
@@ -12,4 +13,9 @@ def health() -> str:
     return render_template("plugin_health.html", title=plugin.title, description=__doc__)
 
 
-plugin = Plugin(name="packs", title="Delegate packs", blueprints=[bp])
+plugin = Plugin(
+    name="packs",
+    title="Delegate packs",
+    blueprints=[bp],
+    nav=[NavEntry("Packs", "packs.health", (Role.ORGANISER,))],
+)

@@ -2,7 +2,8 @@
 
 from flask import Blueprint, render_template
 
-from workshops.plugins import Plugin
+from workshops.models import Role
+from workshops.plugins import NavEntry, Plugin
 
 bp = Blueprint("validation", __name__, url_prefix="/validation")
 
@@ -12,4 +13,13 @@ def health() -> str:
     return render_template("plugin_health.html", title=plugin.title, description=__doc__)
 
 
-plugin = Plugin(name="validation", title="Validation", blueprints=[bp])
+plugin = Plugin(
+    name="validation",
+    title="Validation",
+    blueprints=[bp],
+    nav=[
+        NavEntry(
+            "Validation", "validation.health", (Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR)
+        )
+    ],
+)

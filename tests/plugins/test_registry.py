@@ -67,3 +67,13 @@ def test_core_runs_with_no_plugin_loaded(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, env={"INSTANCE_PATH": str(tmp_path), "PATH": ""})
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_plugin_navigation_entries_follow_roles(client) -> None:
+    from tests.conftest import login, make_staff
+    from workshops.models import Role
+
+    assert b'href="/validation/health"' not in client.get("/").data
+    login(client, make_staff(Role.PANEL_MEMBER))
+    page = client.get("/").data
+    assert b'href="/validation/health"' in page and b'href="/packs/health"' not in page
