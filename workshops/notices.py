@@ -14,11 +14,14 @@ def manage_url(booking: Booking) -> str:
     return external_url("booking.manage", token=booking.token)
 
 
-def _invite(booking: Booking, *, cancel: bool = False) -> bytes:
-    return calendars.invite(
-        booking, manage_url=manage_url(booking), cancel=cancel,
-        organiser=current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">"),
-    )
+def organiser_address() -> str:
+    """The bare address of MAIL_DEFAULT_SENDER: the ORGANIZER of every calendar event."""
+    return current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">")
+
+
+def invite(booking: Booking, *, cancel: bool = False) -> bytes:
+    return calendars.invite(booking, manage_url=manage_url(booking), cancel=cancel,
+                            organiser=organiser_address())
 
 
 def _send(booking: Booking, template: str, subject: str, reason: str, *,
@@ -32,7 +35,7 @@ def _send(booking: Booking, template: str, subject: str, reason: str, *,
 
 def confirmed(booking: Booking) -> None:
     _send(booking, "booking_confirmed", f"Place confirmed: {booking.workshop.display_title}",
-          "you booked a place", calendar=_invite(booking), method="REQUEST")
+          "you booked a place", calendar=invite(booking), method="REQUEST")
 
 
 def waitlisted(booking: Booking, position: int) -> None:
@@ -55,28 +58,28 @@ def offer_expired(booking: Booking) -> None:
 def cancelled(booking: Booking, *, by_organiser: bool, had_place: bool) -> None:
     _send(booking, "booking_cancelled", f"Booking cancelled: {booking.workshop.display_title}",
           "your booking was cancelled", by_organiser=by_organiser,
-          calendar=_invite(booking, cancel=True) if had_place else None,
+          calendar=invite(booking, cancel=True) if had_place else None,
           method="CANCEL" if had_place else None)
 
 
 def details_changed(booking: Booking, changes: dict) -> None:
     _send(booking, "booking_changed", f"Booking updated: {booking.workshop.display_title}",
           "the details of your booking were changed", changes=changes,
-          calendar=_invite(booking) if booking.status == "confirmed" else None,
+          calendar=invite(booking) if booking.status == "confirmed" else None,
           method="REQUEST" if booking.status == "confirmed" else None)
 
 
 def workshop_moved(booking: Booking, changes: dict) -> None:
     _send(booking, "workshop_changed", f"Workshop changed: {booking.workshop.display_title}",
           "the date, time or venue of a workshop you booked has changed", changes=changes,
-          calendar=_invite(booking), method="REQUEST")
+          calendar=invite(booking), method="REQUEST")
 
 
 def workshop_cancelled(booking: Booking, *, had_place: bool) -> None:
     _send(booking, "workshop_cancelled",
           f"Workshop cancelled: {booking.workshop.display_title}",
           "a workshop you booked or were waiting for has been cancelled",
-          calendar=_invite(booking, cancel=True) if had_place else None,
+          calendar=invite(booking, cancel=True) if had_place else None,
           method="CANCEL" if had_place else None)
 
 

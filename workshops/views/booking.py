@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from workshops import booking as rules
-from workshops import calendars, clock, notices
+from workshops import clock, notices
 from workshops.extensions import db, limiter
 from workshops.forms import ChangeDetailsForm, ConfirmForm, LinksForm
 from workshops.models import Booking, BookingStatus
@@ -103,15 +103,10 @@ def offer(token: str):  # noqa: ANN201
 @bp.get("/<token>/invite.ics")
 def invite(token: str) -> Response:
     booking = _by_token(token)
-    cancelled = booking.status not in (BookingStatus.CONFIRMED,)
-    body = calendars.invite(booking, manage_url=notices.manage_url(booking), cancel=cancelled,
-                            organiser=_organiser_address())
+    body = notices.invite(booking, cancel=booking.status != BookingStatus.CONFIRMED)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="workshop-{booking.reference}.ics"'})
 
-
-def _organiser_address() -> str:
-    return current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">")
 
 
 @bp.route("/links", methods=["GET", "POST"])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, abort
 from sqlalchemy import select
 
-from workshops import calendars
+from workshops import calendars, notices
 from workshops.extensions import db
 from workshops.models import REGIONS, Workshop
 from workshops.urls import external_url
@@ -24,7 +24,7 @@ def _feed(slug: str, region: str | None) -> Response:
         name = f"{series.title}: {REGIONS.get(region, region)}"
     body = calendars.feed(
         db.session.scalars(query.order_by(Workshop.starts_at)), name=name,
-        organiser=current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">"),
+        organiser=notices.organiser_address(),
         url_for_workshop=lambda w: external_url("public.workshop", slug=slug, region=w.region),
     )
     return Response(body, mimetype="text/calendar",
@@ -39,7 +39,5 @@ def series_feed(slug: str) -> Response:
 @bp.get("/series/<slug>/<region>/calendar.ics")
 def region_feed(slug: str, region: str) -> Response:
     if region not in REGIONS:
-        from flask import abort
-
         abort(404)
     return _feed(slug, region)
