@@ -61,9 +61,9 @@ class DelegateForm(FlaskForm):
                                   validators=[Optional(), Length(max=1000, message="Dietary "
                                               "needs must be 1,000 characters or fewer")])
     list_consent = BooleanField(
-        "Include my name, job title and organisation in the delegate list",
-        widget=GovCheckboxInput(),
-        description="The list is printed in the delegate packs for this workshop")
+        "Include my name, job title and organisation in the delegate list printed in the "
+        "packs for this workshop",
+        widget=GovCheckboxInput())
 
 
 class BookingForm(DelegateForm):

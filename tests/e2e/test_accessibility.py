@@ -1,0 +1,98 @@
+"""axe-core on the pages the journeys do not reach, and reflow at 320 CSS pixels (WCAG 1.4.10)
+on the pages they do.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import make_workshop
+from tests.e2e.support import Checks
+from workshops import booking
+
+pytestmark = pytest.mark.browser
+
+OTHER_PAGES = [
+    # path, status, main heading
+    ("/no-such-page", 404, "Page not found"),
+    ("/booking/not-a-real-token", 404, "Page not found"),
+    ("/staff/login", 200, "Staff sign in"),
+    ("/booking/links", 200, "Get the links to your bookings"),
+    ("/privacy", 200, "Privacy notice"),
+    ("/accessibility", 200, "Accessibility statement"),
+]
+
+
+def test_other_pages_have_no_axe_violations(live, page: Page, checks: Checks) -> None:
+    for path, status, heading in OTHER_PAGES:
+        response = page.goto(path)
+        assert response is not None and response.status == status, path
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        checks.axe(page, path)
+
+    page.goto("/staff/login")
+    page.get_by_label("Email address", exact=True).fill("nobody@example.org")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Enter your password")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: Staff sign in"))
+    checks.axe(page, "staff sign in with errors")
+
+    assert len(checks.pages_checked) == len(OTHER_PAGES) + 1
+    checks.assert_clean()
+
+
+def _delegate(n: int) -> booking.Delegate:
+    return booking.Delegate(name=f"Delegate {n}", email=f"d{n}@example.org",
+                            organisation=f"Council {n}", job_title="Social worker",
+                            region="north-east", sector="health")
+
+
+def test_journey_pages_reflow_at_320_css_pixels(live, page: Page) -> None:
+    """At 320px wide (400% zoom of a 1280px screen) nothing may need scrolling sideways."""
+    with live.data():
+        workshop = make_workshop(capacity=1)
+        slug = workshop.series.slug
+        first = booking.book(workshop.id, _delegate(1))
+        second = booking.book(workshop.id, _delegate(2))
+        confirmed_token = booking.book(make_workshop(series=workshop.series, region="london").id,
+                                       _delegate(3)).token
+        booking.cancel(first.id)  # the place is offered to the second delegate
+        first_token, offered_token = first.token, second.token
+    pages = {
+        "index": "/",
+        "series": f"/series/{slug}",
+        "workshop": f"/series/{slug}/north-east",
+        "booking form": f"/series/{slug}/london/book",
+        "confirmation": f"/booking/{confirmed_token}/confirmed",
+        "manage": f"/booking/{confirmed_token}",
+        "manage, cancelled": f"/booking/{first_token}",
+        "change": f"/booking/{confirmed_token}/change",
+        "cancel": f"/booking/{confirmed_token}/cancel",
+        "offer": f"/booking/{offered_token}/offer",
+    }
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = {}
+    for name, path in pages.items():
+        response = page.goto(path)
+        assert response is not None and response.ok, path
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[name] = (path, width, page.evaluate(WIDEST))
+    assert not too_wide, "Pages wider than 320px (path, width, widest elements):\n" + "\n".join(
+        f"  {name}: {details}" for name, details in too_wide.items())
+
+
+# The innermost elements that stick out past the right edge of the viewport.
+WIDEST = """() => {
+  const sticking = [...document.body.querySelectorAll("*")].filter(
+    el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1);
+  return sticking.filter(el => !sticking.some(other => other !== el && el.contains(other)))
+    .slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? "." +
+      String(el.className).trim().split(/\\s+/).join(".") : "") + " ("
+      + Math.round(el.getBoundingClientRect().right) + "px)");
+}"""
