@@ -52,6 +52,15 @@ def update_workshop(workshop_id: int, values: dict, *, actor: User) -> dict:
                    if k in EDITABLE and getattr(workshop, k) != v}
         if not changes:
             return {}
+        if "capacity" in changes:
+            # Checked under the workshop lock: fewer places than are held would break the
+            # rule that confirmed places never exceed capacity.
+            taken = booking.places_taken(workshop.id)
+            if changes["capacity"][1] < taken:
+                raise booking.BookingRefused(
+                    f"{taken} places are already taken, so the capacity cannot be less than "
+                    f"{taken}. Cancel bookings first if you need fewer places.",
+                    field="capacity")
         for field, (_old, new) in changes.items():
             setattr(workshop, field, new)
         moved = any(field in changes for field in CALENDAR_FIELDS)

@@ -1,0 +1,508 @@
+"""The organisers' console, driven through its pages as an organiser would use it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import event, select
+from werkzeug.datastructures import MultiDict
+
+from tests.conftest import login, make_staff, make_workshop
+from workshops import booking, clock
+from workshops.extensions import db
+from workshops.models import (
+    AuditEntry,
+    Booking,
+    BookingStatus,
+    Role,
+    Series,
+    Theme,
+    User,
+    Venue,
+    Workshop,
+    WorkshopStatus,
+)
+from workshops.views.organiser_exports import csv_safe
+
+
+@pytest.fixture()
+def organiser(app) -> User:
+    return make_staff(Role.ORGANISER)
+
+
+@pytest.fixture()
+def signed_in(client, organiser):  # noqa: ANN001, ANN201
+    login(client, organiser)
+    return client
+
+
+def _delegate(n: int, **overrides) -> booking.Delegate:
+    values = dict(name=f"Delegate {n}", email=f"d{n}@example.org",
+                  organisation=f"Council {n}", job_title="Social worker")
+    values.update(overrides)
+    return booking.Delegate(**values)
+
+
+def _calendar(message) -> str:  # noqa: ANN001
+    for part in message.walk():
+        if part.get_content_type() == "text/calendar":
+            return part.get_content()
+    raise AssertionError("no text/calendar part")
+
+
+def _future_day(days: int) -> date:
+    return (clock.london(clock.now()) + timedelta(days=days)).date()
+
+
+def _date_fields(name: str, day: date | None) -> list[tuple[str, str]]:
+    # A GOV.UK date input sends three values under one name: day, month, year.
+    parts = (str(day.day), str(day.month), str(day.year)) if day else ("", "", "")
+    return [(name, part) for part in parts]
+
+
+def _workshop_form(venue: int, **overrides) -> MultiDict:
+    day = overrides.pop("day", _future_day(40))
+    fields = {"region": "london", "title": "", "venue_id": str(venue),
+              "start_time": "9:30am", "end_time": "4pm", "capacity": "40",
+              "per_organisation_limit": "", "booking_opens_time": "",
+              "booking_closes_time": "", "offer_hours": "48",
+              "programme": "9:30 | Registration\n10:00 | Welcome"}
+    dates = {"start_date": day, "end_date": None, "booking_opens_date": None,
+             "booking_closes_date": None}
+    for key in list(overrides):
+        if key in dates:
+            dates[key] = overrides.pop(key)
+    fields.update(overrides)
+    data = list(fields.items())
+    for name, value in dates.items():
+        data += value if isinstance(value, list) else _date_fields(name, value)
+    return MultiDict(data)
+
+
+def _with(form: MultiDict, **more: str) -> MultiDict:
+    return MultiDict([*form.items(multi=True), *more.items()])
+
+
+# --- who may see the console ---------------------------------------------------------------
+
+GET_ONLY = ["/organiser/", "/organiser/venues", "/organiser/workshops/{workshop}",
+            "/organiser/workshops/{workshop}/bookings.csv"]
+FORMS = [
+    "/organiser/series/new",
+    "/organiser/series/{series}/edit",
+    "/organiser/venues/new",
+    "/organiser/venues/{venue}/edit",
+    "/organiser/series/{series}/workshops/new",
+    "/organiser/workshops/{workshop}/edit",
+    "/organiser/workshops/{workshop}/move",
+    "/organiser/workshops/{workshop}/publish",
+    "/organiser/workshops/{workshop}/cancel",
+    "/organiser/bookings/{booking}/cancel",
+]
+REQUESTS = [("GET", path) for path in GET_ONLY + FORMS] + [("POST", path) for path in FORMS]
+
+
+@pytest.fixture()
+def ids(app) -> dict:
+    workshop = make_workshop()
+    made = booking.book(workshop.id, _delegate(1))
+    return {"series": workshop.series_id, "venue": workshop.venue_id,
+            "workshop": workshop.id, "booking": made.id}
+
+
+@pytest.mark.parametrize(("method", "path"), REQUESTS)
+def test_anonymous_visitor_is_sent_to_sign_in(client, ids, method, path):
+    response = client.open(path.format(**ids), method=method)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/staff/login")
+
+
+@pytest.mark.parametrize(("method", "path"), REQUESTS)
+def test_screener_is_refused(client, ids, method, path):
+    login(client, make_staff("screener"))
+    assert client.open(path.format(**ids), method=method).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Booking, ids["booking"]).status == BookingStatus.CONFIRMED
+    assert db.session.get(Workshop, ids["workshop"]).status == WorkshopStatus.PUBLISHED
+
+
+def test_admin_may_use_the_console(client, ids):
+    login(client, make_staff(Role.ADMIN))
+    assert client.get("/organiser/").status_code == 200
+
+
+# --- dashboard -----------------------------------------------------------------------------
+
+def test_empty_dashboard_says_what_to_do_next(signed_in):
+    page = signed_in.get("/organiser/").get_data(as_text=True)
+    assert "There are no series yet" in page and 'href="/organiser/series/new"' in page
+    assert "There are no venues yet" in page
+
+
+def test_dashboard_counts_bookings_in_one_query(signed_in):
+    first = make_workshop(capacity=1)
+    series = first.series
+    for region in ("london", "south-west", "north-west"):
+        make_workshop(series=series, region=region, capacity=5)
+    booking.book(first.id, _delegate(1))
+    booking.book(first.id, _delegate(2))
+    db.session.expire_all()
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        if "FROM bookings" in statement:
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = signed_in.get("/organiser/").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    assert "North East" in page and "South West" in page
+    # North East: capacity 1, 1 confirmed, 0 offered, 1 waiting.
+    row = page[page.index("North East"):].split("</tr>")[0]
+    cells = [c.split(">", 1)[1].split("<")[0].strip() for c in row.split("<td")[1:]]
+    assert cells[-4:] == ["1", "1", "0", "1"]
+
+
+# --- series and venues ---------------------------------------------------------------------
+
+def test_create_and_edit_a_series(signed_in, organiser):
+    response = signed_in.post("/organiser/series/new", data={
+        "title": "Highly resistant families", "slug": "", "theme": "Safeguarding",
+        "review_title": "Effective practice", "description": "Launch workshops.",
+        "key_messages": "- Disguised compliance\n- Multi-agency chronologies",
+        "organiser_email": "events@example.org"})
+    assert response.status_code == 303
+    series = db.session.scalar(select(Series))
+    assert series.slug == "highly-resistant-families"
+    assert series.theme.name == "Safeguarding"
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "created series")
+                             ).actor_id == organiser.id
+
+    edit = signed_in.get(f"/organiser/series/{series.id}/edit").get_data(as_text=True)
+    assert 'value="Safeguarding"' in edit
+    response = signed_in.post(f"/organiser/series/{series.id}/edit", data={
+        "title": "Highly resistant families", "slug": "resistant-families",
+        "theme": "Safeguarding", "review_title": "", "description": "",
+        "key_messages": "", "organiser_email": ""})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert series.slug == "resistant-families" and series.review_title == ""
+    assert signed_in.get("/series/resistant-families").status_code == 200
+
+
+def test_series_form_errors_sit_beside_fields(signed_in):
+    make_workshop()  # a series whose slug we will try to take
+    taken = db.session.scalar(select(Series.slug))
+    response = signed_in.post("/organiser/series/new", data={
+        "title": "", "slug": "Not A Slug!", "theme": "", "organiser_email": "nope"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "There is a problem" in page
+    for message in ("Enter the title of the series", "Enter the theme",
+                    "Web address must only include lowercase letters",
+                    "Enter an email address in the correct format"):
+        assert message in page
+    response = signed_in.post("/organiser/series/new", data={
+        "title": "Another", "slug": taken, "theme": "Safeguarding"})
+    assert response.status_code == 422
+    assert "Another series already uses this web address" in response.get_data(as_text=True)
+
+
+def test_create_and_edit_a_venue(signed_in):
+    response = signed_in.post("/organiser/venues/new", data={
+        "name": "Royal Station Hotel", "address": "Neville Street", "town": "Newcastle",
+        "postcode": "ne15dh", "access_info": "Step-free"})
+    assert response.status_code == 303
+    venue = db.session.scalar(select(Venue))
+    assert venue.postcode == "NE1 5DH"
+    assert "Royal Station Hotel" in signed_in.get("/organiser/venues").get_data(as_text=True)
+
+    bad = signed_in.post(f"/organiser/venues/{venue.id}/edit", data={
+        "name": "", "address": "Neville Street", "town": "Newcastle", "postcode": "12345"})
+    assert bad.status_code == 422
+    assert "Enter the name of the venue" in bad.get_data(as_text=True)
+    assert "Enter a real postcode, like NE1 5DH" in bad.get_data(as_text=True)
+
+
+def test_empty_venue_list_says_what_to_do(signed_in):
+    page = signed_in.get("/organiser/venues").get_data(as_text=True)
+    assert "There are no venues yet" in page and "/organiser/venues/new" in page
+
+
+# --- workshops -----------------------------------------------------------------------------
+
+def _series_and_venue() -> tuple[Series, Venue]:
+    workshop = make_workshop()
+    return workshop.series, workshop.venue
+
+
+def test_create_a_workshop_in_london_time(signed_in):
+    series, venue = _series_and_venue()
+    day = date(clock.now().year + 1, 6, 15)  # summer: London is UTC+1
+    response = signed_in.post(f"/organiser/series/{series.id}/workshops/new",
+                              data=_workshop_form(venue.id, day=day))
+    assert response.status_code == 303
+    made = db.session.scalar(select(Workshop).where(Workshop.region == "london"))
+    assert made.status == WorkshopStatus.DRAFT
+    assert (made.starts_at.hour, made.starts_at.minute) == (8, 30)  # 9:30am BST in UTC
+    assert clock.london(made.ends_at).hour == 16
+    assert made.programme_items[0] == ("9:30", "Registration")
+    page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Draft" in page and "9:30am to 4pm" in page
+    # A draft is not on the public site.
+    assert signed_in.get(f"/series/{series.slug}/london").status_code == 404
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"start_date": [("start_date", "31"), ("start_date", "2"), ("start_date", "2031")]},
+     "Start date must be a real date"),
+    ({"start_date": [("start_date", "3"), ("start_date", ""), ("start_date", "2031")]},
+     "Start date must include a month"),
+    ({"start_date": [("start_date", "3"), ("start_date", "4"), ("start_date", "31")]},
+     "Year must include 4 numbers"),
+    ({"start_date": None}, "Enter the date the workshop starts"),
+    ({"end_time": "9am"}, "The workshop must end after it starts"),
+    ({"start_time": "25:00"}, "Enter the start time as a time, like 9:30am or 14:00"),
+    ({"day": date(2009, 3, 16)}, "The workshop must start in the future"),
+    ({"capacity": "forty"}, "Capacity must be a whole number, like 40"),
+    ({"capacity": "0"}, "Capacity must be between 1 and 5,000"),
+    ({"capacity": "10", "per_organisation_limit": "11"},
+     "Places per organisation must not be more than the capacity"),
+    ({"venue_id": "abc"}, "Choose the venue from the list"),
+    ({"venue_id": "999"}, "Choose the venue from the list"),
+    ({"region": "atlantis"}, "Choose the region from the list"),
+    ({"region": ""}, "Choose the region"),
+    ({"programme": "9:30 | Registration\nLunch"}, "Line 2 of the programme must be a time"),
+    ({"booking_closes_date": _future_day(60)}, "Enter the time booking closes"),
+    ({"booking_closes_date": _future_day(60), "booking_closes_time": "5pm"},
+     "Booking must close before the workshop starts"),
+])
+def test_workshop_form_explains_mistakes(signed_in, overrides, message):
+    series, venue = _series_and_venue()
+    data = _workshop_form(venue.id, **overrides)
+    response = signed_in.post(f"/organiser/series/{series.id}/workshops/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422, page[:500]
+    assert message in page
+    assert "There is a problem" in page
+    assert db.session.scalar(select(Workshop).where(Workshop.region == "london")) is None
+
+
+def test_date_error_links_to_the_day_box(signed_in):
+    series, venue = _series_and_venue()
+    data = _workshop_form(venue.id, start_date=[("start_date", "31"), ("start_date", "2"),
+                                                ("start_date", "2031")])
+    page = signed_in.post(f"/organiser/series/{series.id}/workshops/new",
+                          data=data).get_data(as_text=True)
+    assert 'href="#start_date-day"' in page and 'id="start_date-day"' in page
+    assert 'value="31"' in page  # what was typed comes back
+
+
+def test_one_workshop_per_region_in_a_series(signed_in):
+    series, venue = _series_and_venue()  # already has North East
+    response = signed_in.post(f"/organiser/series/{series.id}/workshops/new",
+                              data=_workshop_form(venue.id, region="north-east"))
+    assert response.status_code == 422
+    assert "already has a workshop in North East" in response.get_data(as_text=True)
+
+
+def test_add_workshop_without_venues_says_add_a_venue(signed_in):
+    series = Series(slug="new-series", title="New series",
+                    theme=Theme(slug="early-help", name="Early help"))
+    db.session.add(series)
+    db.session.commit()
+    page = signed_in.get(f"/organiser/series/{series.id}/workshops/new").get_data(as_text=True)
+    assert "there are none yet" in page and "/organiser/venues/new" in page
+    dashboard = signed_in.get("/organiser/").get_data(as_text=True)
+    assert "There are no workshops in this series yet" in dashboard
+
+
+def test_publish_puts_a_draft_on_the_public_site(signed_in):
+    workshop = make_workshop(status="draft")
+    confirm = signed_in.get(f"/organiser/workshops/{workshop.id}/publish")
+    assert "Publish this workshop?" in confirm.get_data(as_text=True)
+    response = signed_in.post(f"/organiser/workshops/{workshop.id}/publish")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert workshop.status == WorkshopStatus.PUBLISHED
+    assert signed_in.get(f"/series/{workshop.series.slug}/north-east").status_code == 200
+    # Publishing twice does not fail: it says why.
+    again = signed_in.post(f"/organiser/workshops/{workshop.id}/publish",
+                           follow_redirects=True)
+    assert again.status_code == 200 and "only a draft can be published" in again.get_data(
+        as_text=True)
+
+
+def test_edit_details_keeps_capacity_above_places_taken(signed_in):
+    workshop = make_workshop(capacity=2)
+    for n in range(3):
+        booking.book(workshop.id, _delegate(n))
+    form = _workshop_form(workshop.venue_id, region="north-east", capacity="1")
+    response = signed_in.post(f"/organiser/workshops/{workshop.id}/edit", data=form)
+    assert response.status_code == 422
+    assert "2 places are already taken" in response.get_data(as_text=True)
+
+
+def test_more_places_are_offered_to_the_waiting_list(signed_in, mailbox):
+    workshop = make_workshop(capacity=1)
+    booking.book(workshop.id, _delegate(1))
+    booking.book(workshop.id, _delegate(2))
+    mailbox.clear()
+    form = _workshop_form(workshop.venue_id, region="north-east", capacity="2")
+    assert signed_in.post(f"/organiser/workshops/{workshop.id}/edit",
+                          data=form).status_code == 303
+    assert [m["Subject"] for m in mailbox.to("d2@example.org")] == [
+        f"A place is free: {workshop.display_title}"]
+
+
+def test_move_asks_first_then_sends_updated_invites(signed_in, mailbox):
+    workshop = make_workshop(capacity=2)
+    for n in range(3):  # two confirmed, one waiting
+        booking.book(workshop.id, _delegate(n))
+    mailbox.clear()
+    new_day = _future_day(45)
+    form = _workshop_form(workshop.venue_id, day=new_day, start_time="10:00",
+                          end_time="3:30pm")
+    page = signed_in.post(f"/organiser/workshops/{workshop.id}/move", data=form)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Check the change before you move the workshop" in text
+    assert "Delegate 0" in text and "Delegate 1" in text and "d0@example.org" in text
+    assert "1 person on the waiting list will not be e-mailed" in text
+    db.session.expire_all()
+    assert workshop.calendar_sequence == 0 and not mailbox.messages  # nothing happened yet
+
+    response = signed_in.post(f"/organiser/workshops/{workshop.id}/move",
+                              data=_with(form, confirmed="yes"))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert clock.london(workshop.starts_at).date() == new_day
+    for address in ("d0@example.org", "d1@example.org"):
+        [message] = mailbox.to(address)
+        invite = _calendar(message)
+        assert "SEQUENCE:1" in invite
+        assert f"DTSTART;TZID=Europe/London:{new_day:%Y%m%d}T100000" in invite
+    assert mailbox.to("d2@example.org") == []
+
+
+def test_move_can_go_back_to_change_what_was_typed(signed_in):
+    workshop = make_workshop()
+    form = _workshop_form(workshop.venue_id, start_time="11am")
+    page = signed_in.post(f"/organiser/workshops/{workshop.id}/move",
+                          data=_with(form, confirmed="change")).get_data(as_text=True)
+    assert "Change the date, time or venue" in page and 'value="11am"' in page
+
+
+def test_cancel_workshop_shows_who_is_told_then_cancels(signed_in, mailbox):
+    workshop = make_workshop(capacity=1)
+    booking.book(workshop.id, _delegate(1))
+    booking.book(workshop.id, _delegate(2))
+    mailbox.clear()
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}/cancel").get_data(as_text=True)
+    assert "You cannot undo this" in page
+    assert "Delegate 1" in page and "Delegate 2" in page
+    response = signed_in.post(f"/organiser/workshops/{workshop.id}/cancel")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert workshop.status == WorkshopStatus.CANCELLED
+    assert "METHOD:CANCEL" in _calendar(mailbox.to("d1@example.org")[0])
+    assert len(mailbox.to("d2@example.org")) == 1
+    # Cancelling again, or editing, is explained rather than failing.
+    again = signed_in.get(f"/organiser/workshops/{workshop.id}/edit", follow_redirects=True)
+    assert "can no longer be changed" in again.get_data(as_text=True)
+
+
+def test_organiser_cancels_a_booking_for_a_delegate(signed_in, organiser, mailbox):
+    workshop = make_workshop(capacity=1)
+    first = booking.book(workshop.id, _delegate(1))
+    booking.book(workshop.id, _delegate(2))
+    mailbox.clear()
+    confirm = signed_in.get(f"/organiser/bookings/{first.id}/cancel").get_data(as_text=True)
+    assert "Are you sure you want to cancel Delegate 1" in confirm
+    assert "offered to the next person on the waiting list" in confirm
+    response = signed_in.post(f"/organiser/bookings/{first.id}/cancel")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert first.status == BookingStatus.CANCELLED
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "booking",
+                                                       AuditEntry.action == "cancelled"))
+    assert entry.actor_id == organiser.id
+    assert "METHOD:CANCEL" in _calendar(mailbox.to("d1@example.org")[0])
+    assert mailbox.to("d2@example.org")[0]["Subject"].startswith("A place is free")
+    # A second try (a double click, an old tab) says it is done.
+    again = signed_in.post(f"/organiser/bookings/{first.id}/cancel", follow_redirects=True)
+    assert "already cancelled" in again.get_data(as_text=True)
+
+
+def test_workshop_page_shows_counts_and_the_queue_in_order(signed_in):
+    workshop = make_workshop(capacity=1)
+    for n in range(4):
+        booking.book(workshop.id, _delegate(n))
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
+    counts = dict(re.findall(r'data-count="([a-z-]+)">(\d+)<', page))
+    assert counts == {"capacity": "1", "confirmed": "1", "offered": "0", "waiting": "3",
+                      "places-left": "0"}
+    queue = page[page.index("Waiting list, in the order"):page.index(">Bookings</h2>")]
+    assert queue.index("Delegate 1") < queue.index("Delegate 2") < queue.index("Delegate 3")
+    assert "Delegate 0" not in queue
+
+
+@pytest.mark.parametrize("path", FORMS)
+@pytest.mark.parametrize("data", [
+    {},
+    {"start_date": ["x", "y"], "capacity": "-1", "venue_id": "", "region": "x",
+     "booking_opens_time": "noonish", "end_date": ["29", "2", "2027"], "slug": "UPPER",
+     "postcode": "£££", "organiser_email": "@", "title": "!!!", "theme": "???"},
+])
+def test_no_form_fails_with_a_server_error(signed_in, ids, path, data):
+    response = signed_in.post(path.format(**ids), data=data)
+    assert response.status_code in (200, 303, 422), response.get_data(as_text=True)[:300]
+
+
+def test_unknown_ids_are_not_found(signed_in):
+    for path in ("/organiser/workshops/999", "/organiser/bookings/999/cancel",
+                 "/organiser/series/999/edit", "/organiser/venues/999/edit"):
+        assert signed_in.get(path).status_code == 404
+
+
+# --- export --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["=cmd()", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_safe_defuses_formulas(text):
+    assert csv_safe(text) == "'" + text
+
+
+def test_csv_export_escapes_formulas(signed_in):
+    workshop = make_workshop(capacity=1)
+    booking.book(workshop.id, _delegate(1, name="=cmd()", organisation="Siân’s council"))
+    booking.book(workshop.id, _delegate(2, organisation="@evil"))
+    response = signed_in.get(f"/organiser/workshops/{workshop.id}/bookings.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r["Name"] for r in rows] == ["'=cmd()", "Delegate 2"]
+    assert rows[0]["Organisation"] == "Siân’s council"
+    assert rows[1]["Organisation"] == "'@evil"
+    assert rows[1]["Status"] == "waiting" and rows[1]["Waiting list position"] == "1"
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "exported bookings")) is not None
+
+
+def test_booked_time_in_export_is_london_time(signed_in):
+    workshop = make_workshop()
+    made = booking.book(workshop.id, _delegate(1))
+    rows = list(csv.DictReader(io.StringIO(signed_in.get(
+        f"/organiser/workshops/{workshop.id}/bookings.csv").get_data(as_text=True)
+        .lstrip("\ufeff"))))
+    expected = clock.london(made.created_at).strftime("%Y-%m-%d %H:%M")
+    assert rows[0]["Booked (London time)"] == expected
+    assert datetime.strptime(expected, "%Y-%m-%d %H:%M")

@@ -1,0 +1,198 @@
+"""Fields for the organisers' forms: GOV.UK date inputs, times and numbers, with messages.
+
+Each field keeps exactly what was typed (so a page with errors shows it back) and raises the
+message the GOV.UK Design System gives for that kind of mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.main import wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
+from wtforms import Field
+from wtforms.validators import StopValidation
+
+from workshops import clock
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+def parse_time(text: str) -> time | None:
+    """'9:30', '9.30am', '2pm', '14:00', 'midday' -> a time; None if it is not one."""
+    text = text.strip().lower()
+    if text in ("midday", "noon", "12 noon"):
+        return time(12, 0)
+    if text == "midnight":
+        return time(0, 0)
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    suffix = (match[3] or "").replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def show_time(value: time) -> str:
+    """The way GOV.UK writes a time, so an edit form shows what a delegate sees."""
+    if value == time(12, 0):
+        return "midday"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+class DateParts(Field):
+    """A GOV.UK date input (day, month, year) with the messages the design system gives."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, *, required_message: str | None = None,
+                 name_in_errors: str | None = None, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.required_message = required_message
+        self.name_in_errors = name_in_errors or label
+
+    def _value(self) -> str:
+        return " ".join(self.raw_data or [])
+
+    def process_data(self, value: date | None) -> None:
+        self.data = value
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # Always three parts, so the widget can put back exactly what was typed.
+        parts = [v.strip() for v in valuelist[:3]] + [""] * (3 - len(valuelist[:3]))
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        what = self.name_in_errors
+        missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True)
+                   if not part]
+        if missing:
+            raise ValueError(f"{what} must include a {' and '.join(missing)}")
+        if not all(part.isdigit() for part in parts):
+            raise ValueError(f"{what} must be a real date")
+        if len(parts[2]) != 4:
+            raise ValueError("Year must include 4 numbers")
+        try:
+            self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValueError(f"{what} must be a real date") from None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.required_message and self.data is None and not self.process_errors:
+            raise StopValidation(self.required_message)
+
+
+class TimeOfDay(Field):
+    """A time typed as text: '9:30am' or '14:00'."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, required_message: str | None = None,
+                 name_in_errors: str | None = None, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.required_message = required_message
+        self.name_in_errors = name_in_errors or label
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return show_time(self.data) if self.data else ""
+
+    def process_data(self, value: time | None) -> None:
+        self.data = value
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if text:
+            self.data = parse_time(text)
+            if self.data is None:
+                raise ValueError(f"Enter {self.name_in_errors} as a time, like 9:30am or 14:00")
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.required_message and self.data is None and not self.process_errors:
+            raise StopValidation(self.required_message)
+
+
+class WholeNumber(Field):
+    """A whole number typed as text, with a range and messages that say what to type."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, minimum: int, maximum: int, name_in_errors: str,
+                 example: int, required_message: str | None = None, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.minimum, self.maximum, self.example = minimum, maximum, example
+        self.name_in_errors = name_in_errors
+        self.required_message = required_message
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip().replace(",", "")
+        self.data = None
+        if text:
+            if not text.isdigit():
+                raise ValueError(f"{self.name_in_errors} must be a whole number, like "
+                                 f"{self.example}")
+            self.data = int(text)
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            if self.required_message:
+                raise StopValidation(self.required_message)
+            return
+        if not self.minimum <= self.data <= self.maximum:
+            raise StopValidation(f"{self.name_in_errors} must be between {self.minimum:,} "
+                                 f"and {self.maximum:,}")
+
+
+def london(day: date | None, moment: time | None) -> datetime | None:
+    return clock.from_london(datetime.combine(day, moment)) if day and moment else None
+
+
+class OrganiserForm(FlaskForm):
+    """Shared by every organiser form: an error summary whose links reach the first input."""
+
+    def error_summary(self) -> dict:
+        params = wtforms_errors(self)
+        for item in params["errorList"]:
+            field = self._fields.get(item["href"].lstrip("#"))
+            if isinstance(field, DateParts):
+                item["href"] = f"#{field.name}-day"  # the GOV.UK date input's first box
+        return params
+
+    def carried_fields(self) -> list[tuple[str, str]]:
+        """(name, value) of everything typed, for the hidden inputs of a confirmation page."""
+        pairs = []
+        for field in self:
+            if field.type in ("CSRFTokenField", "SubmitField") or not field.raw_data:
+                continue
+            pairs.extend((field.name, value) for value in field.raw_data)
+        return pairs
+
+

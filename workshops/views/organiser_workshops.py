@@ -1,0 +1,259 @@
+"""Organisers' pages for one workshop: create, edit, move, publish, cancel, and its bookings.
+
+Every change goes through `scheduling` or `booking`; these views parse the form, call the
+domain, and turn its refusals into messages beside the right field.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from workshops import booking as rules
+from workshops import clock, scheduling
+from workshops.extensions import db
+from workshops.forms import ConfirmForm
+from workshops.models import (
+    ACTIVE,
+    HOLDS_PLACE,
+    REGIONS,
+    Booking,
+    BookingStatus,
+    Series,
+    Venue,
+    Workshop,
+    WorkshopStatus,
+)
+from workshops.organiser_forms import (
+    EditWorkshopForm,
+    MoveWorkshopForm,
+    NewWorkshopForm,
+    workshop_form_data,
+)
+from workshops.transitions import TransitionNotAllowed
+from workshops.views.organiser import attach, bp, counts_by_workshop, form_response, get_or_404
+
+# The order bookings are listed in: people coming first, then those in the queue, then the rest.
+STATUS_ORDER = {BookingStatus.CONFIRMED: 0, BookingStatus.OFFERED: 1, BookingStatus.WAITING: 2,
+                BookingStatus.CANCELLED: 3, BookingStatus.DECLINED: 4, BookingStatus.EXPIRED: 5}
+CLOSED = (WorkshopStatus.CANCELLED, WorkshopStatus.FINISHED)
+
+
+def _region_taken_message(region: str) -> str:
+    return (f"This series already has a workshop in {REGIONS.get(region, region)}. Each region "
+            "has one workshop in a series.")
+
+
+def _region_taken(series_id: int, region: str, workshop_id: int | None = None) -> bool:
+    query = select(Workshop.id).where(Workshop.series_id == series_id, Workshop.region == region)
+    if workshop_id is not None:
+        query = query.where(Workshop.id != workshop_id)
+    return db.session.scalar(query) is not None
+
+
+def _venues() -> list[Venue]:
+    return list(db.session.scalars(select(Venue).order_by(Venue.name, Venue.town)))
+
+
+def _back_to(workshop_id: int) -> Response:
+    return redirect(url_for(".workshop", workshop_id=workshop_id), code=303)
+
+
+def _closed(workshop: Workshop) -> Response | None:
+    """A cancelled or finished workshop cannot change: say so rather than fail."""
+    if workshop.status in CLOSED:
+        flash(f"This workshop is {workshop.status}, so it can no longer be changed.")
+        return _back_to(workshop.id)
+    return None
+
+
+def bookings_in_order(workshop_id: int) -> tuple[list[Booking], list[Booking]]:
+    """Every booking (active first) and the waiting list in queue order (first is next)."""
+    found = list(db.session.scalars(
+        select(Booking).where(Booking.workshop_id == workshop_id)
+        .order_by(Booking.created_at, Booking.id)))
+    found.sort(key=lambda b: STATUS_ORDER.get(b.status, 9))  # stable: keeps booking order
+    # The same order as booking.waiting_position, so position n here is what delegate n sees.
+    queue = sorted((b for b in found if b.status == BookingStatus.WAITING),
+                   key=lambda b: (b.waiting_since, b.id))
+    return found, queue
+
+
+@bp.route("/series/<int:series_id>/workshops/new", methods=["GET", "POST"])
+def new_workshop(series_id: int) -> ResponseReturnValue:
+    series = get_or_404(Series, series_id)
+    venues = _venues()
+    form = NewWorkshopForm()
+    form.set_venues(venues)
+    if venues and form.validate_on_submit():
+        if _region_taken(series.id, form.region.data):
+            attach(form, "region", _region_taken_message(form.region.data))
+        else:
+            try:
+                made = scheduling.create_workshop(series.id, form.values(), actor=current_user)
+            except IntegrityError:
+                # Another organiser added this region a moment ago.
+                db.session.rollback()
+                attach(form, "region", _region_taken_message(form.region.data))
+            else:
+                flash("Workshop saved as a draft. Check it, then publish it so that people "
+                      "can book.", "success")
+                return _back_to(made.id)
+    return form_response("organiser/workshop_new.html", form, series=series, venues=venues)
+
+
+@bp.get("/workshops/<int:workshop_id>")
+def workshop(workshop_id: int) -> str:
+    found = get_or_404(Workshop, workshop_id)
+    bookings, queue = bookings_in_order(found.id)
+    counts = counts_by_workshop([found.id])[found.id]
+    return render_template("organiser/workshop.html", workshop=found, bookings=bookings,
+                           queue=queue, counts=counts, now=clock.now(),
+                           places_left=max(found.capacity - counts["confirmed"]
+                                           - counts["offered"], 0))
+
+
+@bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
+def edit_workshop(workshop_id: int) -> ResponseReturnValue:
+    found = get_or_404(Workshop, workshop_id)
+    if (closed := _closed(found)) is not None:
+        return closed
+    form = EditWorkshopForm(data=workshop_form_data(found))
+    form.reference_start = found.starts_at
+    if form.validate_on_submit():
+        values = form.details_values()
+        if _region_taken(found.series_id, values["region"], found.id):
+            attach(form, "region", _region_taken_message(values["region"]))
+        else:
+            try:
+                changes = scheduling.update_workshop(found.id, values, actor=current_user)
+            except rules.BookingRefused as refusal:
+                attach(form, refusal.field, refusal.message)
+            except IntegrityError:
+                attach(form, "region", _region_taken_message(values["region"]))
+            except TransitionNotAllowed:
+                flash("This workshop has been cancelled or has finished, so it was not changed.")
+                return _back_to(found.id)
+            else:
+                flash("Workshop saved" if changes else "Nothing was changed",
+                      "success" if changes else "info")
+                return _back_to(found.id)
+    return form_response("organiser/workshop_edit.html", form, workshop=found)
+
+
+def _who_hears_of_move(workshop: Workshop) -> tuple[list[Booking], list[Booking]]:
+    """(people e-mailed an updated invite, people on the waiting list who are not e-mailed).
+
+    `scheduling.update_workshop` e-mails those holding a place, and only once the workshop is
+    published; the page must say exactly that, not more.
+    """
+    people = scheduling.people_to_tell(workshop.id)
+    if workshop.status != WorkshopStatus.PUBLISHED:
+        return [], [p for p in people if p.status == BookingStatus.WAITING]
+    return ([p for p in people if p.status in HOLDS_PLACE],
+            [p for p in people if p.status == BookingStatus.WAITING])
+
+
+@bp.route("/workshops/<int:workshop_id>/move", methods=["GET", "POST"])
+def move_workshop(workshop_id: int) -> ResponseReturnValue:
+    found = get_or_404(Workshop, workshop_id)
+    if (closed := _closed(found)) is not None:
+        return closed
+    form = MoveWorkshopForm(data=workshop_form_data(found))
+    form.set_venues(_venues())
+    form.booking_opens_at, form.booking_closes_at = found.booking_opens_at, found.booking_closes_at
+    if not form.validate_on_submit():
+        return form_response("organiser/workshop_move.html", form, workshop=found)
+    values = form.when_where_values()
+    if all(getattr(found, field) == value for field, value in values.items()):
+        flash("Nothing was changed: the date, time and venue are the same as before.", "info")
+        return _back_to(found.id)
+    answer = request.form.get("confirmed")
+    if answer == "change":  # back from the confirmation page, with what was typed
+        return form_response("organiser/workshop_move.html", form, workshop=found)
+    told, not_told = _who_hears_of_move(found)
+    if answer != "yes":
+        # The confirmation page carries what was typed in hidden fields; nothing is saved yet.
+        return render_template("organiser/workshop_move_confirm.html", form=form,
+                               workshop=found, new=values, new_venue=db.session.get(
+                                   Venue, values["venue_id"]), told=told, not_told=not_told)
+    try:
+        scheduling.update_workshop(found.id, values, actor=current_user)
+    except TransitionNotAllowed:
+        flash("This workshop has been cancelled or has finished, so it was not moved.")
+        return _back_to(found.id)
+    flash(f"Workshop moved. {_people(len(told))} been e-mailed an updated calendar invite."
+          if told else "Workshop moved. No one needed to be e-mailed.", "success")
+    return _back_to(found.id)
+
+
+def _people(number: int) -> str:
+    return "1 person has" if number == 1 else f"{number} people have"
+
+
+@bp.route("/workshops/<int:workshop_id>/publish", methods=["GET", "POST"])
+def publish_workshop(workshop_id: int) -> ResponseReturnValue:
+    found = get_or_404(Workshop, workshop_id)
+    if found.status != WorkshopStatus.DRAFT:
+        flash(f"This workshop is {found.status}: only a draft can be published.")
+        return _back_to(found.id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            scheduling.publish_workshop(found.id, actor=current_user)
+        except TransitionNotAllowed:
+            flash("This workshop had already been published or cancelled.")
+        else:
+            flash("Workshop published. It is on the public site and people can book when "
+                  "booking opens.", "success")
+        return _back_to(found.id)
+    return render_template("organiser/workshop_publish.html", form=form, workshop=found,
+                           now=clock.now())
+
+
+@bp.route("/workshops/<int:workshop_id>/cancel", methods=["GET", "POST"])
+def cancel_workshop(workshop_id: int) -> ResponseReturnValue:
+    found = get_or_404(Workshop, workshop_id)
+    if (closed := _closed(found)) is not None:
+        return closed
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            told = scheduling.cancel_workshop(found.id, actor=current_user)
+        except TransitionNotAllowed:
+            flash("This workshop had already been cancelled or has finished.")
+        else:
+            flash(f"Workshop cancelled. {_people(told)} been e-mailed." if told
+                  else "Workshop cancelled. No one had booked, so no one was e-mailed.",
+                  "success")
+        return _back_to(found.id)
+    return render_template("organiser/workshop_cancel.html", form=form, workshop=found,
+                           people=scheduling.people_to_tell(found.id))
+
+
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+def cancel_booking(booking_id: int) -> ResponseReturnValue:
+    found = get_or_404(Booking, booking_id)
+    workshop_id = found.workshop_id
+    if found.status not in ACTIVE:
+        flash(f"Booking {found.reference} is already {found.status}.")
+        return _back_to(workshop_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name, reference = found.name, found.reference
+        try:
+            rules.cancel(found.id, actor=current_user)
+        except (TransitionNotAllowed, rules.BookingRefused):
+            flash(f"Booking {reference} had already been cancelled.")
+        else:
+            flash(f"Booking {reference} for {name} cancelled. They have been e-mailed.",
+                  "success")
+        return _back_to(workshop_id)
+    _bookings, queue = bookings_in_order(workshop_id)
+    position = next((n for n, b in enumerate(queue, start=1) if b.id == found.id), None)
+    return render_template("organiser/booking_cancel.html", form=form, booking=found,
+                           workshop=found.workshop, position=position, waiting=len(queue))
