@@ -61,7 +61,7 @@ MAX_CANCELLED = 3  # cancelled bookings at a workshop that is not full
 
 SET_UP_AT = datetime(2010, 1, 4, 10, 0)  # London time the organisers entered the series
 BOOKING_OPENS = datetime(2010, 1, 11, 9, 0)
-BOOKINGS_UNTIL = datetime(2010, 3, 1, 0, 0)  # the demo's bookings were all made in Jan–Feb
+BOOKINGS_UNTIL = datetime(2010, 2, 22, 0, 0)  # before the moment `make run` replays (DEMO_NOW)
 CLOSE_WORKING_DAYS_BEFORE = 3
 OFFICE_HOURS = (time(8, 0), time(18, 30))
 

@@ -160,3 +160,12 @@ def test_cli_if_empty_loads_once(app):
     assert "not loaded" in second.output
     assert db.session.scalar(select(func.count()).select_from(Workshop)) == 9
     assert db.session.scalar(select(func.count()).select_from(Booking)) == bookings
+
+
+def test_nothing_happened_after_the_moment_make_run_replays(app):
+    demo.load()
+    # scripts/run.sh sets DEMO_NOW to 22 February 2010, 10am: the demo's past must precede it.
+    replayed = datetime(2010, 2, 22, 10, 0, tzinfo=UTC)
+    latest = db.session.scalar(select(func.max(Booking.created_at)))
+    latest_wait = db.session.scalar(select(func.max(Booking.waiting_since)))
+    assert latest < replayed and latest_wait < replayed
