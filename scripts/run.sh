@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-mkdir -p instance/mail
+mkdir -p instance/mail/cur instance/mail/new instance/mail/tmp  # a Maildir
 # The demo replays spring 2010, so its workshops can be booked; DEMO_NOW= turns this off.
 export DEMO_NOW="${DEMO_NOW-2010-02-22T10:00:00+00:00}"
 if [ -z "${MAIL_SERVER:-}" ]; then

@@ -70,6 +70,9 @@ def from_environment(instance_path: Path) -> dict:
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
         # Only the negative control of the concurrency test turns this off.
         "BOOKING_LOCK": not _flag(env.get("UNSAFE_DISABLE_BOOKING_LOCK")),
+        # Widens the count-then-insert window so the negative control overbooks every time;
+        # it has no effect while the lock is on.
+        "BOOKING_RACE_DELAY": float(env.get("BOOKING_RACE_DELAY") or 0),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,0 +1,172 @@
+"""How fast does a rush of bookings go, against what the same server does for nothing?
+
+`make bench` (= python -m bench.booking_rush). For each database (SQLite; PostgreSQL too if it
+answers at 127.0.0.1:5432) one gunicorn serves `wsgi:app` from one database, and at the same
+concurrency we measure:
+
+  (a) the no-op GET /healthz: the ceiling this server, client and machine can reach;
+  (b) a booking rush: each client loads the form with its own cookie jar and posts it.
+
+It prints throughput, the bookings/no-op ratio (the ratio travels between machines better than
+the raw figures), latency percentiles and the resulting counts. It only prints: no timings are
+asserted here or anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.live_server import (
+    RushResult,
+    booking_counts,
+    booking_rush,
+    get_rush,
+    gunicorn,
+    migrate,
+    percentile,
+    postgresql_available,
+    scratch_database,
+    seed_workshop,
+    warm_up,
+)
+
+WORKERS, THREADS = 4, 8
+
+
+@dataclass
+class Row:
+    label: str
+    count: int
+    per_second: float | None
+    ratio: float | None
+    latencies: list[float]
+    errors: int
+
+
+@dataclass
+class BackendReport:
+    backend: str
+    rows: list[Row]
+    counts: Counter[str]
+    booking_errors: int
+    capacity: int
+    clients: int
+
+    @property
+    def counts_ok(self) -> bool:
+        expected = {"confirmed": self.capacity, "waiting": self.clients - self.capacity}
+        return dict(self.counts) == expected and self.booking_errors == 0
+
+
+def run_backend(backend: str, *, clients: int, capacity: int, concurrency: int,
+                noop_requests: int) -> BackendReport:
+    from tests.conftest import make_workshop
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-{backend}-"))
+    try:
+        with scratch_database(backend, tmp) as url:
+            migrate(url, tmp / "instance")
+            workshop = seed_workshop(url, make_workshop, capacity=capacity)
+            with gunicorn(url, tmp / "instance", workers=WORKERS, threads=THREADS) as server:
+                warm_up(server.base_url, ["/healthz", workshop.book_path], WORKERS)
+                noop = get_rush(server.base_url, "/healthz", requests_count=noop_requests,
+                                concurrency=concurrency, timeout=30, deadline=120)
+                rush = booking_rush(server.base_url, workshop.book_path, clients=clients,
+                                    concurrency=concurrency, timeout=60, deadline=240)
+            counts = booking_counts(url, workshop.id)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return BackendReport(backend, _rows(noop, rush), counts, len(rush.failures) + rush.unfinished,
+                         capacity, clients)
+
+
+def _rows(noop: RushResult, rush: RushResult) -> list[Row]:
+    noop_ok = [a for a in noop.attempts if a.status == 200]
+    noop_rate = len(noop_ok) / noop.wall_seconds
+    done = [a for a in rush.attempts if a.confirmed_redirect]
+    rate = len(done) / rush.wall_seconds
+    return [
+        Row("no-op GET /healthz", len(noop.attempts), noop_rate, 1.0,
+            [a.seconds for a in noop_ok], len(noop.attempts) - len(noop_ok) + noop.unfinished),
+        Row("booking (form + post)", len(rush.attempts), rate, rate / noop_rate,
+            [a.seconds for a in done], len(rush.failures) + rush.unfinished),
+        Row("  of which form GET", len(done), None, None, [a.form_seconds for a in done], 0),
+        Row("  of which POST", len(done), None, None, [a.post_seconds for a in done], 0),
+    ]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def print_report(reports: list[BackendReport], *, concurrency: int, skipped: list[str],
+                 load_before: float) -> None:
+    header = (f"{'backend':<11}{'measure':<24}{'n':>6}{'per s':>9}{'ratio':>8}"
+              f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(f"\nBooking rush vs no-op: gunicorn -w {WORKERS} --threads {THREADS}, "
+          f"client concurrency {concurrency}, loopback")
+    print(header)
+    print("-" * len(header))
+    for report in reports:
+        for row in report.rows:
+            rate = f"{row.per_second:.1f}" if row.per_second is not None else ""
+            ratio = f"{row.ratio:.3f}" if row.ratio is not None else ""
+            lat = [_ms(percentile(row.latencies, p)) for p in (50, 95, 99)]
+            print(f"{report.backend:<11}{row.label:<24}{row.count:>6}{rate:>9}{ratio:>8}"
+                  f"{lat[0]:>9}{lat[1]:>9}{lat[2]:>9}{row.errors:>8}")
+    print()
+    for report in reports:
+        verdict = "as expected" if report.counts_ok else "NOT AS EXPECTED"
+        print(f"{report.backend}: {report.counts.get('confirmed', 0)} confirmed, "
+              f"{report.counts.get('waiting', 0)} waiting, {report.booking_errors} errors "
+              f"(capacity {report.capacity}, {report.clients} clients): {verdict}")
+    for backend in skipped:
+        print(f"{backend}: skipped (not reachable at 127.0.0.1:5432)")
+    print("ratio = complete bookings per second / no-op requests per second, same server")
+    # The clients are Python threads on the same cores as the server, and other work on the
+    # machine moves every figure: say how busy it was so two runs can be compared fairly.
+    print(f"{os.cpu_count()} CPUs; 1-minute load average before the run {load_before:.2f}, "
+          f"after {os.getloadavg()[0]:.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=400)
+    parser.add_argument("--capacity", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--noop-requests", type=int, default=2000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args(argv)
+
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    skipped = []
+    if "postgresql" in backends and not postgresql_available():
+        backends.remove("postgresql")
+        skipped.append("postgresql")
+    load_before = os.getloadavg()[0]
+    reports = []
+    try:
+        for backend in backends:
+            print(f"running {backend} ...", file=sys.stderr, flush=True)
+            reports.append(run_backend(backend, clients=args.clients, capacity=args.capacity,
+                                       concurrency=args.concurrency,
+                                       noop_requests=args.noop_requests))
+    finally:
+        # tests.conftest makes a scratch folder when imported; it is ours to remove here.
+        conftest = sys.modules.get("tests.conftest")
+        if conftest is not None:
+            shutil.rmtree(conftest._RUN_DIR, ignore_errors=True)
+    print_report(reports, concurrency=args.concurrency, skipped=skipped,
+                 load_before=load_before)
+    return 0 if all(r.counts_ok for r in reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
