@@ -240,3 +240,10 @@ def delegate_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def pytest_unconfigure(config) -> None:  # noqa: ANN001
+    """The run's SQLite files, queue and instance folder go with it."""
+    import shutil
+
+    shutil.rmtree(_RUN_DIR, ignore_errors=True)

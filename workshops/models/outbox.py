@@ -31,7 +31,8 @@ class OutboxMessage(db.Model):
     html_body: Mapped[str] = mapped_column(Text)
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(String(60), default="")
+    # Finishes the sentence "You are receiving this email because ..."
+    reason: Mapped[str] = mapped_column(String(300), default="")
     workshop_id: Mapped[int | None] = mapped_column(index=True)
     booking_id: Mapped[int | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING, index=True)
