@@ -16,6 +16,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -26,8 +27,8 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 from workshops.models import REGIONS, SECTORS
 
 
-def _choices(mapping: dict[str, str], prompt: str) -> list[tuple[str, str]]:
-    return [("", prompt)] + list(mapping.items())
+def _choices(mapping: dict[str, str], prompt: str) -> list[SelectChoice]:
+    return [SelectChoice("", prompt), *(SelectChoice(k, v) for k, v in mapping.items())]
 
 
 class DelegateForm(FlaskForm):
