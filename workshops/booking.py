@@ -134,6 +134,9 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
         if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
             return earlier
         workshop = _lock(workshop_id)
+        # Again under the lock: a twin of this request may have committed while we waited.
+        if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
+            return earlier
         state = workshop.booking_window_state(clock.now())
         if state != "open" and actor is None:
             raise BookingRefused({

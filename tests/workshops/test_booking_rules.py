@@ -151,3 +151,21 @@ def test_transition_table_refuses_cancelling_twice(app):
     with pytest.raises(TransitionNotAllowed):
         booking.cancel(made.id)
     assert db.session.get(Booking, made.id).status == BookingStatus.CANCELLED
+
+
+def test_concurrent_twins_of_one_post_make_one_booking(app):
+    """A double click sends two identical POSTs at once: both get the one booking."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    workshop = make_workshop()
+    workshop_id = workshop.id
+
+    def submit(_: int) -> int:
+        with app.app_context():
+            made = booking.book(workshop_id, _delegate(1), idempotency_key="same-form-render")
+            return made.id
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        ids = set(pool.map(submit, range(6)))
+    assert len(ids) == 1
+    assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 1
