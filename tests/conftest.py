@@ -9,7 +9,6 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import socket
 import tempfile
 import threading
 import uuid
@@ -27,44 +26,21 @@ os.environ.pop("REDIS_URL", None)
 os.environ.pop("DEMO_NOW", None)
 
 from aiosmtpd.controller import Controller  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
 
+from tests.live_server import free_port, scratch_database  # noqa: E402
 from workshops import create_app  # noqa: E402
 from workshops.extensions import db  # noqa: E402
 from workshops.models import Role, Series, Theme, User, Venue, Workshop  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 STAFF_PASSWORD = "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- the database -----------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    backend = os.environ.get("TEST_DATABASE", "sqlite")
-    if backend == "sqlite":
-        yield f"sqlite:///{_RUN_DIR / 'test.sqlite'}"
-        return
-    name = f"test_workshops_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name})
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with scratch_database(os.environ.get("TEST_DATABASE", "sqlite"), _RUN_DIR) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
