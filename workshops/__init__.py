@@ -93,9 +93,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_core(app: Flask) -> None:
     from workshops import cli, errors, templating
-    from workshops.views import auth, booking, calendar_feeds, organiser, public
+    from workshops.views import auth, booking, calendar_feeds, checkin, organiser, public
 
-    for blueprint in (public.bp, booking.bp, calendar_feeds.bp, auth.bp, organiser.bp):
+    for blueprint in (public.bp, booking.bp, calendar_feeds.bp, auth.bp, organiser.bp,
+                      checkin.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)

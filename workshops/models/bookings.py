@@ -26,6 +26,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_checkin_code() -> str:
+    # Printed as a QR code on the pack cover and badge; useless without a staff login.
+    return secrets.token_urlsafe(12)
+
+
 class BookingStatus(StrEnum):
     CONFIRMED = "confirmed"
     WAITING = "waiting"
@@ -60,6 +65,8 @@ class Booking(db.Model):
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id"))
     reference: Mapped[str] = mapped_column(String(12), unique=True, default=new_reference)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    checkin_code: Mapped[str] = mapped_column(String(24), unique=True, default=new_checkin_code)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The form's one-time key: a repeated POST finds the booking it already made.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(10))

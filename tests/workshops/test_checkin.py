@@ -1,0 +1,63 @@
+"""The check-in code: one tap for staff, useless to anyone else."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login, make_staff, make_workshop
+from workshops import booking
+from workshops.extensions import db
+from workshops.models import AuditEntry, Booking, Role
+
+
+@pytest.fixture()
+def delegate(app) -> Booking:
+    return booking.book(make_workshop().id, booking.Delegate(
+        name="Zoë Brontë", email="zoe@example.org", organisation="Bradford Council"))
+
+
+def test_code_is_separate_from_the_manage_link(delegate):
+    assert delegate.checkin_code and delegate.checkin_code not in delegate.token
+
+
+def test_organiser_checks_in_with_one_tap_and_twice_changes_nothing(client, delegate):
+    login(client, make_staff(Role.ORGANISER))
+    page = client.get(f"/checkin/{delegate.checkin_code}").get_data(as_text=True)
+    assert "Zoë Brontë" in page and "Check in Zoë Brontë" in page
+    assert db.session.get(Booking, delegate.id).checked_in_at is None  # opening it is not enough
+    first = client.post(f"/checkin/{delegate.checkin_code}", data={}).get_data(as_text=True)
+    assert "Checked in" in first
+    db.session.expire_all()
+    arrived = db.session.get(Booking, delegate.id).checked_in_at
+    assert arrived is not None
+    again = client.post(f"/checkin/{delegate.checkin_code}", data={}).get_data(as_text=True)
+    assert "Already checked in" in again
+    db.session.expire_all()
+    assert db.session.get(Booking, delegate.id).checked_in_at == arrived
+    assert db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.action == "checked in")).all() == ["checked in"]
+
+
+def test_cancelled_booking_cannot_be_checked_in(client, delegate):
+    booking.cancel(delegate.id)
+    login(client, make_staff(Role.ORGANISER))
+    page = client.post(f"/checkin/{delegate.checkin_code}", data={}).get_data(as_text=True)
+    assert "cannot be checked in" in page
+    db.session.expire_all()
+    assert db.session.get(Booking, delegate.id).checked_in_at is None
+
+
+def test_code_is_useless_without_a_staff_login(client, delegate):
+    response = client.get(f"/checkin/{delegate.checkin_code}")
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+    assert client.post(f"/checkin/{delegate.checkin_code}").status_code == 302
+    login(client, make_staff(Role.PANEL_MEMBER))
+    assert client.get(f"/checkin/{delegate.checkin_code}").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Booking, delegate.id).checked_in_at is None
+
+
+def test_unknown_code_is_404(client, app):
+    login(client, make_staff(Role.ORGANISER))
+    assert client.get("/checkin/not-a-code").status_code == 404
