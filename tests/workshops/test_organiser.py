@@ -506,3 +506,17 @@ def test_booked_time_in_export_is_london_time(signed_in):
     expected = clock.london(made.created_at).strftime("%Y-%m-%d %H:%M")
     assert rows[0]["Booked (London time)"] == expected
     assert datetime.strptime(expected, "%Y-%m-%d %H:%M")
+
+
+def test_bookings_can_be_searched_by_name_organisation_or_reference(client, app):
+    from workshops import booking as booking_rules
+
+    workshop = make_workshop()
+    for name, org in (("Łukasz Żółć", "Leeds City Council"), ("Ann Hope", "Barnardo’s")):
+        booking_rules.book(workshop.id, booking_rules.Delegate(
+            name=name, email=f"{name.split()[0].lower()}@example.org", organisation=org))
+    login(client, make_staff(Role.ORGANISER))
+    page = client.get(f"/organiser/workshops/{workshop.id}?q=leeds").get_data(as_text=True)
+    assert "Łukasz Żółć" in page and "Ann Hope" not in page
+    none = client.get(f"/organiser/workshops/{workshop.id}?q=zzz").get_data(as_text=True)
+    assert "No bookings match" in none

@@ -83,6 +83,13 @@ def bookings_in_order(workshop_id: int) -> tuple[list[Booking], list[Booking]]:
     return found, queue
 
 
+def _matches(found: Booking, query: str) -> bool:
+    """Search by any part of the name, e-mail, organisation or reference, ignoring case."""
+    needle = query.casefold()
+    return any(needle in value.casefold() for value in
+               (found.name, found.email, found.organisation, found.reference))
+
+
 @bp.route("/series/<int:series_id>/workshops/new", methods=["GET", "POST"])
 def new_workshop(series_id: int) -> ResponseReturnValue:
     series = get_or_404(Series, series_id)
@@ -111,8 +118,11 @@ def workshop(workshop_id: int) -> str:
     found = get_or_404(Workshop, workshop_id)
     bookings, queue = bookings_in_order(found.id)
     counts = counts_by_workshop([found.id])[found.id]
+    query = request.args.get("q", "").strip()
+    if query:
+        bookings = [b for b in bookings if _matches(b, query)]
     return render_template("organiser/workshop.html", workshop=found, bookings=bookings,
-                           queue=queue, counts=counts, now=clock.now(),
+                           queue=queue, counts=counts, now=clock.now(), query=query,
                            places_left=max(found.capacity - counts["confirmed"]
                                            - counts["offered"], 0))
 
