@@ -112,3 +112,14 @@ def test_no_enumerable_ids(client, workshop):
     made = _book_through_form(client, workshop)
     for guess in (str(made.id), made.reference, made.token[:-1]):
         assert client.get(f"/booking/{guess}").status_code == 404
+
+
+def test_flash_banner_shows_text_not_markup(client, workshop):
+    made = _book_through_form(client, workshop, name="<b>Ann</b> O’Neil")
+    client.post(f"/booking/{made.token}/change",
+                data=delegate_form(name="<b>Ann</b> O’Neil", job_title="Lead"))
+    page = client.get(f"/booking/{made.token}").get_data(as_text=True)
+    assert '<p class="govuk-notification-banner__heading">Your details have been updated</p>' \
+        in page
+    assert "&lt;p" not in page and "<b>Ann</b>" not in page
+    assert "&lt;b&gt;Ann&lt;/b&gt;" in page  # the delegate's own text stays escaped
