@@ -37,6 +37,7 @@ test-postgresql: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.booking_rush
+	$(BIN)/python -m bench.packs
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -1,11 +1,15 @@
 """Plugin: personalised delegate packs, bulk print files, badges and sign-in sheets."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 
-from workshops.models import Role
-from workshops.plugins import NavEntry, Plugin
+from packs.cli import packs_cli
+from packs.fillable_views import fillable_download
+from workshops.extensions import db
+from workshops.models import Booking, BookingStatus, Role, Workshop
+from workshops.plugins import Plugin
+from workshops.views.auth import role_required
 
-bp = Blueprint("packs", __name__, url_prefix="/packs")
+bp = Blueprint("packs", __name__, url_prefix="/packs", template_folder="templates")
 
 
 @bp.get("/health")
@@ -13,9 +17,97 @@ def health() -> str:
     return render_template("plugin_health.html", title=plugin.title, description=__doc__)
 
 
+def _pdf(data: bytes, filename: str, *, private: bool = True) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Personal data: never kept by shared caches.
+    response.headers["Cache-Control"] = "private, no-store" if private else "no-cache"
+    return response
+
+
+def _confirmed(booking: Booking | None) -> Booking:
+    if booking is None or booking.status != BookingStatus.CONFIRMED:
+        abort(404)
+    return booking
+
+
+@bp.get("/booking/<token>.pdf")
+def delegate_pack(token: str) -> Response:
+    """The delegate's own pack: the unguessable booking token is the permission."""
+    from packs import render
+
+    booking = _confirmed(db.session.scalar(db.select(Booking).where(Booking.token == token)))
+    return _pdf(render.render_pack(booking), f"delegate-pack-{booking.reference}.pdf")
+
+
+# The fillable practice form (packs/fillable.py), for people who prefer to answer offline.
+bp.add_url_rule("/booking/<token>/practice-form.pdf", view_func=fillable_download)
+
+
+# Rendered synchronously for now (a workshop of 100 takes a few seconds); the background job with
+# a progress bar and a cached, atomically written file is still to come.
+
+@bp.get("/bookings/<int:booking_id>.pdf")
+@role_required(Role.ORGANISER)
+def any_pack(booking_id: int) -> Response:
+    from packs import render
+
+    booking = _confirmed(db.session.get(Booking, booking_id))
+    return _pdf(render.render_pack(booking), f"delegate-pack-{booking.reference}.pdf")
+
+
+def _workshop(workshop_id: int) -> Workshop:
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        abort(404)
+    return workshop
+
+
+@bp.get("/workshops/<int:workshop_id>/print.pdf")
+@role_required(Role.ORGANISER)
+def print_file(workshop_id: int) -> Response:
+    from packs import bulk
+
+    return _pdf(bulk.print_file(_workshop(workshop_id)), f"packs-workshop-{workshop_id}.pdf")
+
+
+@bp.get("/workshops/<int:workshop_id>/badges.pdf")
+@role_required(Role.ORGANISER)
+def badges(workshop_id: int) -> Response:
+    from packs import bulk
+
+    return _pdf(bulk.badges(_workshop(workshop_id)), f"badges-workshop-{workshop_id}.pdf")
+
+
+@bp.get("/workshops/<int:workshop_id>/signin.pdf")
+@role_required(Role.ORGANISER)
+def signin_sheet(workshop_id: int) -> Response:
+    from packs import bulk
+
+    return _pdf(bulk.signin_sheet(_workshop(workshop_id)), f"signin-workshop-{workshop_id}.pdf")
+
+
+def _booking_links(booking: Booking) -> list[tuple[str, str]]:
+    if booking.status != BookingStatus.CONFIRMED:
+        return []
+    return [("Download your delegate pack (PDF)",
+             url_for("packs.delegate_pack", token=booking.token)),
+            ("Download the practice form to fill in offline (PDF)",
+             url_for("packs.fillable_download", token=booking.token))]
+
+
+def _workshop_links(workshop: Workshop) -> list[tuple[str, str]]:
+    return [("Print file: every delegate's pack (PDF)",
+             url_for("packs.print_file", workshop_id=workshop.id)),
+            ("Name badges (PDF)", url_for("packs.badges", workshop_id=workshop.id)),
+            ("Sign-in sheet (PDF)", url_for("packs.signin_sheet", workshop_id=workshop.id))]
+
+
 plugin = Plugin(
     name="packs",
     title="Delegate packs",
     blueprints=[bp],
-    nav=[NavEntry("Packs", "packs.health", (Role.ORGANISER,))],
+    cli=packs_cli,
+    booking_links=_booking_links,
+    workshop_links=_workshop_links,
 )

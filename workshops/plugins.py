@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from typing import Any
 
 import click
 from flask import Blueprint, Flask
@@ -31,6 +32,10 @@ class Plugin:
     nav: list[NavEntry] = field(default_factory=list)
     cli: click.Group | None = None
     setup: Callable[[Flask], None] | None = None  # connects signal receivers, adds config
+    # Links a plugin adds to core pages without the core knowing the plugin's endpoints:
+    # each returns (label, url) pairs for a delegate's booking or an organiser's workshop.
+    booking_links: Callable[[Any], list[tuple[str, str]]] | None = None
+    workshop_links: Callable[[Any], list[tuple[str, str]]] | None = None
 
     def init_app(self, app: Flask) -> None:
         for blueprint in self.blueprints:
@@ -76,3 +81,13 @@ def enable(app: Flask) -> list[Plugin]:
 
 def enabled_plugins(app: Flask) -> dict[str, Plugin]:
     return app.extensions.get("workshops.plugins", {})
+
+
+def links(app: Flask, kind: str, subject: object) -> list[tuple[str, str]]:
+    """Every enabled plugin's `booking_links` or `workshop_links` for `subject`."""
+    found: list[tuple[str, str]] = []
+    for plugin in enabled_plugins(app).values():
+        provider = getattr(plugin, f"{kind}_links")
+        if provider is not None:
+            found.extend(provider(subject))
+    return found

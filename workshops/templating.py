@@ -12,6 +12,7 @@ from markupsafe import Markup
 from workshops import clock, formatting
 from workshops.models import Role
 from workshops.plugins import NavEntry, enabled_plugins
+from workshops.plugins import links as plugin_links
 
 SERVICE_NAME = "Knowledge workshops"
 
@@ -66,6 +67,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["markdown"] = markdown
     app.jinja_env.globals["event_time"] = formatting.event_time
+    app.jinja_env.globals["plugin_links"] = lambda kind, subject: plugin_links(app, kind,
+                                                                              subject)
 
     @app.context_processor
     def common() -> dict:
