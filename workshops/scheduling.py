@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from workshops import audit, booking, clock, notices, signals
+from workshops import attendance, audit, booking, clock, notices, signals
 from workshops.extensions import db
 from workshops.models import ACTIVE, HOLDS_PLACE, Booking, BookingStatus, User, Workshop
 from workshops.models import WorkshopStatus as W
@@ -139,9 +139,10 @@ def finish_workshop(workshop_id: int, *, actor: User | str = "system") -> Worksh
     def work() -> Workshop:
         workshop = booking._lock(workshop_id)
         workshop.status = next_state(TRANSITIONS, "finish", workshop.status)
+        # Those checked in, or every confirmed delegate if check-in was not used that day.
+        attendees = attendance.attendees(workshop.id)
         audit.record("finished workshop", "workshop", workshop.id, workshop_id=workshop.id,
-                     actor=actor)
-        attendees = _bookings(workshop.id, (BookingStatus.CONFIRMED,))
+                     actor=actor, attendees=len(attendees))
         signals.workshop_finished.send(workshop, attendees=attendees)
         return workshop
 

@@ -35,3 +35,25 @@ def expire_offers() -> int:
     app = task_app()
     with app.app_context():
         return booking.expire_offers()
+
+
+@huey.periodic_task(crontab(hour="6", minute="0"))
+def finish_past_workshops() -> int:
+    """Finish yesterday's (and any missed) workshops, so their delegates get invited to give
+    feedback; finishing again is a no-op. Returns how many were finished."""
+    from workshops import attendance
+
+    app = task_app()
+    with app.app_context():
+        return len(attendance.finish_past_workshops())
+
+
+@huey.periodic_task(crontab(hour="3", minute="0"))
+def erase_expired_personal_data() -> int:
+    """Keep the privacy notice's promise: erase delegates' details RETENTION_MONTHS after their
+    workshop, at a quiet hour. Returns how many bookings were erased (none on a second run)."""
+    from workshops import retention
+
+    app = task_app()
+    with app.app_context():
+        return retention.erase(dry_run=False).bookings

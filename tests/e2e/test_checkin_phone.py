@@ -1,0 +1,89 @@
+"""Check-in on the day, as an organiser does it on a phone at the registration desk."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import STAFF_PASSWORD, make_staff, make_workshop
+from tests.e2e.support import Checks
+from workshops import booking
+from workshops.models import Role
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 667}  # a small phone; 320px is checked for reflow below
+
+
+def _too_wide(page: Page, width: int) -> bool:
+    return page.evaluate("() => document.documentElement.scrollWidth") > width
+
+
+def test_organiser_checks_in_by_name_and_registers_a_walk_in_on_a_phone(
+        live, page: Page, checks: Checks) -> None:
+    with live.data():
+        workshop = make_workshop(capacity=3)
+        workshop_id = workshop.id
+        for name, email, organisation in (("Zoë Brontë", "zoe@example.org", "Bradford Council"),
+                                          ("Ann Other", "ann@example.org", "Leeds City Council")):
+            booking.book(workshop_id, booking.Delegate(name=name, email=email,
+                                                       organisation=organisation))
+        organiser = make_staff(Role.ORGANISER)
+        organiser_email = organiser.email
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"/organiser/workshops/{workshop_id}/checkin")
+    page.get_by_label("Email address", exact=True).fill(organiser_email)
+    page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    # The list, searched by organisation; one tap checks the delegate in.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check in delegates")
+    expect(page.get_by_text("0 of 2")).to_be_visible()
+    checks.axe(page, "check-in list")
+    assert not _too_wide(page, PHONE["width"])
+    page.get_by_label("Find a delegate").fill("bradford")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("button", name="Check in Ann Other")).to_have_count(0)
+    page.get_by_role("button", name="Check in Zoë Brontë").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        re.compile(r"Zoë Brontë checked in at \d"))
+    expect(page.get_by_role("table").get_by_text(re.compile(r"Checked in \d"))).to_be_visible()
+    expect(page.get_by_label("Find a delegate")).to_have_value("bradford")  # search kept
+    checks.axe(page, "check-in list after a check-in")
+
+    # A walk-in: errors beside the fields first, then registered and checked in.
+    page.get_by_role("link", name="Show everyone").click()
+    page.get_by_role("link", name="Register someone who has not booked").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register a walk-in")
+    page.get_by_role("button", name="Register and check in").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    expect(page.locator("#name-error")).to_contain_text("Enter the delegate’s full name")
+    checks.axe(page, "walk-in with errors")
+    assert not _too_wide(page, PHONE["width"])
+    page.get_by_label("Full name").fill("Walk In")
+    page.get_by_label("Email address").fill("walk@example.org")
+    page.get_by_label("Organisation").fill("Gateshead Council")
+    page.get_by_label("Sector").select_option(index=1)
+    page.get_by_role("button", name="Register and check in").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Walk In registered and checked in")
+    expect(page.get_by_text("2 of 3")).to_be_visible()
+
+    # The workshop is now full: the form says so beside the button.
+    page.goto(f"/organiser/workshops/{workshop_id}/walk-in")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("The workshop is full")
+    page.get_by_label("Full name").fill("Too Late")
+    page.get_by_label("Email address").fill("late@example.org")
+    page.get_by_label("Organisation").fill("Durham County Council")
+    page.get_by_label("Sector").select_option(index=1)
+    page.get_by_role("button", name="Register and check in").click()
+    expect(page.locator("#walk-in-error")).to_contain_text("all 3 places are taken")
+    checks.axe(page, "walk-in refused, full")
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/organiser/workshops/{workshop_id}/checkin")
+    assert not _too_wide(page, 320), "the check-in list must reflow at 320px"
+    checks.assert_clean()

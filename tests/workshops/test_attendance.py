@@ -1,0 +1,331 @@
+"""The day itself: check in by name, walk-ins, no-shows, and finishing with the attendees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.conftest import login, make_staff, make_workshop
+from workshops import attendance, booking, checkin, clock, scheduling, signals, tasks
+from workshops.extensions import db
+from workshops.models import AuditEntry, Booking, Role, User, Workshop
+
+# make_workshop starts ten days from now; this is an hour into it.
+DURING = timedelta(days=10, hours=1)
+
+
+def _delegate(n: int, **overrides) -> booking.Delegate:
+    values = dict(name=f"Delegate Number{n}", email=f"d{n}@example.org",
+                  organisation=f"Council {n}")
+    values.update(overrides)
+    return booking.Delegate(**values)
+
+
+def _book(workshop: Workshop, *numbers: int) -> list[Booking]:
+    return [booking.book(workshop.id, _delegate(n)) for n in numbers]
+
+
+def _fresh(booking_id: int) -> Booking:
+    db.session.expire_all()
+    return db.session.get(Booking, booking_id)
+
+
+@contextmanager
+def finished_with() -> Iterator[list[tuple[int, list[int]]]]:
+    """(workshop id, attendees' booking ids) for each `workshop_finished` sent in the block.
+
+    Ids, not objects: a task runs in an app context (and session) of its own, gone by the time
+    the test reads what was received.
+    """
+    received: list[tuple[int, list[int]]] = []
+
+    def receiver(sender: Workshop, attendees: list[Booking]) -> None:
+        received.append((sender.id, [b.id for b in attendees]))
+
+    with signals.workshop_finished.connected_to(receiver):
+        yield received
+
+
+@pytest.fixture()
+def organiser(app) -> User:
+    return make_staff(Role.ORGANISER)
+
+
+@pytest.fixture()
+def signed_in(client: FlaskClient, organiser: User) -> FlaskClient:
+    login(client, organiser)
+    return client
+
+
+# --- domain ------------------------------------------------------------------------------
+
+def test_walk_in_is_booked_and_checked_in_at_once(app, organiser, mailbox):
+    workshop = make_workshop(capacity=2)
+    app.config["CLOCK_OFFSET"] = DURING  # booking has closed: organisers may still register
+    made = attendance.walk_in(workshop.id, _delegate(1, sector="health"), actor=organiser)
+    assert made.status == "confirmed" and made.checked_in_at is not None
+    assert made.sector == "health"
+    assert mailbox.to("d1@example.org"), "the walk-in gets their confirmation and links"
+
+
+def test_walk_in_refused_when_full_and_never_waitlisted(app, organiser):
+    workshop = make_workshop(capacity=1)
+    _book(workshop, 1)
+    with pytest.raises(attendance.AttendanceRefused, match="full"):
+        attendance.walk_in(workshop.id, _delegate(2), actor=organiser)
+    assert db.session.scalar(select(Booking).where(Booking.email == "d2@example.org")) is None
+
+
+def test_walk_in_twice_with_one_key_books_once(app, organiser):
+    workshop = make_workshop(capacity=1)
+    first = attendance.walk_in(workshop.id, _delegate(1), actor=organiser, idempotency_key="k1")
+    again = attendance.walk_in(workshop.id, _delegate(1), actor=organiser, idempotency_key="k1")
+    assert first.id == again.id
+    assert len(db.session.scalars(select(Booking)).all()) == 1
+
+
+def test_no_shows_only_after_the_start(app, organiser):
+    workshop = make_workshop()
+    _book(workshop, 1)
+    with pytest.raises(attendance.AttendanceRefused, match="not started"):
+        attendance.mark_no_shows(workshop.id, actor=organiser)
+    assert db.session.scalar(select(Booking.no_show_at)) is None
+
+
+def test_no_shows_are_only_the_confirmed_not_checked_in(app, organiser):
+    workshop = make_workshop(capacity=3)
+    came, missed, cancelled, waiting = _book(workshop, 1, 2, 3, 4)
+    booking.cancel(cancelled.id)
+    # The freed place went to the waiting list as an offer: still not a confirmed delegate.
+    checkin.check_in(came.id, actor=organiser)
+    app.config["CLOCK_OFFSET"] = DURING
+    marked = attendance.mark_no_shows(workshop.id, actor=organiser)
+    assert [b.id for b in marked] == [missed.id]
+    assert _fresh(missed.id).no_show_at is not None
+    for other in (came, cancelled, waiting):
+        assert _fresh(other.id).no_show_at is None
+    assert attendance.counts(workshop.id) == {"attended": 1, "no_shows": 1, "expected": 0,
+                                              "confirmed": 2}
+    assert db.session.scalars(select(AuditEntry.entity_id).where(
+        AuditEntry.action == "marked no-show")).all() == [missed.id]
+    assert attendance.mark_no_shows(workshop.id, actor=organiser) == []  # again: no change
+
+
+def test_finishing_sends_exactly_the_checked_in(app, organiser):
+    workshop = make_workshop()
+    came, _missed = _book(workshop, 1, 2)
+    checkin.check_in(came.id, actor=organiser)
+    app.config["CLOCK_OFFSET"] = DURING
+    with finished_with() as received:
+        scheduling.finish_workshop(workshop.id, actor=organiser)
+    assert received == [(workshop.id, [came.id])]
+
+
+def test_finishing_with_no_one_checked_in_sends_every_confirmed(app, organiser):
+    workshop = make_workshop(capacity=2)
+    first, second, waiting = _book(workshop, 1, 2, 3)
+    with finished_with() as received:
+        scheduling.finish_workshop(workshop.id, actor=organiser)
+    assert received == [(workshop.id, [first.id, second.id])]
+    assert waiting.status == "waiting"
+
+
+def _london_day(offset_days: int, hour: int) -> datetime:
+    today = clock.london(clock.now()).date()
+    return clock.from_london(datetime.combine(today + timedelta(days=offset_days), time(hour)))
+
+
+def test_periodic_task_finishes_yesterdays_workshops_once_and_not_todays(app):
+    yesterday = make_workshop(starts_at=_london_day(-1, 9), ends_at=_london_day(-1, 16))
+    today = make_workshop(starts_at=_london_day(0, 0), ends_at=_london_day(0, 0)
+                          + timedelta(minutes=30))
+    with finished_with() as received:
+        tasks.finish_past_workshops()
+        tasks.finish_past_workshops()  # a second run (or a retry) finishes nothing more
+    assert [workshop_id for workshop_id, _people in received] == [yesterday.id]
+    db.session.expire_all()
+    assert db.session.get(Workshop, yesterday.id).status == "finished"
+    assert db.session.get(Workshop, today.id).status == "published"
+
+
+# --- pages -------------------------------------------------------------------------------
+
+def test_check_in_by_name(app, signed_in):
+    workshop = make_workshop()
+    zoe, _other = (booking.book(workshop.id, _delegate(1, name="Zoë Brontë",
+                                                       organisation="Bradford Council")),
+                   booking.book(workshop.id, _delegate(2, name="Ann Other")))
+    base = f"/organiser/workshops/{workshop.id}/checkin"
+    page = signed_in.get(f"{base}?q=bradford").get_data(as_text=True)
+    assert "Zoë Brontë" in page and "Ann Other" not in page
+    assert "Check in<span class=\"govuk-visually-hidden\"> Zoë Brontë" in page
+    response = signed_in.post(f"{base}/{zoe.id}", data={"q": "bradford"})
+    assert response.status_code == 303 and "q=bradford" in response.headers["Location"]
+    arrived = _fresh(zoe.id).checked_in_at
+    assert arrived is not None
+    page = signed_in.get(f"{base}?q=bradford").get_data(as_text=True)
+    assert "Zoë Brontë checked in at" in page and "Checked in " in page
+    assert "1 of 2" in page
+    again = signed_in.post(f"{base}/{zoe.id}", follow_redirects=True).get_data(as_text=True)
+    assert "already checked in" in again
+    assert _fresh(zoe.id).checked_in_at == arrived
+
+
+def test_check_in_of_another_workshops_booking_is_404(app, signed_in):
+    elsewhere = _book(make_workshop(), 1)[0]
+    workshop = make_workshop()
+    assert signed_in.post(
+        f"/organiser/workshops/{workshop.id}/checkin/{elsewhere.id}").status_code == 404
+    assert _fresh(elsewhere.id).checked_in_at is None
+
+
+def _walk_in_form(**overrides) -> dict:
+    data = {"name": "Walk In", "email": "walk@example.org", "organisation": "Gateshead Council",
+            "job_title": "Social worker", "sector": "children-social-care",
+            "idempotency_key": "key-1"}
+    data.update(overrides)
+    return data
+
+
+def test_walk_in_page_registers_and_checks_in(app, signed_in):
+    workshop = make_workshop()
+    url = f"/organiser/workshops/{workshop.id}/walk-in"
+    assert "Register a walk-in" in signed_in.get(url).get_data(as_text=True)
+    app.config["CLOCK_OFFSET"] = DURING
+    response = signed_in.post(url, data=_walk_in_form())
+    assert response.status_code == 303
+    made = db.session.scalar(select(Booking).where(Booking.email == "walk@example.org"))
+    assert made.status == "confirmed" and made.checked_in_at is not None
+    assert made.organisation == "Gateshead Council"
+
+
+def test_walk_in_page_errors_beside_fields(app, signed_in):
+    workshop = make_workshop()
+    response = signed_in.post(f"/organiser/workshops/{workshop.id}/walk-in",
+                              data=_walk_in_form(name="", email="not an email"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter the delegate’s full name" in page and "correct format" in page
+    assert 'id="name-error"' in page and 'id="email-error"' in page
+
+
+def test_walk_in_page_refused_when_full(app, signed_in):
+    workshop = make_workshop(capacity=1)
+    _book(workshop, 1)
+    url = f"/organiser/workshops/{workshop.id}/walk-in"
+    assert "The workshop is full" in signed_in.get(url).get_data(as_text=True)
+    response = signed_in.post(url, data=_walk_in_form())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="walk-in-error"' in page and "all 1 places are taken" in page
+    assert db.session.scalar(select(Booking).where(Booking.email == "walk@example.org")) is None
+
+
+def test_walk_in_page_for_someone_already_booked(app, signed_in):
+    workshop = make_workshop()
+    _book(workshop, 1)
+    response = signed_in.post(f"/organiser/workshops/{workshop.id}/walk-in",
+                              data=_walk_in_form(email="d1@example.org"))
+    assert response.status_code == 422
+    assert "Search for the delegate on the check-in page" in response.get_data(as_text=True)
+
+
+def test_no_shows_page_confirms_then_marks(app, signed_in, organiser):
+    workshop = make_workshop()
+    came, missed = _book(workshop, 1, 2)
+    checkin.check_in(came.id, actor=organiser)
+    url = f"/organiser/workshops/{workshop.id}/no-shows"
+    early = signed_in.get(url, follow_redirects=True).get_data(as_text=True)
+    assert "has not started yet" in early
+    app.config["CLOCK_OFFSET"] = DURING
+    page = signed_in.get(url).get_data(as_text=True)
+    assert "Delegate Number2" in page and "Delegate Number1" not in page
+    assert "Yes, mark 1 person as no-shows" in page
+    assert _fresh(missed.id).no_show_at is None  # the confirmation page changes nothing
+    response = signed_in.post(url, data={})
+    assert response.status_code == 303
+    assert _fresh(missed.id).no_show_at is not None
+    workshop_page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
+    assert _counted(workshop_page, "attended") == "1"
+    assert _counted(workshop_page, "no-shows") == "1"
+
+
+def _counted(page: str, name: str) -> str:
+    """The number in the Attendance table's cell marked data-attendance=name."""
+    start = page.index(f'data-attendance="{name}"')
+    return page[page.index(">", start) + 1:page.index("<", start)].strip()
+
+
+def test_finish_page_confirms_then_finishes(app, signed_in, organiser):
+    workshop = make_workshop()
+    came, _missed = _book(workshop, 1, 2)
+    checkin.check_in(came.id, actor=organiser)
+    url = f"/organiser/workshops/{workshop.id}/finish"
+    assert "has not started yet" in signed_in.get(url, follow_redirects=True).get_data(
+        as_text=True)
+    app.config["CLOCK_OFFSET"] = DURING
+    page = signed_in.get(url).get_data(as_text=True)
+    assert "Mark this workshop as finished?" in page and "Delegate Number1" in page
+    assert "Delegate Number2" not in page
+    with finished_with() as received:
+        assert signed_in.post(url, data={}).status_code == 303
+    assert received == [(workshop.id, [came.id])]
+    db.session.expire_all()
+    assert db.session.get(Workshop, workshop.id).status == "finished"
+    again = signed_in.get(url, follow_redirects=True).get_data(as_text=True)
+    assert "only a published workshop can be finished" in again
+
+
+def test_workshop_page_shows_attendance(app, signed_in, organiser):
+    workshop = make_workshop()
+    came, _missed = _book(workshop, 1, 2)
+    checkin.check_in(came.id, actor=organiser)
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
+    assert "Attendance" in page and "Check in delegates" in page
+    assert _counted(page, "attended") == "1" and _counted(page, "no-shows") == "0"
+    assert "Mark the rest as no-shows" not in page  # not before the start
+
+
+# --- access ------------------------------------------------------------------------------
+
+def _routes(workshop: Workshop, one: Booking) -> list[tuple[str, str]]:
+    base = f"/organiser/workshops/{workshop.id}"
+    return [("GET", f"{base}/checkin"), ("POST", f"{base}/checkin/{one.id}"),
+            ("GET", f"{base}/walk-in"), ("POST", f"{base}/walk-in"),
+            ("GET", f"{base}/no-shows"), ("POST", f"{base}/no-shows"),
+            ("GET", f"{base}/finish"), ("POST", f"{base}/finish")]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
+    workshop = make_workshop()
+    one = _book(workshop, 1)[0]
+    app.config["CLOCK_OFFSET"] = DURING
+    for method, url in _routes(workshop, one):
+        response = client.open(url, method=method, data=_walk_in_form())
+        assert response.status_code == 302, (method, url)
+        assert "/staff/login" in response.headers["Location"], (method, url)
+    _nothing_changed(workshop, one)
+
+
+def test_screeners_get_403_everywhere(app, client):
+    workshop = make_workshop()
+    one = _book(workshop, 1)[0]
+    login(client, make_staff(Role.SCREENER))
+    app.config["CLOCK_OFFSET"] = DURING
+    for method, url in _routes(workshop, one):
+        assert client.open(url, method=method, data=_walk_in_form()).status_code == 403, \
+            (method, url)
+    _nothing_changed(workshop, one)
+
+
+def _nothing_changed(workshop: Workshop, one: Booking) -> None:
+    db.session.expire_all()
+    assert db.session.get(Workshop, workshop.id).status == "published"
+    found = db.session.get(Booking, one.id)
+    assert found.checked_in_at is None and found.no_show_at is None
+    assert db.session.scalar(select(Booking).where(Booking.email == "walk@example.org")) is None

@@ -1,0 +1,216 @@
+"""Organisers' pages for the day itself: check in by name, walk-ins, no-shows and finishing.
+
+Each page parses the form and calls `checkin`, `attendance` or `scheduling`; the access guard is
+the organiser blueprint's own, so every route here is for organisers (and admins) only.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import EmailField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from workshops import attendance, booking, checkin, scheduling
+from workshops.extensions import db
+from workshops.formatting import time_of_day
+from workshops.forms import ConfirmForm
+from workshops.models import SECTORS, Booking, BookingStatus, Workshop, WorkshopStatus
+from workshops.organiser_fields import OrganiserForm, strip
+from workshops.transitions import TransitionNotAllowed
+from workshops.views.organiser import attach, bp, get_or_404
+
+
+class WalkInForm(OrganiserForm):
+    name = StringField("Full name", widget=GovTextInput(), filters=[strip], validators=[
+        InputRequired("Enter the delegate’s full name"),
+        Length(max=200, message="Full name must be 200 characters or fewer")])
+    email = EmailField("Email address", widget=GovTextInput(), filters=[strip],
+                       description="Their confirmation and the invitation to send practice "
+                                   "after the workshop go here",
+                       validators=[InputRequired("Enter the delegate’s email address"),
+                                   Email("Enter an email address in the correct format, like "
+                                         "name@example.org", check_deliverability=False),
+                                   Length(max=254, message="Email address must be 254 "
+                                          "characters or fewer")])
+    organisation = StringField("Organisation", widget=GovTextInput(), filters=[strip],
+                               validators=[InputRequired("Enter the delegate’s organisation"),
+                                           Length(max=200, message="Organisation must be 200 "
+                                                  "characters or fewer")])
+    # Optional, unlike the public form: a queue at the door matters more than a job title.
+    job_title = StringField("Job title (optional)", widget=GovTextInput(), filters=[strip],
+                            validators=[Optional(), Length(max=200, message="Job title must be "
+                                                           "200 characters or fewer")])
+    sector = SelectField("Sector", widget=GovSelect(),
+                         choices=[SelectChoice("", "Choose sector"),
+                                  *(SelectChoice(k, v) for k, v in SECTORS.items())],
+                         validators=[InputRequired("Choose the delegate’s sector")])
+    # A double tap on a phone must not book twice: `book` finds the first booking by this key.
+    idempotency_key = HiddenField()
+    submit = SubmitField("Register and check in", widget=GovSubmitInput())
+
+
+def _workshop_page(workshop_id: int) -> Response:
+    return redirect(url_for(".workshop", workshop_id=workshop_id), code=303)
+
+
+def _checkin_page(workshop_id: int, query: str = "") -> Response:
+    return redirect(url_for(".attendance_checkin", workshop_id=workshop_id,
+                            **({"q": query} if query else {})), code=303)
+
+
+def _matches(found: Booking, needle: str) -> bool:
+    needle = needle.casefold()
+    return any(needle in value.casefold() for value in
+               (found.name, found.organisation, found.reference, found.email))
+
+
+@bp.app_template_global()
+def attendance_counts(workshop_id: int) -> dict[str, int]:
+    """For the workshop page's Attendance section, which another module renders."""
+    return attendance.counts(workshop_id)
+
+
+# --- check in by name --------------------------------------------------------------------
+
+@bp.get("/workshops/<int:workshop_id>/checkin")
+def attendance_checkin(workshop_id: int) -> str:
+    found = get_or_404(Workshop, workshop_id)
+    delegates = list(db.session.scalars(select(Booking).where(
+        Booking.workshop_id == found.id, Booking.status == BookingStatus.CONFIRMED)))
+    # Surname order, as on the printed sign-in sheet people are used to.
+    delegates.sort(key=lambda b: (b.surname.casefold(), b.name.casefold(), b.id))
+    query = request.args.get("q", "").strip()
+    shown = [b for b in delegates if _matches(b, query)] if query else delegates
+    return render_template(
+        "organiser/attendance_checkin.html", workshop=found, delegates=shown, query=query,
+        total=len(delegates), arrived=sum(1 for b in delegates if b.checked_in_at),
+        places_left=attendance.places_left(found), form=ConfirmForm())
+
+
+@bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>")
+def attendance_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValue:
+    found = get_or_404(Booking, booking_id)
+    if found.workshop_id != workshop_id:
+        abort(404)
+    query = request.form.get("q", "").strip()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only a missing or stale CSRF token gets here
+    try:
+        result = checkin.check_in(found.id, actor=current_user)
+    except booking.BookingRefused as refusal:
+        flash(refusal.message)
+    else:
+        arrived = result.booking
+        if result.already:
+            flash(f"{arrived.name} was already checked in at "
+                  f"{time_of_day(arrived.checked_in_at)}. Nothing was changed.", "info")
+        else:
+            flash(f"{arrived.name} checked in at {time_of_day(arrived.checked_in_at)}",
+                  "success")
+    return _checkin_page(workshop_id, query)
+
+
+# --- walk-ins ----------------------------------------------------------------------------
+
+@bp.route("/workshops/<int:workshop_id>/walk-in", methods=["GET", "POST"])
+def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
+    found = get_or_404(Workshop, workshop_id)
+    if found.status != WorkshopStatus.PUBLISHED:
+        flash(f"This workshop is {found.status}, so no one can be registered for it.")
+        return _workshop_page(found.id)
+    form = WalkInForm()
+    refusal = None  # a refusal about the whole form, not one field: shown beside the button
+    if form.validate_on_submit():
+        delegate = booking.Delegate(name=form.name.data, email=form.email.data,
+                                    organisation=form.organisation.data,
+                                    job_title=form.job_title.data or "",
+                                    sector=form.sector.data)
+        try:
+            made = attendance.walk_in(found.id, delegate, actor=current_user,
+                                      idempotency_key=form.idempotency_key.data or None)
+        except attendance.AttendanceRefused as error:
+            refusal = error.message
+        except booking.BookingRefused as error:
+            message = error.message
+            if error.field == "email":
+                message = ("This email address already has a booking for this workshop. "
+                           "Search for the delegate on the check-in page instead.")
+            if error.field in form:
+                attach(form, error.field, message)
+            else:
+                refusal = message
+        except booking.BookingBusy:
+            refusal = "The system is busy. Try again in a moment."
+        else:
+            flash(f"{made.name} registered and checked in at "
+                  f"{time_of_day(made.checked_in_at)}. Their confirmation has been e-mailed.",
+                  "success")
+            return _checkin_page(found.id)
+    if refusal or form.errors or not form.idempotency_key.data:
+        # After a refusal the next try is a new attempt, so it must not find the first by key.
+        form.idempotency_key.data = uuid.uuid4().hex
+    places = attendance.places_left(found)
+    return render_template(
+        "organiser/attendance_walk_in.html", workshop=found, form=form, refusal=refusal,
+        full=None if places else attendance.full_message(found), places_left=places,
+    ), 422 if (refusal or form.errors) else 200
+
+
+# --- no-shows and finishing --------------------------------------------------------------
+
+@bp.route("/workshops/<int:workshop_id>/no-shows", methods=["GET", "POST"])
+def attendance_no_shows(workshop_id: int) -> ResponseReturnValue:
+    found = get_or_404(Workshop, workshop_id)
+    if found.status not in (WorkshopStatus.PUBLISHED, WorkshopStatus.FINISHED):
+        flash(f"This workshop is {found.status}, so no one can be marked as a no-show.")
+        return _workshop_page(found.id)
+    if not attendance.has_started(found):
+        flash("The workshop has not started yet. You can mark no-shows once it has begun.")
+        return _workshop_page(found.id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            marked = attendance.mark_no_shows(found.id, actor=current_user)
+        except attendance.AttendanceRefused as refusal:
+            flash(refusal.message)
+        else:
+            flash(f"{_people(len(marked))} marked as no-shows." if marked
+                  else "Everyone had been checked in or marked already: nothing was changed.",
+                  "success" if marked else "info")
+        return _workshop_page(found.id)
+    return render_template("organiser/attendance_no_shows.html", workshop=found, form=form,
+                           people=attendance.not_arrived(found.id))
+
+
+def _people(number: int) -> str:
+    return "1 person" if number == 1 else f"{number} people"
+
+
+@bp.route("/workshops/<int:workshop_id>/finish", methods=["GET", "POST"])
+def attendance_finish(workshop_id: int) -> ResponseReturnValue:
+    found = get_or_404(Workshop, workshop_id)
+    if found.status != WorkshopStatus.PUBLISHED:
+        flash(f"This workshop is {found.status}: only a published workshop can be finished.")
+        return _workshop_page(found.id)
+    if not attendance.has_started(found):
+        flash("The workshop has not started yet, so it cannot be marked as finished.")
+        return _workshop_page(found.id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            scheduling.finish_workshop(found.id, actor=current_user)
+        except TransitionNotAllowed:
+            flash("This workshop had already been finished or cancelled.")
+        else:
+            flash("Workshop marked as finished.", "success")
+        return _workshop_page(found.id)
+    people = attendance.attendees(found.id)
+    return render_template("organiser/attendance_finish.html", workshop=found, form=form,
+                           people=people, counts=attendance.counts(found.id))
