@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from workshops import audit
 from workshops.extensions import db
 from workshops.models import Role, User
+from workshops.retention_cli import retention_group
 
 users = AppGroup("users", help="Manage staff accounts.")
 
@@ -65,3 +66,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(retention_group)

@@ -1,0 +1,213 @@
+"""Data retention: erase delegates' personal data a set number of months after their workshop.
+
+The privacy notice promises that delegates' details go `RETENTION_MONTHS` after the workshop.
+Erasure anonymises each booking in place rather than deleting it, so the counts organisers and
+funders rely on (bookings, attendance, no-shows per status, region and sector) stay true.
+Outbox rows are deleted outright: every e-mail carries a name and an address.
+
+Run daily by `tasks.erase_expired_personal_data` and by `flask --app wsgi retention run`.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import and_, delete, func, not_, or_, select
+from sqlalchemy.orm import selectinload
+
+from workshops import audit, clock
+from workshops import booking as rules
+from workshops.extensions import db
+from workshops.models import AuditEntry, Booking, OutboxMessage, Workshop
+from workshops.models.bookings import new_checkin_code, new_token
+
+ERASED_NAME = "Erased delegate"
+ERASED_ORGANISATION = "Erased"
+ERASED_TEXT = "[erased]"
+ACTOR = "data retention"
+
+
+def erased_email(booking_id: int) -> str:
+    # The .invalid top-level domain is reserved (RFC 2606): no one can ever receive mail
+    # here, and the booking id keeps the address unique under the one-active-booking index.
+    return f"erased-{booking_id}@invalid"
+
+
+def _is_erased():  # noqa: ANN202  (an SQL expression)
+    # No schema change allowed for an "erased_at" column, so the erased values themselves are
+    # the marker; a delegate would have to type both to look erased.
+    return and_(Booking.name == ERASED_NAME, Booking.email_key.like("erased-%@invalid"))
+
+
+def months() -> int:
+    return int(current_app.config.get("RETENTION_MONTHS", 12))
+
+
+def months_before(moment: datetime, count: int) -> datetime:
+    """The same instant `count` calendar months earlier (31 March less one month: 28/29 Feb)."""
+    index = moment.year * 12 + moment.month - 1 - count
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def cutoff(now: datetime) -> datetime:
+    """Workshops that ended before this instant are past the retention period."""
+    return months_before(now, months())
+
+
+def due_for_erasure(now: datetime) -> list[Workshop]:
+    """Workshops that ended more than RETENTION_MONTHS ago and still hold personal data."""
+    still_personal = (
+        select(Booking.id)
+        .where(Booking.workshop_id == Workshop.id, not_(_is_erased()))
+        .exists()
+    )
+    return list(db.session.scalars(
+        select(Workshop)
+        .where(Workshop.ends_at < cutoff(now), still_personal)
+        .options(selectinload(Workshop.series))
+        .order_by(Workshop.ends_at, Workshop.id)
+    ))
+
+
+@dataclass
+class WorkshopErasure:
+    workshop_id: int
+    title: str
+    ended_at: datetime
+    bookings: int
+    by_status: dict[str, int]
+    messages: int  # outbox rows about this workshop
+
+
+@dataclass
+class RetentionReport:
+    dry_run: bool
+    months: int
+    cutoff: datetime
+    workshops: list[WorkshopErasure] = field(default_factory=list)
+    old_messages: int = 0  # outbox rows older than the period, whatever they were about
+
+    @property
+    def bookings(self) -> int:
+        return sum(w.bookings for w in self.workshops)
+
+    @property
+    def messages(self) -> int:
+        return self.old_messages + sum(w.messages for w in self.workshops)
+
+
+def _outbox_for(workshop_id: int, booking_ids: list[int]):  # noqa: ANN202
+    clauses = [OutboxMessage.workshop_id == workshop_id]
+    if booking_ids:
+        clauses.append(OutboxMessage.booking_id.in_(booking_ids))
+    return or_(*clauses)
+
+
+def _scrub(value: object, secrets: set[str]) -> object:
+    """`value` with every string that mentions a delegate's name or address replaced."""
+    if isinstance(value, str):
+        lowered = value.lower()
+        return ERASED_TEXT if any(s in lowered for s in secrets) else value
+    if isinstance(value, list):
+        return [_scrub(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v, secrets) for k, v in value.items()}
+    return value
+
+
+def _erase_workshop(workshop_id: int, *, dry_run: bool) -> WorkshopErasure | None:
+    workshop = rules._lock(workshop_id) if not dry_run else db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        return None
+    # Read under the lock, so a delegate's last-minute change cannot slip back in afterwards.
+    bookings = list(db.session.scalars(
+        select(Booking).where(Booking.workshop_id == workshop_id, not_(_is_erased()))
+        .order_by(Booking.id)))
+    ids = [b.id for b in bookings]
+    messages = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(_outbox_for(workshop_id, ids))
+    ) or 0
+    result = WorkshopErasure(
+        workshop_id=workshop.id, title=workshop.display_title, ended_at=workshop.ends_at,
+        bookings=len(bookings), by_status=dict(Counter(b.status for b in bookings)),
+        messages=messages)
+    if dry_run or not bookings:
+        return result
+
+    # Audit details are meant to hold no personal data, but older entries or a plugin's may;
+    # anything that mentions an erased name or address goes too. Short strings are skipped so
+    # that a one-letter "name" cannot wipe unrelated text.
+    secrets = {s.lower() for b in bookings for s in (b.name, b.email) if len(s.strip()) >= 4}
+    if secrets:
+        entries = db.session.scalars(select(AuditEntry).where(or_(
+            AuditEntry.workshop_id == workshop_id,
+            and_(AuditEntry.entity == "booking", AuditEntry.entity_id.in_(ids)))))
+        for entry in entries:
+            scrubbed = _scrub(entry.details or {}, secrets)
+            if scrubbed != entry.details:
+                entry.details = scrubbed
+
+    for b in bookings:
+        # Kept: status, dates, check-in and no-show times, region, sector, reference.
+        b.name = ERASED_NAME
+        b.email = b.email_key = erased_email(b.id)
+        b.job_title = ""
+        # A team's name plus a job can identify one person, so the organisation goes as well.
+        b.organisation = ERASED_ORGANISATION
+        b.organisation_key = ERASED_ORGANISATION.lower()
+        b.access_needs = ""
+        b.dietary_needs = ""
+        b.list_consent = False
+        # The links in old e-mails would otherwise open (and could refill) the erased booking.
+        b.token = new_token()
+        b.checkin_code = new_checkin_code()
+    db.session.execute(delete(OutboxMessage).where(_outbox_for(workshop_id, ids))
+                       .execution_options(synchronize_session=False))
+    audit.record("erased personal data", "workshop", workshop_id, workshop_id=workshop_id,
+                 actor=ACTOR, bookings=len(bookings), by_status=result.by_status,
+                 messages_deleted=messages, retention_months=months())
+    return result
+
+
+def erase(dry_run: bool = False, *, now: datetime | None = None) -> RetentionReport:
+    """Erase (or, in a dry run, only count) every workshop's personal data that is due.
+
+    Each workshop is its own transaction, so one failure leaves earlier erasures done; a second
+    run finds nothing left to erase.
+    """
+    now = now or clock.now()
+    report = RetentionReport(dry_run=dry_run, months=months(), cutoff=cutoff(now))
+    # Ids, not objects: each workshop's commit expires everything loaded before it.
+    due = [w.id for w in due_for_erasure(now)]
+    for workshop_id in due:
+        if dry_run:
+            found = _erase_workshop(workshop_id, dry_run=True)
+        else:
+            found = rules._with_retries(
+                lambda workshop_id=workshop_id: _erase_workshop(workshop_id, dry_run=False))
+        if found is not None and found.bookings:
+            report.workshops.append(found)
+
+    old = OutboxMessage.created_at < report.cutoff
+    if dry_run and due:
+        # Nothing was deleted above, so leave out what the per-workshop figures already count.
+        due_bookings = select(Booking.id).where(Booking.workshop_id.in_(due), not_(_is_erased()))
+        old = and_(old,
+                   or_(OutboxMessage.workshop_id.is_(None), OutboxMessage.workshop_id.not_in(due)),
+                   or_(OutboxMessage.booking_id.is_(None),
+                       OutboxMessage.booking_id.not_in(due_bookings)))
+    report.old_messages = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(old)) or 0
+    if not dry_run and report.old_messages:
+        db.session.execute(delete(OutboxMessage).where(old)
+                           .execution_options(synchronize_session=False))
+        audit.record("deleted old e-mails", "outbox", 0, actor=ACTOR,
+                     messages_deleted=report.old_messages, retention_months=report.months)
+        db.session.commit()
+    return report
