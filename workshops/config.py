@@ -25,14 +25,19 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
-def _clock_offset(demo_now: str | None) -> timedelta:
-    """The demo replays spring 2010; the clock runs forward from the chosen moment."""
+def _clock_offset(demo_now: str | None, anchor: str | None) -> timedelta:
+    """The demo replays spring 2010; the clock runs forward from the chosen moment.
+
+    DEMO_NOW is what the clock shows at DEMO_ANCHOR (Unix seconds; default: when this process
+    started). The web server and the queue consumer share one anchor so their clocks agree.
+    """
     if not demo_now:
         return timedelta(0)
     moment = datetime.fromisoformat(demo_now)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment - datetime.now(UTC)
+    start = datetime.fromtimestamp(float(anchor), UTC) if anchor else datetime.now(UTC)
+    return moment - start
 
 
 def from_environment(instance_path: Path) -> dict:
@@ -63,7 +68,7 @@ def from_environment(instance_path: Path) -> dict:
         if plugins is not None
         else None,
         "PUBLIC_URL": env.get("PUBLIC_URL") or None,
-        "CLOCK_OFFSET": _clock_offset(env.get("DEMO_NOW")),
+        "CLOCK_OFFSET": _clock_offset(env.get("DEMO_NOW"), env.get("DEMO_ANCHOR")),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
         "LOGIN_LOCKOUT_ATTEMPTS": int(env.get("LOGIN_LOCKOUT_ATTEMPTS", "5")),

@@ -109,7 +109,8 @@ def deliver(app: Flask, message_id: int) -> str:
             .where(
                 OutboxMessage.id == message_id,
                 OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
+                # A first attempt goes at once, whatever this host's clock says; retries wait.
+                (OutboxMessage.attempts == 0) | (OutboxMessage.next_attempt_at <= now),
             )
             .values(status=OutboxStatus.SENDING, claimed_at=now,
                     attempts=OutboxMessage.attempts + 1)

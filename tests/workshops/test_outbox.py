@@ -89,3 +89,19 @@ def test_gives_up_after_many_attempts_but_keeps_the_row(app, mailbox, smtp_serve
     db.session.expire_all()
     row = db.session.get(OutboxMessage, row.id)
     assert row.status == OutboxStatus.FAILED and row.attempts == mail.MAX_ATTEMPTS
+
+
+def test_first_attempt_is_not_held_back_by_a_clock_ahead_of_the_senders(app, mailbox,
+                                                                          smtp_server):
+    # The web host's clock runs ahead of the consumer's: the row looks "not yet due".
+    smtp_server.stop()
+    app.config["CLOCK_OFFSET"] = timedelta(minutes=10)
+    _book(make_workshop())
+    row = db.session.scalar(select(OutboxMessage))
+    smtp_server.start()
+    # As if the consumer were only now picking up the hand-off: never attempted.
+    db.session.execute(db.update(OutboxMessage).values(attempts=0, status="pending"))
+    db.session.commit()
+    app.config["CLOCK_OFFSET"] = timedelta(0)
+    assert mail.deliver(app, row.id) == "sent"
+    assert len(mailbox.to("lukasz1@example.org")) == 1

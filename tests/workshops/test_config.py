@@ -1,0 +1,22 @@
+"""Settings from the environment."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from workshops.config import _clock_offset
+
+
+def test_demo_clock_agrees_across_processes_sharing_an_anchor() -> None:
+    anchor = str(time.time() - 30)
+    first = _clock_offset("2010-02-22T10:00:00+00:00", anchor)
+    time.sleep(0.05)
+    second = _clock_offset("2010-02-22T10:00:00+00:00", anchor)
+    assert first == second
+    shown = datetime.now(UTC) + first
+    assert shown.date().isoformat() == "2010-02-22"
+
+
+def test_no_demo_means_real_time() -> None:
+    assert _clock_offset(None, None).total_seconds() == 0
