@@ -37,6 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     logging.basicConfig(level=logging.INFO)
+    # Their INFO is a line per page laid out or per migration plugin: noise in every log.
+    for noisy in ("weasyprint", "fontTools", "alembic.runtime.plugins"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     _init_extensions(app)
     _register_core(app)
