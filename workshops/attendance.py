@@ -77,8 +77,7 @@ def walk_in(workshop_id: int, delegate: booking.Delegate, *, actor: User,
             idempotency_key: str | None = None) -> Booking:
     """Book a delegate who turned up without a place, and check them in at once.
 
-    Refused when no place is left: a walk-in must never land on the waiting list, which is
-    what `book` would otherwise do with a full workshop.
+    Refused when no place is left: a walk-in never lands on the waiting list.
     """
     workshop = db.session.get(Workshop, workshop_id, populate_existing=True)
     if workshop is None:
@@ -91,13 +90,12 @@ def walk_in(workshop_id: int, delegate: booking.Delegate, *, actor: User,
                if idempotency_key else None)
     if earlier is None and places_left(workshop) <= 0:
         raise AttendanceRefused(full_message(workshop))
-    made = booking.book(workshop_id, delegate, idempotency_key=idempotency_key, actor=actor)
-    if made.status == BookingStatus.WAITING:
-        # The last place went to someone else between our count and `book`'s, which counts
-        # again under the workshop lock. Take the entry off the list rather than leave a walk-in
-        # waiting for a place on a day that has already begun.
-        booking.cancel(made.id, actor=actor)
-        raise AttendanceRefused(full_message(workshop))
+    try:
+        # Counted again under the workshop lock: the last place may have gone meanwhile.
+        made = booking.book(workshop_id, delegate, idempotency_key=idempotency_key,
+                            actor=actor, waitlist=False)
+    except booking.WorkshopFull:
+        raise AttendanceRefused(full_message(workshop)) from None
     if made.checked_in_at is None:  # a repeated submission finds them already in
         checkin.check_in(made.id, actor=actor)
     db.session.refresh(made)

@@ -48,6 +48,13 @@ class BookingRefused(Exception):
         self.field = field
 
 
+class WorkshopFull(BookingRefused):
+    """No place is free and the caller asked not to join the waiting list."""
+
+    def __init__(self) -> None:
+        super().__init__("This workshop is full.")
+
+
 class BookingBusy(Exception):
     """The database stayed locked through every retry: the user is asked to try again."""
 
@@ -127,8 +134,11 @@ def _with_retries(work):  # noqa: ANN001, ANN202
 
 
 def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = None,
-         actor: User | None = None) -> Booking:
-    """A confirmed place if one is free, otherwise a place on the waiting list."""
+         actor: User | None = None, waitlist: bool = True) -> Booking:
+    """A confirmed place if one is free, otherwise a place on the waiting list.
+
+    With `waitlist=False` (a walk-in on the day) a full workshop raises WorkshopFull instead.
+    """
 
     def work() -> Booking:
         if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
@@ -161,6 +171,8 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
                     "places at this workshop, and yours has reached that limit.",
                     field="organisation")
         has_place = places_taken(workshop_id) < workshop.capacity
+        if not has_place and not waitlist:
+            raise WorkshopFull()
         if not current_app.config.get("BOOKING_LOCK", True):
             time.sleep(current_app.config.get("BOOKING_RACE_DELAY", 0))  # negative control
         status = next_state(TRANSITIONS, "confirm" if has_place else "wait", None)

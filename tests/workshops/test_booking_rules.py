@@ -169,3 +169,11 @@ def test_concurrent_twins_of_one_post_make_one_booking(app):
         ids = set(pool.map(submit, range(6)))
     assert len(ids) == 1
     assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 1
+
+
+def test_walk_in_style_booking_never_joins_the_waiting_list(app):
+    workshop = make_workshop(capacity=1)
+    booking.book(workshop.id, _delegate(1))
+    with pytest.raises(booking.WorkshopFull):
+        booking.book(workshop.id, _delegate(2), waitlist=False)
+    assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 1
