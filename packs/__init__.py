@@ -1,6 +1,7 @@
 """Plugin: personalised delegate packs, bulk print files, badges and sign-in sheets."""
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, send_file, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from packs.cli import packs_cli
 from packs.fillable_views import fillable_download
@@ -44,8 +45,8 @@ def delegate_pack(token: str) -> Response:
 bp.add_url_rule("/booking/<token>/practice-form.pdf", view_func=fillable_download)
 
 
-# Rendered synchronously for now (a workshop of 100 takes a few seconds); the background job with
-# a progress bar and a cached, atomically written file is still to come.
+# The print file is built by a background job (packs/jobs.py) from its own page; the synchronous
+# print.pdf below stays for scripts and small workshops.
 
 @bp.get("/bookings/<int:booking_id>.pdf")
 @role_required(Role.ORGANISER)
@@ -69,6 +70,53 @@ def print_file(workshop_id: int) -> Response:
     from packs import bulk
 
     return _pdf(bulk.print_file(_workshop(workshop_id)), f"packs-workshop-{workshop_id}.pdf")
+
+
+@bp.get("/workshops/<int:workshop_id>/print")
+@role_required(Role.ORGANISER)
+def print_job(workshop_id: int) -> str:
+    """The print file's state: not built (a button), being built (a progress bar), ready."""
+    from packs import jobs
+    from workshops.forms import ConfirmForm
+
+    workshop = _workshop(workshop_id)
+    target, _ = jobs.current(workshop)
+    return render_template("packs/print_job.html", workshop=workshop, status=target.status(),
+                           form=ConfirmForm())
+
+
+@bp.post("/workshops/<int:workshop_id>/print")
+@role_required(Role.ORGANISER)
+def print_job_start(workshop_id: int) -> BaseResponse:
+    from packs import jobs
+    from workshops.forms import ConfirmForm
+
+    workshop = _workshop(workshop_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only a missing or stale CSRF token gets here
+    target, _ = jobs.current(workshop)
+    if target.status()["state"] not in ("ready", "running"):
+        # Shown as running at once, even before a worker picks the job up.
+        target.write_status("running", 0, target.total)
+        jobs.build_print_file(workshop.id)
+    return redirect(url_for("packs.print_job", workshop_id=workshop.id), 303)
+
+
+@bp.get("/workshops/<int:workshop_id>/print-file.pdf")
+@role_required(Role.ORGANISER)
+def print_job_file(workshop_id: int) -> BaseResponse:
+    """The ready print file; while there is none (or it is out of date), its page."""
+    from packs import jobs
+
+    workshop = _workshop(workshop_id)
+    target, _ = jobs.current(workshop)
+    try:
+        response = send_file(target.pdf, mimetype="application/pdf",
+                             download_name=f"packs-workshop-{workshop_id}.pdf", max_age=0)
+    except FileNotFoundError:
+        return redirect(url_for("packs.print_job", workshop_id=workshop.id), 303)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/workshops/<int:workshop_id>/badges.pdf")
@@ -98,7 +146,7 @@ def _booking_links(booking: Booking) -> list[tuple[str, str]]:
 
 def _workshop_links(workshop: Workshop) -> list[tuple[str, str]]:
     return [("Print file: every delegate's pack (PDF)",
-             url_for("packs.print_file", workshop_id=workshop.id)),
+             url_for("packs.print_job", workshop_id=workshop.id)),
             ("Name badges (PDF)", url_for("packs.badges", workshop_id=workshop.id)),
             ("Sign-in sheet (PDF)", url_for("packs.signin_sheet", workshop_id=workshop.id))]
 

@@ -10,7 +10,7 @@ re-parsed, so a delegate costs a few small objects rather than a whole pack.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import render_template
 from pypdf import PdfReader, PdfWriter
@@ -92,9 +92,15 @@ class _Overlayer:
         page[NameObject("/Contents")] = ArrayObject([self.open, *parts, self.draw])
 
 
-def print_file(workshop: Workshop, bookings: Iterable[Booking] | None = None) -> bytes:
-    """Every confirmed delegate's pack, by surname, each starting on an odd (right-hand) page."""
+def print_file(workshop: Workshop, bookings: Iterable[Booking] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Every confirmed delegate's pack, by surname, each starting on an odd (right-hand) page.
+
+    `progress(done, total)`, if given, is called once before any delegate and after each one.
+    """
     people = list(bookings) if bookings is not None else render.confirmed_bookings(workshop)
+    if progress is not None:
+        progress(0, len(people))
     shared = PdfReader(io.BytesIO(render.render_shared(workshop)))
     form_pages = set(_form_pages(shared))
     pages = list(shared.pages)
@@ -113,6 +119,8 @@ def print_file(workshop: Workshop, bookings: Iterable[Booking] | None = None) ->
                 overlayer.add(page, overlay)
             if len(pages) % 2:
                 writer.add_blank_page(width, height)
+            if progress is not None:
+                progress(start + index + 1, len(people))
     writer.add_metadata({"/Title": f"Print file: {workshop.display_title}",
                          "/Author": render.SERVICE_NAME})
     out = io.BytesIO()
