@@ -5,7 +5,13 @@ from flask import Blueprint, render_template
 from workshops.models import Role
 from workshops.plugins import NavEntry, Plugin
 
-bp = Blueprint("feedback", __name__, url_prefix="/feedback")
+bp = Blueprint("feedback", __name__, url_prefix="/feedback", template_folder="templates")
+
+
+@bp.get("/")
+def index() -> str:
+    """The address printed in every delegate pack, under the practice form."""
+    return render_template("feedback/index.html")
 
 
 @bp.get("/health")

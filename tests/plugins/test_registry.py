@@ -77,3 +77,8 @@ def test_plugin_navigation_entries_follow_roles(client) -> None:
     login(client, make_staff(Role.PANEL_MEMBER))
     page = client.get("/").data
     assert b'href="/validation/health"' in page and b'href="/packs/health"' not in page
+
+
+def test_the_address_printed_in_the_packs_answers(client) -> None:
+    page = client.get("/feedback/")
+    assert page.status_code == 200 and b"Share your local practice" in page.data
