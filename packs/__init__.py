@@ -5,10 +5,12 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from packs.cli import packs_cli
 from packs.fillable_views import fillable_download
+from packs.responses import pdf_response
 from workshops.extensions import db
 from workshops.models import Booking, BookingStatus, Role, Workshop
 from workshops.plugins import Plugin
 from workshops.views.auth import role_required
+from workshops.views.booking import booking_for_link
 
 bp = Blueprint("packs", __name__, url_prefix="/packs", template_folder="templates")
 
@@ -16,14 +18,6 @@ bp = Blueprint("packs", __name__, url_prefix="/packs", template_folder="template
 @bp.get("/health")
 def health() -> str:
     return render_template("plugin_health.html", title=plugin.title, description=__doc__)
-
-
-def _pdf(data: bytes, filename: str, *, private: bool = True) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    # Personal data: never kept by shared caches.
-    response.headers["Cache-Control"] = "private, no-store" if private else "no-cache"
-    return response
 
 
 def _confirmed(booking: Booking | None) -> Booking:
@@ -37,8 +31,8 @@ def delegate_pack(token: str) -> Response:
     """The delegate's own pack: the unguessable booking token is the permission."""
     from packs import render
 
-    booking = _confirmed(db.session.scalar(db.select(Booking).where(Booking.token == token)))
-    return _pdf(render.render_pack(booking), f"delegate-pack-{booking.reference}.pdf")
+    booking = _confirmed(booking_for_link(token))
+    return pdf_response(render.render_pack(booking), f"delegate-pack-{booking.reference}.pdf")
 
 
 # The fillable practice form (packs/fillable.py), for people who prefer to answer offline.
@@ -48,20 +42,14 @@ bp.add_url_rule("/booking/<token>/practice-form.pdf", view_func=fillable_downloa
 # The print file is built by a background job (packs/jobs.py) from its own page; the synchronous
 # print.pdf below stays for scripts and small workshops.
 
+
 @bp.get("/bookings/<int:booking_id>.pdf")
 @role_required(Role.ORGANISER)
 def any_pack(booking_id: int) -> Response:
     from packs import render
 
     booking = _confirmed(db.session.get(Booking, booking_id))
-    return _pdf(render.render_pack(booking), f"delegate-pack-{booking.reference}.pdf")
-
-
-def _workshop(workshop_id: int) -> Workshop:
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None:
-        abort(404)
-    return workshop
+    return pdf_response(render.render_pack(booking), f"delegate-pack-{booking.reference}.pdf")
 
 
 @bp.get("/workshops/<int:workshop_id>/print.pdf")
@@ -69,7 +57,9 @@ def _workshop(workshop_id: int) -> Workshop:
 def print_file(workshop_id: int) -> Response:
     from packs import bulk
 
-    return _pdf(bulk.print_file(_workshop(workshop_id)), f"packs-workshop-{workshop_id}.pdf")
+    return pdf_response(
+        bulk.print_file(db.get_or_404(Workshop, workshop_id)), f"packs-workshop-{workshop_id}.pdf"
+    )
 
 
 @bp.get("/workshops/<int:workshop_id>/print")
@@ -79,10 +69,11 @@ def print_job(workshop_id: int) -> str:
     from packs import jobs
     from workshops.forms import ConfirmForm
 
-    workshop = _workshop(workshop_id)
+    workshop = db.get_or_404(Workshop, workshop_id)
     target, _ = jobs.current(workshop)
-    return render_template("packs/print_job.html", workshop=workshop, status=target.status(),
-                           form=ConfirmForm())
+    return render_template(
+        "packs/print_job.html", workshop=workshop, status=target.status(), form=ConfirmForm()
+    )
 
 
 @bp.post("/workshops/<int:workshop_id>/print")
@@ -91,7 +82,7 @@ def print_job_start(workshop_id: int) -> BaseResponse:
     from packs import jobs
     from workshops.forms import ConfirmForm
 
-    workshop = _workshop(workshop_id)
+    workshop = db.get_or_404(Workshop, workshop_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)  # only a missing or stale CSRF token gets here
     target, _ = jobs.current(workshop)
@@ -108,11 +99,15 @@ def print_job_file(workshop_id: int) -> BaseResponse:
     """The ready print file; while there is none (or it is out of date), its page."""
     from packs import jobs
 
-    workshop = _workshop(workshop_id)
+    workshop = db.get_or_404(Workshop, workshop_id)
     target, _ = jobs.current(workshop)
     try:
-        response = send_file(target.pdf, mimetype="application/pdf",
-                             download_name=f"packs-workshop-{workshop_id}.pdf", max_age=0)
+        response = send_file(
+            target.pdf,
+            mimetype="application/pdf",
+            download_name=f"packs-workshop-{workshop_id}.pdf",
+            max_age=0,
+        )
     except FileNotFoundError:
         return redirect(url_for("packs.print_job", workshop_id=workshop.id), 303)
     response.headers["Cache-Control"] = "private, no-store"
@@ -124,7 +119,9 @@ def print_job_file(workshop_id: int) -> BaseResponse:
 def badges(workshop_id: int) -> Response:
     from packs import bulk
 
-    return _pdf(bulk.badges(_workshop(workshop_id)), f"badges-workshop-{workshop_id}.pdf")
+    return pdf_response(
+        bulk.badges(db.get_or_404(Workshop, workshop_id)), f"badges-workshop-{workshop_id}.pdf"
+    )
 
 
 @bp.get("/workshops/<int:workshop_id>/signin.pdf")
@@ -132,23 +129,33 @@ def badges(workshop_id: int) -> Response:
 def signin_sheet(workshop_id: int) -> Response:
     from packs import bulk
 
-    return _pdf(bulk.signin_sheet(_workshop(workshop_id)), f"signin-workshop-{workshop_id}.pdf")
+    return pdf_response(
+        bulk.signin_sheet(db.get_or_404(Workshop, workshop_id)),
+        f"signin-workshop-{workshop_id}.pdf",
+    )
 
 
 def _booking_links(booking: Booking) -> list[tuple[str, str]]:
     if booking.status != BookingStatus.CONFIRMED:
         return []
-    return [("Download your delegate pack (PDF)",
-             url_for("packs.delegate_pack", token=booking.token)),
-            ("Download the practice form to fill in offline (PDF)",
-             url_for("packs.fillable_download", token=booking.token))]
+    return [
+        ("Download your delegate pack (PDF)", url_for("packs.delegate_pack", token=booking.token)),
+        (
+            "Download the practice form to fill in offline (PDF)",
+            url_for("packs.fillable_download", token=booking.token),
+        ),
+    ]
 
 
 def _workshop_links(workshop: Workshop) -> list[tuple[str, str]]:
-    return [("Print file: every delegate's pack (PDF)",
-             url_for("packs.print_job", workshop_id=workshop.id)),
-            ("Name badges (PDF)", url_for("packs.badges", workshop_id=workshop.id)),
-            ("Sign-in sheet (PDF)", url_for("packs.signin_sheet", workshop_id=workshop.id))]
+    return [
+        (
+            "Print file: every delegate's pack (PDF)",
+            url_for("packs.print_job", workshop_id=workshop.id),
+        ),
+        ("Name badges (PDF)", url_for("packs.badges", workshop_id=workshop.id)),
+        ("Sign-in sheet (PDF)", url_for("packs.signin_sheet", workshop_id=workshop.id)),
+    ]
 
 
 plugin = Plugin(

@@ -6,32 +6,16 @@ A plain view function, registered on the packs blueprint in `packs/__init__.py`:
 
 from __future__ import annotations
 
-import hmac
-
-from flask import Response, abort
-from sqlalchemy import select
+from flask import Response
 
 from packs.fillable import fillable_form
-from workshops.extensions import db
-from workshops.models import Booking
+from packs.responses import pdf_response
 from workshops.urls import external_url
-
-
-def _booking(token: str) -> Booking:
-    found = db.session.scalar(select(Booking).where(Booking.token == token))
-    # Constant-time compare, as the booking pages do: timing must say nothing of near misses.
-    if found is None or not hmac.compare_digest(found.token, token):
-        abort(404)
-    return found
+from workshops.views.booking import booking_for_link
 
 
 def fillable_download(token: str) -> Response:
-    booking = _booking(token)
+    booking = booking_for_link(token)
     # The delegate's own booking page is where the online form and the upload are reached.
     pdf = fillable_form(booking, public_url=external_url("booking.manage", token=token))
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="practice-form-{booking.reference}.pdf"')
-    # Personal (it carries the delegate's code): never kept by a shared cache.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, f"practice-form-{booking.reference}.pdf", attachment=True)

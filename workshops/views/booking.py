@@ -16,7 +16,8 @@ from workshops.models import Booking, BookingStatus
 bp = Blueprint("booking", __name__, url_prefix="/booking")
 
 
-def _by_token(token: str) -> Booking:
+def booking_for_link(token: str) -> Booking:
+    """The booking a personal link names, or 404. Plugins' delegate pages use this too."""
     found = db.session.scalar(select(Booking).where(Booking.token == token))
     # The lookup is by index; the compare is constant-time so timing says nothing of near misses.
     if found is None or not hmac.compare_digest(found.token, token):
@@ -26,7 +27,7 @@ def _by_token(token: str) -> Booking:
 
 @bp.get("/<token>")
 def manage(token: str) -> str:
-    booking = _by_token(token)
+    booking = booking_for_link(token)
     position = rules.waiting_position(booking) if booking.status == BookingStatus.WAITING else None
     return render_template("booking/manage.html", booking=booking, workshop=booking.workshop,
                            position=position, now=clock.now())
@@ -34,7 +35,7 @@ def manage(token: str) -> str:
 
 @bp.get("/<token>/confirmed")
 def confirmed(token: str) -> str:
-    booking = _by_token(token)
+    booking = booking_for_link(token)
     position = rules.waiting_position(booking) if booking.status == BookingStatus.WAITING else None
     return render_template("booking/confirmed.html", booking=booking, workshop=booking.workshop,
                            position=position)
@@ -42,7 +43,7 @@ def confirmed(token: str) -> str:
 
 @bp.route("/<token>/change", methods=["GET", "POST"])
 def change(token: str):  # noqa: ANN201
-    booking = _by_token(token)
+    booking = booking_for_link(token)
     if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
                               BookingStatus.OFFERED):
         flash("This booking can no longer be changed.")
@@ -64,7 +65,7 @@ def change(token: str):  # noqa: ANN201
 
 @bp.route("/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str):  # noqa: ANN201
-    booking = _by_token(token)
+    booking = booking_for_link(token)
     form = ConfirmForm()
     if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
                               BookingStatus.OFFERED):
@@ -80,7 +81,7 @@ def cancel(token: str):  # noqa: ANN201
 
 @bp.route("/<token>/offer", methods=["GET", "POST"])
 def offer(token: str):  # noqa: ANN201
-    booking = _by_token(token)
+    booking = booking_for_link(token)
     accept, decline = ConfirmForm(prefix="accept"), ConfirmForm(prefix="decline")
     if booking.status != BookingStatus.OFFERED:
         return redirect(url_for(".manage", token=token))
@@ -102,7 +103,7 @@ def offer(token: str):  # noqa: ANN201
 
 @bp.get("/<token>/invite.ics")
 def invite(token: str) -> Response:
-    booking = _by_token(token)
+    booking = booking_for_link(token)
     body = notices.invite(booking, cancel=booking.status != BookingStatus.CONFIRMED)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="workshop-{booking.reference}.ics"'})

@@ -8,9 +8,8 @@ guard (below) covers every page, including any added later.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -21,8 +20,6 @@ from workshops.extensions import db
 from workshops.models import Booking, Role, Series, Venue, Workshop
 from workshops.organiser_forms import OrganiserForm, SeriesForm, VenueForm
 from workshops.views.auth import role_required
-
-M = TypeVar("M")
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -46,13 +43,6 @@ def counts_by_workshop(workshop_ids: list[int]) -> dict[int, Counter]:
     for workshop_id, status, number in rows:
         counts[workshop_id][status] = number
     return counts
-
-
-def get_or_404(model: type[M], ident: int) -> M:
-    found = db.session.get(model, ident)
-    if found is None:
-        abort(404)
-    return found
 
 
 def attach(form: OrganiserForm, field: str | None, message: str) -> None:
@@ -100,7 +90,7 @@ def new_series() -> ResponseReturnValue:
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
 def edit_series(series_id: int) -> ResponseReturnValue:
-    series = get_or_404(Series, series_id)
+    series = db.get_or_404(Series, series_id)
     # Not obj=series: its `theme` is a Theme, and the form wants the theme's name.
     form = SeriesForm(data={**{name: getattr(series, name)
                                for name in catalogue_admin.SERIES_FIELDS},
@@ -142,7 +132,7 @@ def new_venue() -> ResponseReturnValue:
 
 @bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
 def edit_venue(venue_id: int) -> ResponseReturnValue:
-    venue = get_or_404(Venue, venue_id)
+    venue = db.get_or_404(Venue, venue_id)
     form = VenueForm(obj=venue)
     if form.validate_on_submit():
         changes = catalogue_admin.update_venue(venue.id, _venue_values(form), actor=current_user)

@@ -24,7 +24,7 @@ from workshops.forms import ConfirmForm
 from workshops.models import SECTORS, Booking, BookingStatus, Workshop, WorkshopStatus
 from workshops.organiser_fields import OrganiserForm, strip
 from workshops.transitions import TransitionNotAllowed
-from workshops.views.organiser import attach, bp, get_or_404
+from workshops.views.organiser import attach, bp
 
 
 class WalkInForm(OrganiserForm):
@@ -81,7 +81,7 @@ def attendance_counts(workshop_id: int) -> dict[str, int]:
 
 @bp.get("/workshops/<int:workshop_id>/checkin")
 def attendance_checkin(workshop_id: int) -> str:
-    found = get_or_404(Workshop, workshop_id)
+    found = db.get_or_404(Workshop, workshop_id)
     delegates = list(db.session.scalars(select(Booking).where(
         Booking.workshop_id == found.id, Booking.status == BookingStatus.CONFIRMED)))
     # Surname order, as on the printed sign-in sheet people are used to.
@@ -96,7 +96,7 @@ def attendance_checkin(workshop_id: int) -> str:
 
 @bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>")
 def attendance_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValue:
-    found = get_or_404(Booking, booking_id)
+    found = db.get_or_404(Booking, booking_id)
     if found.workshop_id != workshop_id:
         abort(404)
     query = request.form.get("q", "").strip()
@@ -121,7 +121,7 @@ def attendance_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValu
 
 @bp.route("/workshops/<int:workshop_id>/walk-in", methods=["GET", "POST"])
 def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
-    found = get_or_404(Workshop, workshop_id)
+    found = db.get_or_404(Workshop, workshop_id)
     if found.status != WorkshopStatus.PUBLISHED:
         flash(f"This workshop is {found.status}, so no one can be registered for it.")
         return _workshop_page(found.id)
@@ -167,7 +167,7 @@ def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
 
 @bp.route("/workshops/<int:workshop_id>/no-shows", methods=["GET", "POST"])
 def attendance_no_shows(workshop_id: int) -> ResponseReturnValue:
-    found = get_or_404(Workshop, workshop_id)
+    found = db.get_or_404(Workshop, workshop_id)
     if found.status not in (WorkshopStatus.PUBLISHED, WorkshopStatus.FINISHED):
         flash(f"This workshop is {found.status}, so no one can be marked as a no-show.")
         return _workshop_page(found.id)
@@ -195,7 +195,7 @@ def _people(number: int) -> str:
 
 @bp.route("/workshops/<int:workshop_id>/finish", methods=["GET", "POST"])
 def attendance_finish(workshop_id: int) -> ResponseReturnValue:
-    found = get_or_404(Workshop, workshop_id)
+    found = db.get_or_404(Workshop, workshop_id)
     if found.status != WorkshopStatus.PUBLISHED:
         flash(f"This workshop is {found.status}: only a published workshop can be finished.")
         return _workshop_page(found.id)

@@ -21,7 +21,7 @@ from workshops import clock
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Workshop
 from workshops.organiser_fields import DateParts, OrganiserForm, strip
-from workshops.views.organiser import bp, get_or_404
+from workshops.views.organiser import bp
 
 PER_PAGE = 50
 
@@ -167,4 +167,4 @@ def audit_log() -> tuple[str, int]:
 
 @bp.get("/workshops/<int:workshop_id>/audit")
 def workshop_audit_log(workshop_id: int) -> tuple[str, int]:
-    return _render(get_or_404(Workshop, workshop_id))
+    return _render(db.get_or_404(Workshop, workshop_id))

@@ -16,7 +16,7 @@ from flask import Response
 from workshops import audit, clock
 from workshops.extensions import db
 from workshops.models import REGIONS, SECTORS, Booking, Workshop
-from workshops.views.organiser import bp, get_or_404
+from workshops.views.organiser import bp
 from workshops.views.organiser_workshops import bookings_in_order
 
 # What spreadsheet programs read as the start of a formula (OWASP's list).
@@ -67,7 +67,7 @@ def bookings_csv(workshop: Workshop) -> str:
 
 @bp.get("/workshops/<int:workshop_id>/bookings.csv")
 def export_bookings(workshop_id: int) -> Response:
-    workshop = get_or_404(Workshop, workshop_id)
+    workshop = db.get_or_404(Workshop, workshop_id)
     body = bookings_csv(workshop)
     # Personal data left the service: the log says who took it.
     audit.record("exported bookings", "workshop", workshop.id, workshop_id=workshop.id)

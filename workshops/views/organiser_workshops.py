@@ -35,7 +35,7 @@ from workshops.organiser_forms import (
     workshop_form_data,
 )
 from workshops.transitions import TransitionNotAllowed
-from workshops.views.organiser import attach, bp, counts_by_workshop, form_response, get_or_404
+from workshops.views.organiser import attach, bp, counts_by_workshop, form_response
 
 # The order bookings are listed in: people coming first, then those in the queue, then the rest.
 STATUS_ORDER = {BookingStatus.CONFIRMED: 0, BookingStatus.OFFERED: 1, BookingStatus.WAITING: 2,
@@ -92,7 +92,7 @@ def _matches(found: Booking, query: str) -> bool:
 
 @bp.route("/series/<int:series_id>/workshops/new", methods=["GET", "POST"])
 def new_workshop(series_id: int) -> ResponseReturnValue:
-    series = get_or_404(Series, series_id)
+    series = db.get_or_404(Series, series_id)
     venues = _venues()
     form = NewWorkshopForm()
     form.set_venues(venues)
@@ -115,7 +115,7 @@ def new_workshop(series_id: int) -> ResponseReturnValue:
 
 @bp.get("/workshops/<int:workshop_id>")
 def workshop(workshop_id: int) -> str:
-    found = get_or_404(Workshop, workshop_id)
+    found = db.get_or_404(Workshop, workshop_id)
     bookings, queue = bookings_in_order(found.id)
     counts = counts_by_workshop([found.id])[found.id]
     query = request.args.get("q", "").strip()
@@ -129,7 +129,7 @@ def workshop(workshop_id: int) -> str:
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
 def edit_workshop(workshop_id: int) -> ResponseReturnValue:
-    found = get_or_404(Workshop, workshop_id)
+    found = db.get_or_404(Workshop, workshop_id)
     if (closed := _closed(found)) is not None:
         return closed
     form = EditWorkshopForm(data=workshop_form_data(found))
@@ -170,7 +170,7 @@ def _who_hears_of_move(workshop: Workshop) -> tuple[list[Booking], list[Booking]
 
 @bp.route("/workshops/<int:workshop_id>/move", methods=["GET", "POST"])
 def move_workshop(workshop_id: int) -> ResponseReturnValue:
-    found = get_or_404(Workshop, workshop_id)
+    found = db.get_or_404(Workshop, workshop_id)
     if (closed := _closed(found)) is not None:
         return closed
     form = MoveWorkshopForm(data=workshop_form_data(found))
@@ -207,7 +207,7 @@ def _people(number: int) -> str:
 
 @bp.route("/workshops/<int:workshop_id>/publish", methods=["GET", "POST"])
 def publish_workshop(workshop_id: int) -> ResponseReturnValue:
-    found = get_or_404(Workshop, workshop_id)
+    found = db.get_or_404(Workshop, workshop_id)
     if found.status != WorkshopStatus.DRAFT:
         flash(f"This workshop is {found.status}: only a draft can be published.")
         return _back_to(found.id)
@@ -227,7 +227,7 @@ def publish_workshop(workshop_id: int) -> ResponseReturnValue:
 
 @bp.route("/workshops/<int:workshop_id>/cancel", methods=["GET", "POST"])
 def cancel_workshop(workshop_id: int) -> ResponseReturnValue:
-    found = get_or_404(Workshop, workshop_id)
+    found = db.get_or_404(Workshop, workshop_id)
     if (closed := _closed(found)) is not None:
         return closed
     form = ConfirmForm()
@@ -247,7 +247,7 @@ def cancel_workshop(workshop_id: int) -> ResponseReturnValue:
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
 def cancel_booking(booking_id: int) -> ResponseReturnValue:
-    found = get_or_404(Booking, booking_id)
+    found = db.get_or_404(Booking, booking_id)
     workshop_id = found.workshop_id
     if found.status not in ACTIVE:
         flash(f"Booking {found.reference} is already {found.status}.")
