@@ -1,17 +1,23 @@
-"""Plugin: practice submissions and the evaluation of the day, collected after each workshop."""
+"""Plugin: practice submissions and the evaluation of the day, collected after each workshop.
 
-from flask import Blueprint, render_template
+It listens for `workshop_finished` (invitations), sends `submission_received` (the hand-off to
+whatever validation is installed) and imports nothing from other plugins.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Blueprint, Flask, render_template
 
 from workshops.models import Role
 from workshops.plugins import NavEntry, Plugin
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback", template_folder="templates")
 
-
-@bp.get("/")
-def index() -> str:
-    """The address printed in every delegate pack, under the practice form."""
-    return render_template("feedback/index.html")
+# Staff who read submissions: organisers run the events, screeners and the panel validate.
+READERS = (Role.ORGANISER, Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 
 
 @bp.get("/health")
@@ -19,9 +25,37 @@ def health() -> str:
     return render_template("plugin_health.html", title=plugin.title, description=__doc__)
 
 
+def setup(app: Flask) -> None:
+    from feedback import invitations, tasks  # noqa: F401  (connects receivers, registers tasks)
+
+    env = os.environ
+    app.config.setdefault("EVIDENCE_FOLDER",
+                          env.get("EVIDENCE_FOLDER") or str(Path(app.instance_path) / "evidence"))
+    app.config.setdefault("FEEDBACK_REMINDER_DAYS", int(env.get("FEEDBACK_REMINDER_DAYS") or 7))
+    invitations.connect()
+
+
+def booking_links(booking) -> list[tuple[str, str]]:  # noqa: ANN001
+    from feedback.links import booking_links as links
+
+    return links(booking)
+
+
+def workshop_links(workshop) -> list[tuple[str, str]]:  # noqa: ANN001
+    from feedback.links import workshop_links as links
+
+    return links(workshop)
+
+
 plugin = Plugin(
     name="feedback",
     title="Feedback",
     blueprints=[bp],
-    nav=[NavEntry("Submissions", "feedback.health", (Role.ORGANISER, Role.SCREENER))],
+    nav=[NavEntry("Submissions", "feedback.submissions", READERS)],
+    setup=setup,
+    booking_links=booking_links,
+    workshop_links=workshop_links,
 )
+
+# The views attach themselves to `bp`; importing them registers them.
+from feedback import views_evaluation, views_practice, views_staff  # noqa: E402, F401

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from workshops import audit
 from workshops.extensions import db
 from workshops.models import Role, User
+from workshops.plugins import enabled_plugins
 from workshops.retention_cli import retention_group
 
 users = AppGroup("users", help="Manage staff accounts.")
@@ -47,6 +48,9 @@ def demo_command(if_empty: bool) -> None:
         click.echo("The database already has workshops; demo data not loaded.")
         return
     passwords = demo.load()
+    for plugin in enabled_plugins(current_app).values():
+        if plugin.demo is not None:
+            passwords.update(plugin.demo())
     click.echo("Demo data loaded. Staff accounts (passwords shown once):")
     for email, (role, password) in passwords.items():
         click.echo(f"  {role:13} {email:40} {password}")

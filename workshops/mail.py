@@ -39,9 +39,13 @@ def queue_mail(
     calendar_method: str | None = None,
     workshop_id: int | None = None,
     booking_id: int | None = None,
+    attachment: tuple[str, str, bytes] | None = None,
     **context,
 ) -> OutboxMessage:
-    """Render `mail/<template>.txt` and `.html` and add the message to the session."""
+    """Render `mail/<template>.txt` and `.html` and add the message to the session.
+
+    `attachment` is (file name, media type, bytes), sent with the message as a file.
+    """
     context.update(subject=subject, reason=reason)
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "local"
     message = OutboxMessage(
@@ -56,6 +60,8 @@ def queue_mail(
         workshop_id=workshop_id,
         booking_id=booking_id,
     )
+    if attachment is not None:
+        message.attachment_name, message.attachment_type, message.attachment = attachment
     db.session.add(message)
     db.session.info.setdefault("outbox_new", []).append(message)
     return message
@@ -82,6 +88,10 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
             row.calendar.encode(), maintype="application", subtype="ics",
             filename="invite.ics" if method != "CANCEL" else "cancellation.ics",
         )
+    if row.attachment_name and row.attachment is not None:
+        maintype, _, subtype = (row.attachment_type or "application/octet-stream").partition("/")
+        email.add_attachment(row.attachment, maintype=maintype, subtype=subtype,
+                             filename=row.attachment_name)
     return email
 
 

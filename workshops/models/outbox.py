@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String, Text
+from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workshops import clock
@@ -31,6 +31,10 @@ class OutboxMessage(db.Model):
     html_body: Mapped[str] = mapped_column(Text)
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(20))
+    # One file sent with the message (a receipt's PDF copy); deferred so lists stay light.
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # Finishes the sentence "You are receiving this email because ..."
     reason: Mapped[str] = mapped_column(String(300), default="")
     workshop_id: Mapped[int | None] = mapped_column(index=True)

@@ -1,0 +1,464 @@
+"""Practice submissions: invitations, the e-form, evidence, the fillable PDF upload, submitting."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from pypdf import PdfReader
+from sqlalchemy import select, update
+from weasyprint import HTML
+
+from feedback import invitations, submissions
+from feedback.models import EvidenceFile, Submission, SubmissionStatus
+from feedback.submissions import SectionInvalid, SubmissionRefused
+from packs.fillable import fillable_form
+from tests.conftest import login, make_staff, make_workshop
+from tests.feedback.support import attended, complete_answers, fill_pdf, finish, section_post
+from workshops import clock, signals
+from workshops.extensions import db
+from workshops.models import AuditEntry, Role
+from workshops.practice_form import PRACTICE_FORM
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture()
+def app_overrides(tmp_path: Path) -> dict:
+    return {"EVIDENCE_FOLDER": str(tmp_path / "evidence")}
+
+
+@pytest.fixture()
+def invited(app):
+    workshop = make_workshop()
+    first, second = attended(workshop, 1), attended(workshop, 2)
+    made = finish(workshop)
+    return workshop, first, second, made
+
+
+def _docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+def _draft(booking) -> Submission:  # noqa: ANN001
+    return submissions.draft_for_booking(booking)
+
+
+def _fill_all(client, submission: Submission, answers: dict) -> None:  # noqa: ANN001
+    for section in PRACTICE_FORM.sections:
+        response = client.post(f"/feedback/practice/{submission.token}/section/{section.key}",
+                               data=section_post(section.key, answers))
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+def test_finishing_a_workshop_invites_each_attendee_once(invited, mailbox) -> None:
+    workshop, first, second, made = invited
+    assert [i.booking_id for i in made] == [first.id, second.id]
+    mail = [m for m in mailbox.to(first.email) if "Thank you for coming" in m["Subject"]]
+    assert len(mail) == 1
+    body = mail[0].get_body(("plain",)).get_content()
+    assert f"/feedback/invitation/{made[0].token}" in body
+    assert f"/feedback/invitation/{made[0].token}/evaluation" in body
+    # Finishing twice is refused by the workshop's state table, and invite() is idempotent.
+    assert invitations.invite(workshop, [first, second]) == []
+
+
+def test_one_reminder_to_those_who_have_not_responded(app, invited, mailbox) -> None:
+    workshop, first, second, made = invited
+    _, sent = _sent_submission(first)
+    mailbox.clear()
+    assert invitations.send_reminders() == 0  # not yet due
+    for invitation in made:
+        invitation.invited_at = clock.now() - __import__("datetime").timedelta(days=8)
+    db.session.commit()
+    assert invitations.send_reminders() == 1  # the one who sent practice is not reminded
+    assert invitations.send_reminders() == 0  # and no one twice
+    assert len(mailbox.to(second.email)) == 1 and mailbox.to(first.email) == []
+    assert "only reminder" in mailbox.to(second.email)[0].get_body(("plain",)).get_content()
+
+
+# --- starting from the public site ------------------------------------------------------------
+
+def test_public_start_confirms_the_address_first(client, mailbox) -> None:
+    response = client.post("/feedback/practice/start", data={"email": "ana@example.org"})
+    assert response.status_code == 200 and b"Check your email" in response.data
+    found = db.session.scalar(select(Submission))
+    assert found.status == SubmissionStatus.AWAITING_EMAIL
+    body = mailbox.to("ana@example.org")[0].get_body(("plain",)).get_content()
+    assert f"/feedback/practice/{found.token}" in body
+    # Nothing can be downloaded before the address is confirmed ...
+    assert client.get(f"/feedback/practice/{found.token}/copy.pdf").status_code == 404
+    # ... and opening the link confirms it and shows the task list.
+    page = client.get(f"/feedback/practice/{found.token}")
+    assert b"Your practice submission" in page.data
+    db.session.expire_all()
+    assert db.session.get(Submission, found.id).status == SubmissionStatus.DRAFT
+
+
+def test_public_start_validates_the_address(client) -> None:
+    response = client.post("/feedback/practice/start", data={"email": "not an address"})
+    assert response.status_code == 422
+    assert b"Enter an email address in the correct format" in response.data
+    assert db.session.scalar(select(Submission)) is None
+
+
+def test_unknown_links_are_not_found(client) -> None:
+    for url in ("/feedback/practice/nope", "/feedback/invitation/nope",
+                "/feedback/booking/nope", "/feedback/practice/nope/check"):
+        assert client.get(url).status_code == 404, url
+
+
+# --- the e-form ---------------------------------------------------------------------------------
+
+def test_invited_draft_is_prefilled_from_the_booking(client, invited) -> None:
+    _, first, _, made = invited
+    response = client.post(f"/feedback/invitation/{made[0].token}")
+    assert response.status_code == 303
+    draft = db.session.scalar(select(Submission))
+    assert response.headers["Location"].endswith(f"/feedback/practice/{draft.token}")
+    assert draft.answers["contact_name"] == first.name
+    assert draft.answers["organisation"] == first.organisation
+    assert draft.answers["region"] == "north-east"
+    # Coming back through the invitation finds the same draft, not a second one.
+    client.post(f"/feedback/invitation/{made[0].token}")
+    assert db.session.scalar(select(db.func.count()).select_from(Submission)) == 1
+
+
+def test_sections_save_as_you_go_and_show_on_the_task_list(client, invited) -> None:
+    draft = _draft(invited[1])
+    url = f"/feedback/practice/{draft.token}"
+    assert "Not yet started" in client.get(url).get_data(as_text=True)
+    client.post(f"{url}/section/practice",
+                data={"theme": "Neglect", "context": "Referrals were rising."})
+    page = client.get(url).get_data(as_text=True)
+    assert "In progress" in page
+    db.session.expire_all()
+    assert db.session.get(Submission, draft.id).answers["context"] == "Referrals were rising."
+    # The section page shows what was saved: leaving and coming back loses nothing.
+    assert "Referrals were rising." in client.get(f"{url}/section/practice").get_data(as_text=True)
+
+
+def test_the_eform_asks_what_the_printed_form_asks_in_order(client, invited) -> None:
+    draft = _draft(invited[1])
+    for section in PRACTICE_FORM.sections:
+        page = client.get(f"/feedback/practice/{draft.token}/section/{section.key}")
+        text = page.get_data(as_text=True)
+        positions = [text.find(f'name="{q.key}"') for q in section.questions]
+        assert all(p > 0 for p in positions) and positions == sorted(positions), section.key
+        for q in section.questions:
+            if q.guidance:
+                assert q.guidance.replace("'", "&#39;") in text, q.key
+            if q.word_limit and q.kind == "long":
+                assert f'data-maxwords="{q.word_limit}"' in text, q.key
+
+
+def test_word_limits_are_enforced_and_the_text_kept(client, invited) -> None:
+    draft = _draft(invited[1])
+    limit = PRACTICE_FORM.question("context").word_limit
+    too_long = " ".join(["word"] * (limit + 1))
+    response = client.post(f"/feedback/practice/{draft.token}/section/practice",
+                           data={"context": too_long, "theme": "Neglect"})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert f"must be {limit} words or fewer (it is {limit + 1} words)" in text
+    assert too_long in text and 'value="Neglect"' in text  # nothing typed is lost
+    db.session.expire_all()
+    assert "context" not in db.session.get(Submission, draft.id).answers
+
+
+def test_choices_and_emails_are_checked(invited) -> None:
+    draft = _draft(invited[1])
+    with pytest.raises(SectionInvalid) as invalid:
+        submissions.save_section(draft, "about", {"region": "atlantis"})
+    assert "region" in invalid.value.errors
+    with pytest.raises(SectionInvalid) as invalid:
+        submissions.save_section(draft, "contact", {"contact_email": "nope"})
+    assert "contact_email" in invalid.value.errors
+
+
+def test_check_page_lists_what_is_missing(client, invited) -> None:
+    draft = _draft(invited[1])
+    response = client.post(f"/feedback/practice/{draft.token}/check", data={})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Enter the what you did" in text or "Enter the What you did" in text.replace(
+        "what", "What")
+    assert db.session.get(Submission, draft.id).status == SubmissionStatus.DRAFT
+
+
+# --- submitting -----------------------------------------------------------------------------
+
+def _sent_submission(booking, answers=None):  # noqa: ANN001, ANN202
+    draft = _draft(booking)
+    for section in PRACTICE_FORM.sections:
+        values = {q.key: (answers or complete_answers()).get(q.key) for q in section.questions}
+        submissions.save_section(draft, section.key, values)
+    return draft, submissions.submit(draft)
+
+
+def test_submit_gives_a_reference_receipt_with_pdf_and_the_signal(client, invited,
+                                                                  mailbox) -> None:
+    _, first, _, _ = invited
+    draft = _draft(first)
+    _fill_all(client, draft, complete_answers())
+    received = []
+    with signals.submission_received.connected_to(
+            lambda sender, **_: received.append(sender.reference)):
+        response = client.post(f"/feedback/practice/{draft.token}/check", data={})
+    assert response.status_code == 303
+    db.session.expire_all()
+    sent = db.session.get(Submission, draft.id)
+    year = clock.london(clock.now()).year
+    assert sent.reference == f"VLP-{year}-{sent.id:04d}" and received == [sent.reference]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Submission sent" in page and sent.reference in page
+    receipt = mailbox.to(first.email)[-1]
+    assert sent.reference in receipt["Subject"]
+    pdfs = [p for p in receipt.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert len(pdfs) == 1
+    text = "".join(page.extract_text() for page in
+                   PdfReader(io.BytesIO(pdfs[0].get_content())).pages)
+    assert sent.reference in text and "Chronology clinic for neglect cases" in text
+    assert "What you did" in text
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "submitted"))
+
+
+def test_a_sent_submission_cannot_be_sent_or_changed_again(client, invited) -> None:
+    draft, sent = _sent_submission(invited[1])
+    with pytest.raises(SubmissionRefused, match="already sent"):
+        submissions.submit(sent)
+    response = client.post(f"/feedback/practice/{sent.token}/check", data={})
+    assert response.status_code == 303  # to the status page, with a message
+    response = client.post(f"/feedback/practice/{sent.token}/section/about",
+                           data={"title": "Changed after sending"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Submission, sent.id).answers["title"] != "Changed after sending"
+    with pytest.raises(SubmissionRefused):
+        submissions.save_section(db.session.get(Submission, sent.id), "about", {"title": "x"})
+
+
+def test_a_stale_second_submit_is_refused(invited) -> None:
+    """Two tabs: the other one sent it a moment ago; this one still holds the draft."""
+    draft = _draft(invited[1])
+    for section in PRACTICE_FORM.sections:
+        submissions.save_section(draft, section.key,
+                                 {q.key: complete_answers().get(q.key) for q in section.questions})
+    assert draft.status == SubmissionStatus.DRAFT  # what this tab still believes
+    db.session.execute(update(Submission).where(Submission.id == draft.id)
+                       .values(status=SubmissionStatus.SUBMITTED)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(SubmissionRefused, match="already been sent"):
+        submissions.submit(draft)
+    assert db.session.scalar(select(db.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "submitted")) == 0
+
+
+def test_declarations_must_all_be_ticked(invited) -> None:
+    answers = complete_answers(organisation_agrees=False)
+    draft = _draft(invited[1])
+    for section in PRACTICE_FORM.sections:
+        submissions.save_section(draft, section.key,
+                                 {q.key: answers.get(q.key) for q in section.questions})
+    with pytest.raises(SubmissionRefused) as refused:
+        submissions.submit(draft)
+    assert refused.value.field == "organisation_agrees"
+
+
+def test_identifying_text_must_be_fixed_or_confirmed(client, invited) -> None:
+    answers = complete_answers(what_you_did="We worked with Mrs Patel and her son, aged 7, "
+                                            "at home in NE1 5DH every week.")
+    draft = _draft(invited[1])
+    _fill_all(client, draft, answers)
+    response = client.post(f"/feedback/practice/{draft.token}/check", data={})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "<mark>Mrs Patel</mark>" in text and "<mark>NE1 5DH</mark>" in text
+    assert "confirm it does not identify" in text
+    # Fixing the text clears the flags ...
+    fixed = complete_answers(what_you_did="We worked with a mother and her young son at home.")
+    client.post(f"/feedback/practice/{draft.token}/section/practice",
+                data=section_post("practice", fixed))
+    assert client.post(f"/feedback/practice/{draft.token}/check", data={}).status_code == 303
+
+
+def test_confirmed_flags_travel_with_the_submission(client, invited) -> None:
+    answers = complete_answers(impact="Mrs Patel told us the visits helped.")
+    draft = _draft(invited[1])
+    _fill_all(client, draft, answers)
+    response = client.post(f"/feedback/practice/{draft.token}/check",
+                           data={"flags_confirmed": "y"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    sent = db.session.get(Submission, draft.id)
+    assert sent.flags_confirmed and sent.flags[0]["match"] == "Mrs Patel"
+    assert sent.flags[0]["field"] == "impact"
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "data", "kind"), [
+    ("report.pdf", PDF, "PDF"),
+    ("chart.png", PNG, "PNG image"),
+    ("notes.docx", _docx(), "Word document"),
+    ("renamed.txt", PDF, "PDF"),  # judged by content, not by name
+])
+def test_evidence_types_are_judged_by_content(client, invited, name, data, kind) -> None:
+    draft = _draft(invited[1])
+    response = client.post(f"/feedback/practice/{draft.token}/evidence",
+                           data={"file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+    attached = db.session.scalar(select(EvidenceFile))
+    assert attached.kind == kind and attached.size == len(data)
+    stored = Path(current_app.config["EVIDENCE_FOLDER"]) / attached.stored_name
+    assert stored.read_bytes() == data and name not in attached.stored_name
+    download = client.get(f"/feedback/practice/{draft.token}/evidence/{attached.id}")
+    assert download.data == data and download.headers["Content-Disposition"].startswith(
+        "attachment")
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("virus.pdf", b"MZ\x90\x00 this is a program", "must be a PDF, Word"),
+    ("page.html", b"<html><script>alert(1)</script>", "must be a PDF, Word"),
+    ("empty.pdf", b"", "empty"),
+    ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "smaller than 10 MB"),
+])
+def test_bad_evidence_gets_a_clear_message(client, invited, name, data, message) -> None:
+    draft = _draft(invited[1])
+    response = client.post(f"/feedback/practice/{draft.token}/evidence",
+                           data={"file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(EvidenceFile)) is None
+
+
+def test_a_zip_bomb_posing_as_word_is_refused(invited) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"0" * (210 * 1024 * 1024))
+    with pytest.raises(SubmissionRefused, match="unpacks"):
+        submissions.add_evidence(_draft(invited[1]), "bomb.docx", out.getvalue())
+
+
+def test_at_most_five_files_and_removal(client, invited) -> None:
+    draft = _draft(invited[1])
+    for n in range(5):
+        submissions.add_evidence(draft, f"r{n}.pdf", PDF)
+    with pytest.raises(SubmissionRefused, match="up to 5 files"):
+        submissions.add_evidence(draft, "sixth.pdf", PDF)
+    first = draft.files[0]
+    path = Path(current_app.config["EVIDENCE_FOLDER"]) / first.stored_name
+    response = client.post(f"/feedback/practice/{draft.token}/evidence/{first.id}/remove")
+    assert response.status_code == 303 and not path.exists()
+    db.session.expire_all()
+    assert len(db.session.get(Submission, draft.id).files) == 4
+
+
+def test_evidence_is_served_only_to_its_submitter_and_staff(client, invited) -> None:
+    draft, sent = None, None
+    first_draft = _draft(invited[1])
+    attached = submissions.add_evidence(first_draft, "report.pdf", PDF)
+    other = _draft(invited[2])
+    # Another submitter's link does not reach it; nor does a guess at the file id.
+    assert client.get(f"/feedback/practice/{other.token}/evidence/{attached.id}").status_code \
+        == 404
+    # Staff see it only once the submission is sent.
+    staff_url = f"/feedback/submissions/{first_draft.id}/evidence/{attached.id}"
+    assert client.get(staff_url).status_code == 302  # to sign in
+    login(client, make_staff(Role.SCREENER))
+    assert client.get(staff_url).status_code == 404
+    for section in PRACTICE_FORM.sections:
+        submissions.save_section(first_draft, section.key,
+                                 {q.key: complete_answers().get(q.key) for q in section.questions})
+    submissions.submit(first_draft)
+    assert client.get(staff_url).data == PDF
+    assert (draft, sent) == (None, None)
+
+
+# --- the filled-in fillable PDF ---------------------------------------------------------------
+
+def test_uploaded_fillable_form_becomes_a_draft_to_check(client, invited) -> None:
+    _, first, _, _ = invited
+    answers = complete_answers(title="Family group conferences at the front door")
+    pdf = fill_pdf(fillable_form(first, public_url="http://x"), answers)
+    draft = _draft(first)
+    response = client.post(f"/feedback/practice/{draft.token}/upload",
+                           data={"file": (io.BytesIO(pdf), "practice-form.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/check")
+    db.session.expire_all()
+    imported = db.session.get(Submission, draft.id)
+    assert imported.answers["title"] == "Family group conferences at the front door"
+    assert imported.answers["organisation_agrees"] is True
+    assert imported.status == SubmissionStatus.DRAFT and imported.source == "upload"
+    assert submissions.problems(imported) == {}
+
+
+def test_another_delegates_form_is_refused(client, invited) -> None:
+    _, first, second, _ = invited
+    pdf = fill_pdf(fillable_form(second, public_url="http://x"), complete_answers())
+    draft = _draft(first)
+    response = client.post(f"/feedback/practice/{draft.token}/upload",
+                           data={"file": (io.BytesIO(pdf), "form.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert f"another booking ({second.reference})" in text
+    db.session.expire_all()
+    assert "what_you_did" not in db.session.get(Submission, draft.id).answers
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (HTML(string="<p>A council's leaflet</p>").write_pdf(), "not the practice submission form"),
+    (PDF, "damaged"),
+    (b"%PDF-1.7\n garbage garbage", "damaged"),
+    (b"PK\x03\x04 a zip", "not a PDF"),
+])
+def test_wrong_or_damaged_pdfs_get_a_clear_message(client, invited, data, message) -> None:
+    draft = _draft(invited[1])
+    response = client.post(f"/feedback/practice/{draft.token}/upload",
+                           data={"file": (io.BytesIO(data), "form.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+# --- staff: reading and exports ---------------------------------------------------------------
+
+def test_staff_read_and_export_submissions(client, invited) -> None:
+    _, sent = _sent_submission(invited[1], complete_answers(title="=HYPERLINK(\"http://x\")"))
+    _draft(invited[2])  # a draft is never shown to staff
+    assert client.get("/feedback/submissions").status_code == 302
+    login(client, make_staff(Role.ORGANISER))
+    listing = client.get("/feedback/submissions").get_data(as_text=True)
+    assert sent.reference in listing and "1 received" in listing
+    page = client.get(f"/feedback/submissions/{sent.id}").get_data(as_text=True)
+    assert "What you did" in page
+    exported = client.get("/feedback/submissions.json").get_json()
+    assert [s["reference"] for s in exported["submissions"]] == [sent.reference]
+    assert exported["submissions"][0]["answers"]["title"] == '=HYPERLINK("http://x")'
+    csv_text = client.get("/feedback/submissions.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in csv_text and sent.reference in csv_text
+
+
+def test_delegates_and_other_staff_cannot_read_submissions(client, invited) -> None:
+    _, sent = _sent_submission(invited[1])
+    login(client, make_staff(Role.PANEL_MEMBER, "panel@example.org"))
+    assert client.get(f"/feedback/submissions/{sent.id}").status_code == 200
+    client.get("/staff/logout")
+    for url in ("/feedback/submissions", f"/feedback/submissions/{sent.id}",
+                "/feedback/submissions.csv", "/feedback/submissions.json"):
+        assert client.get(url).status_code == 302, url
