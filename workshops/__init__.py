@@ -88,7 +88,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        # A deactivated account is signed out at its next request, not only refused sign-in.
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
 
     queue.configure(app)
     mail.init_app(app)
@@ -96,10 +98,18 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_core(app: Flask) -> None:
     from workshops import cli, errors, templating
-    from workshops.views import auth, booking, calendar_feeds, checkin, organiser, public
+    from workshops.views import (
+        auth,
+        booking,
+        calendar_feeds,
+        checkin,
+        organiser,
+        public,
+        staff_admin,
+    )
 
     for blueprint in (public.bp, booking.bp, calendar_feeds.bp, auth.bp, organiser.bp,
-                      checkin.bp):
+                      checkin.bp, staff_admin.bp, staff_admin.invite_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)

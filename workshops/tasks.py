@@ -37,6 +37,17 @@ def expire_offers() -> int:
         return booking.expire_offers()
 
 
+@huey.periodic_task(crontab(minute="20"))
+def send_reminders() -> int:
+    """E-mail each confirmed delegate a reminder REMINDER_DAYS before their workshop; hourly,
+    so that someone who books inside that window is reminded soon after. Returns how many."""
+    from workshops import reminders
+
+    app = task_app()
+    with app.app_context():
+        return reminders.send_due_reminders()
+
+
 @huey.periodic_task(crontab(hour="6", minute="0"))
 def finish_past_workshops() -> int:
     """Finish yesterday's (and any missed) workshops, so their delegates get invited to give

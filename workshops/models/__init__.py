@@ -11,6 +11,7 @@ from workshops.models.catalogue import (
     Workshop,
     WorkshopStatus,
 )
+from workshops.models.messages import Audience, OrganiserMessage, OrganiserMessageRecipient
 from workshops.models.outbox import OutboxMessage, OutboxStatus
 from workshops.models.users import Role, User
 
@@ -19,9 +20,12 @@ __all__ = [
     "HOLDS_PLACE",
     "REGIONS",
     "SECTORS",
+    "Audience",
     "AuditEntry",
     "Booking",
     "BookingStatus",
+    "OrganiserMessage",
+    "OrganiserMessageRecipient",
     "OutboxMessage",
     "OutboxStatus",
     "Role",

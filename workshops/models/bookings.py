@@ -69,6 +69,8 @@ class Booking(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When an organiser recorded this confirmed delegate as not having come (see attendance).
     no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the reminder before the workshop was queued: each booking gets one, once.
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The form's one-time key: a repeated POST finds the booking it already made.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(10))

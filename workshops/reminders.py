@@ -1,0 +1,116 @@
+"""The reminder e-mailed to each confirmed delegate REMINDER_DAYS before their workshop.
+
+Each booking gets one reminder, once: `reminder_sent_at` is set in the transaction that queues
+the e-mail. A workshop's reminders are sent under its booking lock, the lock cancellation and
+moves take too, so a reminder never goes out for a workshop cancelled at that very moment, nor
+with the time it had before a move. Someone who books after the reminders have gone out gets
+theirs on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from urllib.parse import urljoin
+
+from flask import current_app, has_request_context
+from sqlalchemy import Select, select
+
+from workshops import audit, booking, clock, notices, plugins
+from workshops.extensions import db
+from workshops.formatting import day
+from workshops.mail import queue_mail
+from workshops.models import Booking, BookingStatus, Workshop, WorkshopStatus
+from workshops.urls import external_url
+
+log = logging.getLogger(__name__)
+
+
+def reminder_days() -> int:
+    return int(current_app.config.get("REMINDER_DAYS", 7))
+
+
+def _window(now: datetime) -> tuple:
+    """Workshops that have not started and start within REMINDER_DAYS of `now`."""
+    return (Workshop.status == WorkshopStatus.PUBLISHED, Workshop.starts_at > now,
+            Workshop.starts_at <= now + timedelta(days=reminder_days()))
+
+
+def _unreminded(workshop_id: int) -> Select[tuple[Booking]]:
+    return select(Booking).where(Booking.workshop_id == workshop_id,
+                                 Booking.status == BookingStatus.CONFIRMED,
+                                 Booking.reminder_sent_at.is_(None))
+
+
+def due_workshops(now: datetime | None = None) -> list[int]:
+    """Ids of the workshops with at least one confirmed delegate still to be reminded."""
+    now = now or clock.now()
+    waiting = (select(Booking.id).where(Booking.workshop_id == Workshop.id,
+                                        Booking.status == BookingStatus.CONFIRMED,
+                                        Booking.reminder_sent_at.is_(None)).exists())
+    return list(db.session.scalars(
+        select(Workshop.id).where(*_window(now), waiting).order_by(Workshop.starts_at)))
+
+
+def booking_links(found: Booking) -> list[tuple[str, str]]:
+    """What the enabled plugins link to from a booking (the delegate pack), as absolute URLs.
+
+    The core does not know the packs plugin's pages; it asks every plugin for its links, as the
+    booking page does, and makes them absolute for an e-mail read far from the site.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    root = external_url("public.index")
+    if has_request_context():
+        found_links = plugins.links(app, "booking", found)
+    else:
+        with app.test_request_context(base_url=root):
+            found_links = plugins.links(app, "booking", found)
+    return [(label, urljoin(root, href)) for label, href in found_links]
+
+
+def when(starts_at: datetime, now: datetime) -> str:
+    """'tomorrow', 'in 7 days': counted in London calendar days, as a delegate would."""
+    days = (clock.london(starts_at).date() - clock.london(now).date()).days
+    if days <= 0:
+        return "today"
+    return "tomorrow" if days == 1 else f"in {days} days"
+
+
+def _remind(found: Booking, now: datetime) -> None:
+    workshop = found.workshop
+    found.reminder_sent_at = now
+    queue_mail(
+        found.email, "workshop_reminder",
+        f"Reminder: {workshop.display_title}, {day(workshop.starts_at)}",
+        reason="you have a place at this workshop and it is coming up soon",
+        calendar=notices.invite(found), calendar_method="REQUEST",
+        workshop_id=workshop.id, booking_id=found.id, booking=found, workshop=workshop,
+        manage_url=notices.manage_url(found), links=booking_links(found),
+        when=when(workshop.starts_at, now))
+    audit.record("sent reminder", "booking", found.id, workshop_id=workshop.id, actor="system",
+                 reference=found.reference)
+
+
+def _remind_workshop(workshop_id: int) -> int:
+    workshop = booking._lock(workshop_id)
+    now = clock.now()
+    # Checked again under the lock: it may have been cancelled or moved since it was listed.
+    if not (workshop.status == WorkshopStatus.PUBLISHED
+            and now < workshop.starts_at <= now + timedelta(days=reminder_days())):
+        return 0
+    people = list(db.session.scalars(_unreminded(workshop_id).order_by(Booking.id)))
+    for person in people:
+        _remind(person, now)
+    return len(people)
+
+
+def send_due_reminders() -> int:
+    """Queue every reminder that is due; returns how many. A second run sends none again."""
+    sent = 0
+    for workshop_id in due_workshops():
+        # A transaction per workshop: one that fails leaves the others' reminders sent.
+        try:
+            sent += booking._with_retries(lambda w=workshop_id: _remind_workshop(w))
+        except booking.BookingBusy:
+            log.warning("workshop %s busy; its reminders wait for the next run", workshop_id)
+    return sent
