@@ -75,6 +75,13 @@ def workshop_moved(booking: Booking, changes: dict) -> None:
           calendar=invite(booking), method="REQUEST")
 
 
+def workshop_moved_waiting(booking: Booking, changes: dict) -> None:
+    _send(booking, "workshop_changed_waiting",
+          f"Workshop changed: {booking.workshop.display_title}",
+          "you are on the waiting list for a workshop whose date, time or venue has changed",
+          changes=changes)
+
+
 def workshop_cancelled(booking: Booking, *, had_place: bool) -> None:
     _send(booking, "workshop_cancelled",
           f"Workshop cancelled: {booking.workshop.display_title}",

@@ -74,6 +74,10 @@ def update_workshop(workshop_id: int, values: dict, *, actor: User) -> dict:
             readable = _readable_changes(workshop, changes)
             for delegate in _bookings(workshop.id, HOLDS_PLACE):
                 notices.workshop_moved(delegate, readable)
+            # The waiting list hears too (without an invite: they hold no place yet), so that
+            # someone who cannot make the new date can leave the queue now.
+            for entry in _bookings(workshop.id, (BookingStatus.WAITING,)):
+                notices.workshop_moved_waiting(entry, readable)
         signals.workshop_changed.send(workshop, changes=changes)
         if "capacity" in changes and workshop.status == W.PUBLISHED:
             booking._offer_free_places(workshop)

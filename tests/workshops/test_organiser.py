@@ -376,7 +376,8 @@ def test_move_asks_first_then_sends_updated_invites(signed_in, mailbox):
     assert page.status_code == 200
     assert "Check the change before you move the workshop" in text
     assert "Delegate 0" in text and "Delegate 1" in text and "d0@example.org" in text
-    assert "1 person on the waiting list will not be e-mailed" in text
+    assert "1 person on the waiting list will also be e-mailed the change" in text
+    assert "Yes, move the workshop and e-mail 3 people" in text
     db.session.expire_all()
     assert workshop.calendar_sequence == 0 and not mailbox.messages  # nothing happened yet
 
@@ -390,7 +391,11 @@ def test_move_asks_first_then_sends_updated_invites(signed_in, mailbox):
         invite = _calendar(message)
         assert "SEQUENCE:1" in invite
         assert f"DTSTART;TZID=Europe/London:{new_day:%Y%m%d}T100000" in invite
-    assert mailbox.to("d2@example.org") == []
+    # The waiting list hears of the change, with no invite: they hold no place.
+    [waiting] = mailbox.to("d2@example.org")
+    assert waiting["Subject"].startswith("Workshop changed") and not any(
+        part.get_content_type() == "text/calendar" for part in waiting.walk())
+    assert "waiting list" in waiting.get_body(("plain",)).get_content()
 
 
 def test_move_can_go_back_to_change_what_was_typed(signed_in):

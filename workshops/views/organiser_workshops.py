@@ -156,14 +156,14 @@ def edit_workshop(workshop_id: int) -> ResponseReturnValue:
 
 
 def _who_hears_of_move(workshop: Workshop) -> tuple[list[Booking], list[Booking]]:
-    """(people e-mailed an updated invite, people on the waiting list who are not e-mailed).
+    """(people e-mailed an updated invite, people on the waiting list e-mailed the change).
 
-    `scheduling.update_workshop` e-mails those holding a place, and only once the workshop is
-    published; the page must say exactly that, not more.
+    `scheduling.update_workshop` e-mails both, and only once the workshop is published; the
+    page must say exactly that, not more.
     """
-    people = scheduling.people_to_tell(workshop.id)
     if workshop.status != WorkshopStatus.PUBLISHED:
-        return [], [p for p in people if p.status == BookingStatus.WAITING]
+        return [], []
+    people = scheduling.people_to_tell(workshop.id)
     return ([p for p in people if p.status in HOLDS_PLACE],
             [p for p in people if p.status == BookingStatus.WAITING])
 
@@ -185,19 +185,22 @@ def move_workshop(workshop_id: int) -> ResponseReturnValue:
     answer = request.form.get("confirmed")
     if answer == "change":  # back from the confirmation page, with what was typed
         return form_response("organiser/workshop_move.html", form, workshop=found)
-    told, not_told = _who_hears_of_move(found)
+    told, waiting = _who_hears_of_move(found)
     if answer != "yes":
         # The confirmation page carries what was typed in hidden fields; nothing is saved yet.
         return render_template("organiser/workshop_move_confirm.html", form=form,
                                workshop=found, new=values, new_venue=db.session.get(
-                                   Venue, values["venue_id"]), told=told, not_told=not_told)
+                                   Venue, values["venue_id"]), told=told, waiting=waiting)
     try:
         scheduling.update_workshop(found.id, values, actor=current_user)
     except TransitionNotAllowed:
         flash("This workshop has been cancelled or has finished, so it was not moved.")
         return _back_to(found.id)
+    told_waiting = (f" {len(waiting)} on the waiting list {'has' if len(waiting) == 1 else 'have'}"
+                    " been e-mailed the change." if waiting else "")
     flash(f"Workshop moved. {_people(len(told))} been e-mailed an updated calendar invite."
-          if told else "Workshop moved. No one needed to be e-mailed.", "success")
+          f"{told_waiting}" if told or waiting else
+          "Workshop moved. No one needed to be e-mailed.", "success")
     return _back_to(found.id)
 
 
