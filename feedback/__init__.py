@@ -47,6 +47,13 @@ def workshop_links(workshop) -> list[tuple[str, str]]:  # noqa: ANN001
     return links(workshop)
 
 
+def load_demo() -> dict[str, tuple[str, str]]:
+    # Imported when called: the demo's tables of content are no use to a running site.
+    from feedback.demo import load
+
+    return load()
+
+
 plugin = Plugin(
     name="feedback",
     title="Feedback",
@@ -55,6 +62,7 @@ plugin = Plugin(
     setup=setup,
     booking_links=booking_links,
     workshop_links=workshop_links,
+    demo=load_demo,
 )
 
 # The views attach themselves to `bp`; importing them registers them.
