@@ -39,6 +39,16 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+# Made by hand in e2b0c3d4e5f6 (practice library search): the SQLite FTS5 table with its
+# shadow tables, and the PostgreSQL expression index. No model describes them, so without this
+# autogenerate would write a migration that drops them.
+HAND_MADE = ("validation_publications_fts", "ix_validation_publications_search")
+
+
+def include_name(name, type_, parent_names):
+    return not (name or "").startswith(HAND_MADE)
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -59,7 +69,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_name=include_name,
     )
 
     with context.begin_transaction():
@@ -94,6 +105,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_name=include_name,
             **conf_args
         )
 

@@ -78,6 +78,21 @@ POLICIES: list[tuple[str, Policy]] = [
     ("validation.approve*", TOKEN),
     ("validation.withdraw*", TOKEN),
     ("validation.rubric*", roles(Role.ADMIN)),
+    ("validation.decision", roles(Role.PANEL_CHAIR)),
+    ("validation.panel_assign", roles(Role.PANEL_CHAIR)),
+    ("validation.panel_unassign", roles(Role.PANEL_CHAIR)),
+    ("validation.panel_home", roles(Role.PANEL_MEMBER, Role.PANEL_CHAIR)),
+    ("validation.panel_score", roles(Role.PANEL_MEMBER, Role.PANEL_CHAIR)),
+    ("validation.interests", roles(Role.PANEL_MEMBER, Role.PANEL_CHAIR)),
+    ("validation.publication*", roles(Role.SCREENER, Role.PANEL_CHAIR)),
+    ("validation.pipeline", roles(Role.PANEL_CHAIR, Role.SCREENER, Role.ORGANISER)),
+    ("validation.export_validated", roles(Role.PANEL_CHAIR, Role.SCREENER, Role.ORGANISER)),
+    ("validation.queue", roles(*VALIDATION_STAFF)),
+    ("validation.case", roles(*VALIDATION_STAFF)),
+    ("validation.case_file", roles(*VALIDATION_STAFF)),
+    ("validation.start", roles(Role.SCREENER)),
+    ("validation.screen", roles(Role.SCREENER)),
+    ("validation.request_information", roles(Role.SCREENER, Role.PANEL_CHAIR)),
 ]
 
 

@@ -1,11 +1,27 @@
-"""Plugin: screening, the expert panel, decisions and the public practice library."""
+"""Plugin: screening, the expert panel, decisions and the public practice library.
 
-from flask import Blueprint, render_template
+It receives every practice submission through `submission_received` (it imports nothing from
+the feedback plugin), carries it through the workflow in `workflow.py` and `panel.py`, and
+publishes the best on the theme's pages (`library.py`).
+"""
 
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Blueprint, Flask, render_template
+
+from validation import models  # noqa: F401  (the tables, for migrations)
 from workshops.models import Role
 from workshops.plugins import NavEntry, Plugin
 
-bp = Blueprint("validation", __name__, url_prefix="/validation")
+# Staff pages (screening, the panel, decisions, the pipeline) and the submitter's own pages.
+bp = Blueprint("validation", __name__, url_prefix="/validation", template_folder="templates")
+# The public practice library, one page per theme.
+library_bp = Blueprint("library", __name__, url_prefix="/practice", template_folder="templates")
+
+STAFF = (Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 
 
 @bp.get("/health")
@@ -13,13 +29,38 @@ def health() -> str:
     return render_template("plugin_health.html", title=plugin.title, description=__doc__)
 
 
+def setup(app: Flask) -> None:
+    from validation import tasks, workflow  # noqa: F401  (tasks registers the reminder)
+    from workshops import signals
+
+    env = os.environ
+    # The same folder as the feedback plugin's: a case's files sit beside its submission's.
+    app.config.setdefault("EVIDENCE_FOLDER",
+                          env.get("EVIDENCE_FOLDER") or str(Path(app.instance_path) / "evidence"))
+    app.config.setdefault("VALIDATION_REMINDER_DAYS",
+                          int(env.get("VALIDATION_REMINDER_DAYS") or 14))
+    signals.submission_received.connect(workflow.receive, weak=False)
+
+
 plugin = Plugin(
     name="validation",
     title="Validation",
-    blueprints=[bp],
-    nav=[
-        NavEntry(
-            "Validation", "validation.health", (Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR)
-        )
-    ],
+    blueprints=[bp, library_bp],
+    nav=[NavEntry("Practice library", "library.index"),
+         NavEntry("Validation", "validation.queue", STAFF),
+         NavEntry("Panel", "validation.panel_home", (Role.PANEL_MEMBER, Role.PANEL_CHAIR)),
+         # Organisers cannot open the queue, but the programme's figures are theirs too.
+         NavEntry("Validation figures", "validation.pipeline", (Role.ORGANISER,))],
+    setup=setup,
+)
+
+# The views attach themselves to `bp` and `library_bp`; importing them registers them. One
+# sorted import keeps ruff's isort content as each part of the plugin adds its module here.
+from validation import (  # noqa: E402, F401
+    views_library,
+    views_panel,
+    views_pipeline,
+    views_publication,
+    views_screening,
+    views_submitter,
 )

@@ -1,0 +1,368 @@
+"""Requests for more information, the submitter's answer, the reminder, and withdrawal.
+
+    screening / with_panel --request_information--> info_requested
+    info_requested --answer_to_screening--> screening   (when screening asked)
+    info_requested --answer_to_panel--> with_panel      (when the panel asked)
+    any open state --withdraw--> withdrawn
+
+While a request is open the submitter works on it through their personal link: a draft answer,
+amendments to their text answers and extra evidence files are kept on the open `InfoRequest`
+and reach the case only when they send the answer, so staff never judge a half-made change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import select, update
+
+from validation import workflow
+from validation.models import Case, CaseFile, CaseState, InfoRequest
+from validation.screening import answer_problem, changing, words
+from validation.workflow import CaseRefused
+from workshops import audit, clock, uploads
+from workshops.extensions import db
+from workshops.mail import queue_mail
+from workshops.models import Role, User
+from workshops.practice_form import PRACTICE_FORM, Kind, Question, Section
+from workshops.transitions import next_state
+from workshops.urls import external_url
+
+QUESTIONS_WORD_LIMIT = 500
+ANSWER_WORD_LIMIT = 1000
+REASON_WORD_LIMIT = 200
+# What a submitter may rewrite while answering: their prose and contact details. Declarations
+# and the region stay as sent; a changed declaration would be a new submission.
+AMENDABLE = (Kind.TEXT, Kind.LONG, Kind.EMAIL)
+# Answers the case also keeps in columns of its own (the queue lists them).
+_CASE_COLUMNS = {"title": 300, "organisation": 300, "local_authority": 200}
+REASON = "you sent a practice submission to the knowledge workshops programme"
+
+
+class AnswerInvalid(Exception):
+    """Answers that break the form's rules; `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+def who_asked(stage: str) -> str:
+    """How the submitter is told who is asking: screening is "we", the panel is the panel."""
+    return "the expert panel" if stage == CaseState.WITH_PANEL else "the screening team"
+
+
+def _text(value: Any) -> str:
+    # As the e-form stores text: Windows line endings normalised, outer space trimmed.
+    return str(value or "").replace("\r\n", "\n").strip()
+
+
+def _limit(text: str, limit: int, label: str, field: str) -> None:
+    if (count := words(text)) > limit:
+        raise CaseRefused(f"{label} must be {limit} words or fewer (it is {count} words)",
+                          field=field)
+
+
+# --- asking -------------------------------------------------------------------------------------
+
+def may_request(user: User, case: Case) -> bool:
+    """Screeners ask while they screen; once the case is with the panel, only its chair asks."""
+    if case.state == CaseState.SCREENING:
+        return user.has_role(Role.SCREENER)
+    if case.state == CaseState.WITH_PANEL:
+        return user.has_role(Role.PANEL_CHAIR)
+    return False
+
+
+def request_information(case: Case, actor: User, questions: str) -> InfoRequest:
+    """Put questions to the submitter; the case waits for them and returns where it was."""
+    questions = _text(questions)
+    with changing(case):
+        # The table first, so a case in the wrong state is refused as such, whoever asks.
+        next_state(workflow.TRANSITIONS, "request_information", case.state)
+        if not may_request(actor, case):
+            raise CaseRefused("Only screeners can ask for more information while a case is "
+                              "screened, and only the panel chair once it is with the panel.")
+        if not questions:
+            raise CaseRefused("Enter your questions for the submitter", field="questions")
+        _limit(questions, QUESTIONS_WORD_LIMIT, "Questions", "questions")
+        stage = case.state
+        request = InfoRequest(stage=stage, asked_by_id=actor.id, questions=questions,
+                              asked_at=clock.now())
+        case.requests.append(request)
+        db.session.flush()
+        workflow.move(case, "request_information", actor=actor, request_id=request.id,
+                      stage=stage)
+        case.asked_at_stage = stage
+        queue_mail(
+            case.submitter_email, "validation_info_request",
+            f"Questions about your practice submission {case.reference}",
+            reason=REASON, workshop_id=case.workshop_id, case=case, request=request,
+            asker=who_asked(stage), respond_url=external_url("validation.respond",
+                                                             token=case.token),
+        )
+    return request
+
+
+# --- the submitter's work on an open request ----------------------------------------------------
+
+def open_request(case: Case) -> InfoRequest:
+    """The request the submitter is answering; refused when there is none to answer."""
+    request = case.open_request
+    if case.state != CaseState.INFO_REQUESTED or request is None:
+        raise CaseRefused("There are no questions waiting for an answer on this submission.")
+    return request
+
+
+def amendable(question: Question) -> bool:
+    return question.kind in AMENDABLE
+
+
+def amendable_sections() -> list[Section]:
+    return [s for s in PRACTICE_FORM.sections if any(amendable(q) for q in s.questions)]
+
+
+def amendable_section(key: str) -> Section:
+    """The section, if it has answers a submitter may change; KeyError otherwise."""
+    for section in amendable_sections():
+        if section.key == key:
+            return section
+    raise KeyError(key)
+
+
+def current_answers(case: Case) -> dict[str, Any]:
+    """The case's answers with the open request's amendments applied: what the submitter sees."""
+    answers = dict(case.answers or {})
+    request = case.open_request if case.state == CaseState.INFO_REQUESTED else None
+    if request is not None:
+        answers.update({key: new for key, (_old, new) in (request.amendments or {}).items()})
+    return answers
+
+
+def amendment_problem(question: Question, value: str) -> str | None:
+    """The form's own rule (required, word limit) plus a well-formed address for e-mail."""
+    if problem := answer_problem(question, value):
+        return problem
+    if question.kind == Kind.EMAIL and value:
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            return "Enter an email address in the correct format, like name@example.gov.uk"
+    return None
+
+
+def amend_section(case: Case, section_key: str, values: Mapping[str, Any]) -> list[str]:
+    """Keep the submitter's changes to one section on the open request; returns the keys that
+    now differ from what they first sent. Nothing is kept if any answer breaks a rule."""
+    section = amendable_section(section_key)
+    questions = [q for q in section.questions if amendable(q)]
+    cleaned = {q.key: _text(values.get(q.key)) for q in questions}
+    errors = {q.key: problem for q in questions
+              if (problem := amendment_problem(q, cleaned[q.key]))}
+    if errors:
+        raise AnswerInvalid(errors)
+    with changing(case):
+        request = open_request(case)
+        amendments = dict(request.amendments or {})
+        for question in questions:
+            original = (case.answers or {}).get(question.key)
+            if cleaned[question.key] == _text(original):
+                amendments.pop(question.key, None)
+            else:
+                amendments[question.key] = [original, cleaned[question.key]]
+        request.amendments = amendments  # a new dict: JSON columns notice reassignment only
+    return [q.key for q in questions if q.key in amendments]
+
+
+def save_draft(case: Case, answer: str) -> None:
+    """Keep a half-written answer, so leaving the page (to change a section) loses nothing."""
+    answer = _text(answer)
+    _limit(answer, ANSWER_WORD_LIMIT, "Your answer", "answer")
+    with changing(case):
+        open_request(case).answer = answer
+
+
+def evidence_count(case: Case) -> int:
+    """Files the case holds: those sent with the submission and those added since."""
+    return len(case.evidence or []) + len(case.files)
+
+
+def add_file(case: Case, filename: str, data: bytes) -> CaseFile:
+    """Attach a file to the open request; it reaches staff with the answer."""
+    with changing(case):
+        request = open_request(case)
+        if evidence_count(case) >= uploads.MAX_FILES:
+            raise CaseRefused(f"A submission can hold up to {uploads.MAX_FILES} files, including "
+                              "those you sent with it. Remove a file you added before you add "
+                              "another.", field="file")
+        try:
+            uploads.check_size(len(data))
+            sniffed = uploads.sniff(data, filename)
+        except uploads.Refused as refusal:
+            raise CaseRefused(str(refusal), field="file") from None
+        label = uploads.safe_label(filename)
+        if "." not in label:
+            label = f"{label}.{sniffed.extension}"
+        stored_name, _digest = uploads.store(data)
+        try:
+            attached = CaseFile(request_id=request.id, stored_name=stored_name,
+                                original_name=label, media_type=sniffed.media_type,
+                                kind=sniffed.kind, size=len(data), uploaded_at=clock.now())
+            case.files.append(attached)
+            audit.record("evidence added", "validation_case", case.id,
+                         workshop_id=case.workshop_id, actor=case.submitter_email,
+                         reference=case.reference, file=label, size=len(data))
+            db.session.flush()
+        except BaseException:
+            uploads.remove(stored_name)  # no row will point at it
+            raise
+    return attached
+
+
+def removable(case: Case, attached: CaseFile) -> bool:
+    """Only files added for the open request: what staff have already seen stays."""
+    request = case.open_request if case.state == CaseState.INFO_REQUESTED else None
+    return request is not None and attached.request_id == request.id
+
+
+def remove_file(case: Case, file_id: int) -> None:
+    with changing(case):
+        request = open_request(case)
+        attached = next((f for f in case.files if f.id == file_id), None)
+        if attached is None or attached.request_id != request.id:
+            raise CaseRefused("That file cannot be removed.")
+        stored_name, label = attached.stored_name, attached.original_name
+        case.files.remove(attached)  # delete-orphan: the row goes with it
+        audit.record("evidence removed", "validation_case", case.id,
+                     workshop_id=case.workshop_id, actor=case.submitter_email,
+                     reference=case.reference, file=label)
+    uploads.remove(stored_name)  # after the commit: a rollback must not lose a kept file
+
+
+def answer_request(case: Case, answer: str) -> InfoRequest:
+    """Send the answer: amendments are applied, and the case returns to the stage that asked."""
+    answer = _text(answer)
+    with changing(case):
+        if case.state != CaseState.INFO_REQUESTED:
+            next_state(workflow.TRANSITIONS, "answer_to_screening", case.state)  # refuses
+        request = open_request(case)
+        errors: dict[str, str] = {}
+        if not answer:
+            errors["answer"] = "Enter your answer to the questions"
+        elif (count := words(answer)) > ANSWER_WORD_LIMIT:
+            errors["answer"] = (f"Your answer must be {ANSWER_WORD_LIMIT} words or fewer "
+                                f"(it is {count} words)")
+        amendments = dict(request.amendments or {})
+        for key, (_old, new) in amendments.items():
+            # Checked when saved; again here, in case the form's limits changed meanwhile.
+            if problem := amendment_problem(PRACTICE_FORM.question(key), new):
+                errors[key] = problem
+        if errors:
+            raise AnswerInvalid(errors)
+        answers = dict(case.answers or {})
+        for key, (_old, new) in amendments.items():
+            answers[key] = new
+            if key in _CASE_COLUMNS:
+                setattr(case, key, str(new)[:_CASE_COLUMNS[key]])
+        case.answers = answers
+        request.answer = answer
+        request.answered_at = clock.now()
+        stage = case.asked_at_stage or request.stage
+        action = "answer_to_panel" if stage == CaseState.WITH_PANEL else "answer_to_screening"
+        added = [f.original_name for f in case.files if f.request_id == request.id]
+        workflow.move(case, action, actor=case.submitter_email, request_id=request.id,
+                      amended=sorted(amendments), files=added)
+        case.asked_at_stage = None
+        queue_mail(
+            case.submitter_email, "validation_answer_received",
+            f"We have your answer about practice submission {case.reference}",
+            reason=REASON, workshop_id=case.workshop_id, case=case, request=request,
+            asker=who_asked(request.stage), amended=[PRACTICE_FORM.question(k).label
+                                                     for k in sorted(amendments)],
+            files=added, status_url=external_url("validation.respond", token=case.token),
+        )
+        asker = db.session.get(User, request.asked_by_id) if request.asked_by_id else None
+        if asker is not None and asker.active:
+            queue_mail(
+                asker.email, "validation_answer_to_staff",
+                f"{case.reference} has answered your questions",
+                reason="you asked a submitter for more information about their practice",
+                workshop_id=case.workshop_id, case=case, request=request,
+                amended=[PRACTICE_FORM.question(k).label for k in sorted(amendments)],
+                files=added, case_url=external_url("validation.case", case_id=case.id),
+            )
+    return request
+
+
+# --- the reminder ---------------------------------------------------------------------------------
+
+def due_reminders(now: datetime | None = None) -> list[InfoRequest]:
+    days = current_app.config["VALIDATION_REMINDER_DAYS"]
+    cutoff = (now or clock.now()) - timedelta(days=days)
+    return list(db.session.scalars(
+        select(InfoRequest).join(Case)
+        .where(Case.state == CaseState.INFO_REQUESTED, InfoRequest.answered_at.is_(None),
+               InfoRequest.reminded_at.is_(None), InfoRequest.asked_at <= cutoff)
+        .order_by(InfoRequest.id)))
+
+
+def send_reminders() -> int:
+    """Remind, once, each submitter whose questions have waited VALIDATION_REMINDER_DAYS.
+    Returns how many were reminded; a second run reminds no one."""
+    count = 0
+    for request in due_reminders():
+        # Claim it first, so a concurrent run cannot remind the same person twice.
+        claimed = db.session.execute(
+            update(InfoRequest)
+            .where(InfoRequest.id == request.id, InfoRequest.reminded_at.is_(None))
+            .values(reminded_at=clock.now())
+            .execution_options(synchronize_session=False)).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            continue
+        case = request.case
+        queue_mail(
+            case.submitter_email, "validation_info_reminder",
+            f"Reminder: questions about your practice submission {case.reference}",
+            reason=REASON, workshop_id=case.workshop_id, case=case, request=request,
+            asker=who_asked(request.stage),
+            respond_url=external_url("validation.respond", token=case.token),
+        )
+        audit.record("reminder sent", "validation_case", case.id, workshop_id=case.workshop_id,
+                     actor="system", reference=case.reference, request_id=request.id)
+        db.session.commit()
+        count += 1
+    return count
+
+
+# --- withdrawal -----------------------------------------------------------------------------------
+
+def withdraw(case: Case, reason: str = "") -> Case:
+    """The submitter takes their practice back: the case closes wherever it was."""
+    reason = _text(reason)
+    _limit(reason, REASON_WORD_LIMIT, "Your reason", "reason")
+    with changing(case):
+        was = case.state_label
+        workflow.move(case, "withdraw", actor=case.submitter_email,
+                      **({"reason": reason} if reason else {}))
+        case.asked_at_stage = None
+        queue_mail(
+            case.submitter_email, "validation_withdrawn",
+            f"You have withdrawn practice submission {case.reference}",
+            reason=REASON, workshop_id=case.workshop_id, case=case,
+            status_url=external_url("validation.respond", token=case.token),
+        )
+        screener = case.screener
+        if screener is not None and screener.active:
+            queue_mail(
+                screener.email, "validation_withdrawn_staff",
+                f"{case.reference} has been withdrawn",
+                reason="you screened this practice submission", workshop_id=case.workshop_id,
+                case=case, was=was, withdraw_reason=reason,
+                case_url=external_url("validation.case", case_id=case.id),
+            )
+    return case
