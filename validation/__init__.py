@@ -42,6 +42,14 @@ def setup(app: Flask) -> None:
     signals.submission_received.connect(workflow.receive, weak=False)
 
 
+def load_demo() -> dict[str, tuple[str, str]]:
+    # Imported when called: the demo's stories are no use to a running site. It carries the
+    # feedback demo's submissions, so PLUGINS must name feedback first (entry points do).
+    from validation.demo import load
+
+    return load()
+
+
 plugin = Plugin(
     name="validation",
     title="Validation",
@@ -52,6 +60,7 @@ plugin = Plugin(
          # Organisers cannot open the queue, but the programme's figures are theirs too.
          NavEntry("Validation figures", "validation.pipeline", (Role.ORGANISER,))],
     setup=setup,
+    demo=load_demo,
 )
 
 # The views attach themselves to `bp` and `library_bp`; importing them registers them. One
