@@ -44,6 +44,7 @@ def roles(*allowed: Role) -> Policy:
 POLICIES: list[tuple[str, Policy]] = [
     ("static", PUBLIC),
     ("public.*", PUBLIC),
+    ("health.*", PUBLIC),
     ("calendar_feeds.*", PUBLIC),
     ("auth.login", PUBLIC),
     ("auth.logout", PUBLIC),

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     """Build the app from environment settings, overridden by `config` (tests pass theirs)."""
     from workshops import config as settings
+    from workshops import logging_setup
     from workshops.queue import instance_path
 
     app = Flask(
@@ -27,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.from_environment(Path(app.instance_path)))
     app.config.update(config or {})
     _engine_options(app)
+    _trust_proxies(app)
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),
         PrefixLoader({
@@ -36,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     ])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    logging_setup.configure(app)
     logging.basicConfig(level=logging.INFO)
     # Their INFO is a line per page laid out or per migration plugin: noise in every log.
     for noisy in ("weasyprint", "fontTools", "alembic.runtime.plugins"):
@@ -48,6 +51,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     plugins.enable(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, believe their X-Forwarded-* headers, so that
+    request.is_secure (HSTS, secure cookies) and the client's address are the real ones."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,  # type: ignore[method-assign]
+                                x_port=count, x_prefix=count)
 
 
 def _engine_options(app: Flask) -> None:
@@ -103,13 +117,14 @@ def _register_core(app: Flask) -> None:
         booking,
         calendar_feeds,
         checkin,
+        health,
         organiser,
         public,
         staff_admin,
     )
 
     for blueprint in (public.bp, booking.bp, calendar_feeds.bp, auth.bp, organiser.bp,
-                      checkin.bp, staff_admin.bp, staff_admin.invite_bp):
+                      checkin.bp, staff_admin.bp, staff_admin.invite_bp, health.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)

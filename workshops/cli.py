@@ -1,4 +1,4 @@
-"""Operations from the command line: `flask --app wsgi users|demo|worker ...`."""
+"""Operations from the command line: `flask --app wsgi users|demo|worker|backup|restore ...`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from workshops import audit
+from workshops.backup_cli import backup_command, restore_command
 from workshops.extensions import db
 from workshops.models import Role, User
 from workshops.plugins import enabled_plugins
@@ -71,3 +72,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(retention_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

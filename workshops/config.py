@@ -86,4 +86,9 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE")),
+        # "json": one JSON object per log line, for log shippers (workshops/logging_setup.py).
+        "LOG_FORMAT": (env.get("LOG_FORMAT") or "text").strip().lower(),
+        # How many reverse proxies stand in front and set X-Forwarded-*; 0 trusts none, so a
+        # client cannot claim HTTPS or another address by sending the headers itself.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or "0"),
     }
