@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
+# Test processes in parallel: each has its own scratch database, SMTP server and live servers.
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-sqlite test-postgresql bench lint system-deps clean
 
@@ -26,8 +28,8 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/ruff check .
-	TEST_DATABASE=sqlite $(BIN)/pytest -q
-	TEST_DATABASE=postgresql $(BIN)/pytest -q
+	TEST_DATABASE=sqlite $(BIN)/pytest -q -n $(TEST_WORKERS)
+	TEST_DATABASE=postgresql $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test-sqlite: $(VENV)/.installed
 	TEST_DATABASE=sqlite $(BIN)/pytest -x -q
