@@ -1,6 +1,7 @@
 # make run   - set up and serve the demo on http://127.0.0.1:$(PORT)
 # make test  - set up and run the whole test suite on SQLite and on PostgreSQL
 # make bench - print the performance figures
+# make load  - the booking rush and the public pages on a national programme's data
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ export PORT
 # Test processes in parallel: each has its own scratch database, SMTP server and live servers.
 TEST_WORKERS ?= 2
 
-.PHONY: run test test-sqlite test-postgresql bench lint system-deps clean
+.PHONY: run test test-sqlite test-postgresql bench load lint system-deps clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +41,10 @@ test-postgresql: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.booking_rush
 	$(BIN)/python -m bench.packs
+
+load: $(VENV)/.installed
+	$(BIN)/python -m bench.booking_rush
+	$(BIN)/python -m bench.national
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -5,11 +5,15 @@ answers at 127.0.0.1:5432) one gunicorn serves `wsgi:app` from one database, and
 concurrency we measure:
 
   (a) the no-op GET /healthz: the ceiling this server, client and machine can reach;
-  (b) a booking rush: each client loads the form with its own cookie jar and posts it.
+  (b) GET /bench/durable-insert: one durable insert and commit, nothing else (the floor under
+      any request that writes; served only because BENCH_ENDPOINTS=1 is set for this server);
+  (c) a booking rush: each client loads the form with its own cookie jar and posts it.
 
-It prints throughput, the bookings/no-op ratio (the ratio travels between machines better than
-the raw figures), latency percentiles and the resulting counts. It only prints: no timings are
-asserted here or anywhere.
+Target: complete bookings per second at least 50% of (b).
+
+It prints throughput, the bookings/no-op and bookings/insert ratios (ratios travel between
+machines better than the raw figures), latency percentiles and the resulting counts. It only
+prints: no timings are asserted here or anywhere.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ from tests.live_server import (
 )
 
 WORKERS, THREADS = 4, 8
+INSERT_PATH = "/bench/durable-insert"
+TARGET_SHARE_OF_INSERT = 0.5
 
 
 @dataclass
@@ -74,27 +80,36 @@ def run_backend(backend: str, *, clients: int, capacity: int, concurrency: int,
         with scratch_database(backend, tmp) as url:
             migrate(url, tmp / "instance")
             workshop = seed_workshop(url, make_workshop, capacity=capacity)
-            with gunicorn(url, tmp / "instance", workers=WORKERS, threads=THREADS) as server:
-                warm_up(server.base_url, ["/healthz", workshop.book_path], WORKERS)
+            with gunicorn(url, tmp / "instance", workers=WORKERS, threads=THREADS,
+                          extra_env={"BENCH_ENDPOINTS": "1"}) as server:
+                warm_up(server.base_url, ["/healthz", INSERT_PATH, workshop.book_path],
+                        WORKERS)
                 noop = get_rush(server.base_url, "/healthz", requests_count=noop_requests,
                                 concurrency=concurrency, timeout=30, deadline=120)
+                insert = get_rush(server.base_url, INSERT_PATH, requests_count=noop_requests,
+                                  concurrency=concurrency, timeout=30, deadline=120)
                 rush = booking_rush(server.base_url, workshop.book_path, clients=clients,
                                     concurrency=concurrency, timeout=60, deadline=240)
             counts = booking_counts(url, workshop.id)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return BackendReport(backend, _rows(noop, rush), counts, len(rush.failures) + rush.unfinished,
-                         capacity, clients)
+    return BackendReport(backend, _rows(noop, insert, rush), counts,
+                         len(rush.failures) + rush.unfinished, capacity, clients)
 
 
-def _rows(noop: RushResult, rush: RushResult) -> list[Row]:
+def _rows(noop: RushResult, insert: RushResult, rush: RushResult) -> list[Row]:
     noop_ok = [a for a in noop.attempts if a.status == 200]
     noop_rate = len(noop_ok) / noop.wall_seconds
+    insert_ok = [a for a in insert.attempts if a.status == 200]
+    insert_rate = len(insert_ok) / insert.wall_seconds
     done = [a for a in rush.attempts if a.confirmed_redirect]
     rate = len(done) / rush.wall_seconds
     return [
         Row("no-op GET /healthz", len(noop.attempts), noop_rate, 1.0,
             [a.seconds for a in noop_ok], len(noop.attempts) - len(noop_ok) + noop.unfinished),
+        Row("one insert + commit", len(insert.attempts), insert_rate, insert_rate / noop_rate,
+            [a.seconds for a in insert_ok],
+            len(insert.attempts) - len(insert_ok) + insert.unfinished),
         Row("booking (form + post)", len(rush.attempts), rate, rate / noop_rate,
             [a.seconds for a in done], len(rush.failures) + rush.unfinished),
         Row("  of which form GET", len(done), None, None, [a.form_seconds for a in done], 0),
@@ -129,7 +144,15 @@ def print_report(reports: list[BackendReport], *, concurrency: int, skipped: lis
               f"(capacity {report.capacity}, {report.clients} clients): {verdict}")
     for backend in skipped:
         print(f"{backend}: skipped (not reachable at 127.0.0.1:5432)")
-    print("ratio = complete bookings per second / no-op requests per second, same server")
+    print("ratio = requests (complete bookings) per second / no-op requests per second, "
+          "same server")
+    for report in reports:
+        insert, booking = report.rows[1], report.rows[2]
+        if insert.per_second and booking.per_second is not None:
+            share = booking.per_second / insert.per_second
+            verdict = "meets" if share >= TARGET_SHARE_OF_INSERT else "BELOW"
+            print(f"{report.backend}: complete bookings / one-insert endpoint = {share:.3f} "
+                  f"({verdict} the target of {TARGET_SHARE_OF_INSERT:.0%})")
     # The clients are Python threads on the same cores as the server, and other work on the
     # machine moves every figure: say how busy it was so two runs can be compared fairly.
     print(f"{os.cpu_count()} CPUs; 1-minute load average before the run {load_before:.2f}, "

@@ -1,6 +1,6 @@
 """Plugin: personalised delegate packs, bulk print files, badges and sign-in sheets."""
 
-from flask import Blueprint, Response, abort, redirect, render_template, send_file, url_for
+from flask import Blueprint, Flask, Response, abort, redirect, render_template, send_file, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from packs.cli import packs_cli
@@ -158,11 +158,18 @@ def _workshop_links(workshop: Workshop) -> list[tuple[str, str]]:
     ]
 
 
+def setup(app: Flask) -> None:
+    # The consumer only knows tasks whose modules were imported: without this the print job
+    # is queued by the page but never run by `flask worker` ("not found in TaskRegistry").
+    from packs import jobs  # noqa: F401
+
+
 plugin = Plugin(
     name="packs",
     title="Delegate packs",
     blueprints=[bp],
     cli=packs_cli,
+    setup=setup,
     booking_links=_booking_links,
     workshop_links=_workshop_links,
 )

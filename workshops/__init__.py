@@ -72,6 +72,10 @@ def _engine_options(app: Flask) -> None:
         options.setdefault("connect_args", {"timeout": 15})
     else:
         options.setdefault("pool_pre_ping", True)
+        # A row lock held too long (a stuck transaction) ends the wait with an error the
+        # domain retries and then answers with the "try again" page, instead of hanging until
+        # gunicorn kills the worker: 5 tries x 4 s stays inside its 30 s timeout.
+        options.setdefault("connect_args", {"options": "-c lock_timeout=4000"})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

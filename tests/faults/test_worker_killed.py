@@ -1,0 +1,176 @@
+"""The queue consumer is killed (SIGKILL) while it builds a bulk print file.
+
+Nothing half-made is ever served: the file's URL and its page never say "ready" while the job
+is dead, and no partial PDF sits at the served name. Once the dead job's progress has gone
+quiet for longer than packs.jobs.STALE_SECONDS it shows as failed, and the organiser starts it
+again from the page; a fresh consumer then builds a complete, valid file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from pypdf import PdfReader
+
+from packs import jobs, render
+from tests.conftest import STAFF_PASSWORD, SMTPServer, app_config, make_staff, make_workshop
+from workshops import create_app
+from workshops.extensions import db
+from workshops.models import Booking, Role
+
+ROOT = Path(__file__).resolve().parents[2]
+DELEGATES = 150  # enough for the build to run several seconds (~6 delegates a second here)
+
+# The organiser's side, in a process that shares the consumer's queue (the test process's
+# queue is the suite's own): sign in, then GET or POST the print job's page.
+ORGANISER = """
+import json, sys
+from workshops import create_app
+app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+client = app.test_client()
+client.post("/staff/login", data={"email": %(email)r, "password": %(password)r})
+method, path = sys.argv[1], sys.argv[2]
+response = client.open(path, method=method)
+print(json.dumps({"status": response.status_code,
+                  "location": response.headers.get("Location", ""),
+                  "type": response.mimetype,
+                  "body": "" if response.mimetype == "application/pdf"
+                  else response.get_data(as_text=True)}))
+"""
+
+
+@pytest.fixture()
+def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture()
+def packs_app(migrated: str, smtp_server: SMTPServer, instance: Path) -> Iterator[Flask]:
+    """The app in this process, for setting up data and reading the job's files."""
+    app = create_app(app_config(migrated, smtp_server.port, HUEY_IMMEDIATE=False))
+    assert Path(app.instance_path) == instance
+    with app.app_context():
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _env(instance: Path, database_url: str, smtp_port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_IMMEDIATE")}
+    env.update(INSTANCE_PATH=str(instance), DATABASE_URL=database_url,
+               MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port), PYTHONPATH=str(ROOT),
+               HUEY_NAME=f"test-{uuid.uuid4().hex[:10]}", RATELIMIT_ENABLED="0",
+               # The print file's fingerprint includes it: the same file name on both sides.
+               PUBLIC_URL=app_config("", 0)["PUBLIC_URL"])
+    return env
+
+
+def _consumer(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=open(env["INSTANCE_PATH"] + "/consumer.log", "ab"),  # noqa: SIM115
+                            start_new_session=True)
+
+
+def _organiser(env: dict[str, str], email: str, method: str, path: str) -> dict:
+    script = ORGANISER % {"email": email, "password": STAFF_PASSWORD}
+    done = subprocess.run([sys.executable, "-c", script, method, path], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _wait_for(condition, seconds: float, what: str) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def _bulk_bookings(workshop_id: int, n: int) -> None:
+    db.session.execute(db.insert(Booking), [
+        {"workshop_id": workshop_id, "status": "confirmed", "name": f"Delegate {i:04d}",
+         "email": f"d{i}@example.org", "email_key": f"d{i}@example.org",
+         "organisation": f"Council {i % 40}", "organisation_key": f"council {i % 40}",
+         "list_consent": True} for i in range(n)])
+    db.session.commit()
+
+
+def _stop(process: subprocess.Popen, sig: int) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+        process.wait(timeout=20)
+
+
+def test_a_killed_build_is_never_served_and_can_be_started_again(
+        packs_app: Flask, migrated: str, smtp_server: SMTPServer, instance: Path) -> None:
+    workshop = make_workshop(capacity=DELEGATES)
+    _bulk_bookings(workshop.id, DELEGATES)
+    organiser = make_staff(Role.ORGANISER)
+    env = _env(instance, migrated, smtp_server.port)
+    page, file_url = (f"/packs/workshops/{workshop.id}/print",
+                      f"/packs/workshops/{workshop.id}/print-file.pdf")
+    target, _ = jobs.current(workshop)
+    assert target.total == DELEGATES
+
+    consumer = _consumer(env)
+    try:
+        assert _organiser(env, organiser.email, "POST", page)["status"] == 303
+        # Kill it once the build is visibly under way: some delegates done, not all.
+        _wait_for(lambda: 0 < target.status()["done"] < DELEGATES, 90, "the build to start")
+        _stop(consumer, signal.SIGKILL)
+    finally:
+        _stop(consumer, signal.SIGKILL)
+
+    status = target.status()
+    assert status["state"] == "running" and status["done"] < DELEGATES
+    # No PDF of any kind at a served name; a half-written one could only be a dot-file .tmp.
+    assert [p.name for p in jobs.folder().iterdir() if p.suffix == ".pdf"] == []
+    served = _organiser(env, organiser.email, "GET", file_url)
+    assert served["status"] == 303 and served["location"].endswith(page)
+    shown = _organiser(env, organiser.email, "GET", page)
+    assert shown["status"] == 200 and 'data-state="running"' in shown["body"]
+    assert "Download the print file" not in shown["body"]
+
+    # While the dead job still looks alive, the page does not start a second one ...
+    assert _organiser(env, organiser.email, "POST", page)["status"] == 303
+    assert target.status()["state"] == "running"
+    # ... until its progress has been silent for longer than a live build ever is: then the
+    # page says it failed and offers to prepare it again.
+    stale = time.time() - jobs.STALE_SECONDS - 5
+    os.utime(target.status_path, (stale, stale))
+    assert target.status()["state"] == "failed"
+    shown = _organiser(env, organiser.email, "GET", page)
+    assert "could not be prepared" in shown["body"] and "Prepare the print file" in shown["body"]
+
+    consumer = _consumer(env)
+    try:
+        assert _organiser(env, organiser.email, "POST", page)["status"] == 303
+        _wait_for(lambda: target.status()["state"] in ("ready", "failed"), 240,
+                  "the rebuilt file")
+        assert target.status()["state"] == "ready"
+    finally:
+        _stop(consumer, signal.SIGTERM)
+
+    data = target.pdf.read_bytes()
+    pack_pages = len(PdfReader(io.BytesIO(render.render_shared(workshop))).pages)
+    pack_pages += pack_pages % 2  # each pack starts on a right-hand page
+    assert len(PdfReader(io.BytesIO(data)).pages) == DELEGATES * pack_pages
+    served = _organiser(env, organiser.email, "GET", file_url)
+    assert served["status"] == 200 and served["type"] == "application/pdf"
+    assert [p for p in jobs.folder().iterdir() if p.suffix == ".pdf"] == [target.pdf]
