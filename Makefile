@@ -43,7 +43,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.packs
 
 load: $(VENV)/.installed
-	$(BIN)/python -m bench.booking_rush
+	$(BIN)/python -m bench.booking_rush --clients 500 --capacity 100
 	$(BIN)/python -m bench.national
 
 lint: $(VENV)/.installed
