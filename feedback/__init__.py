@@ -20,6 +20,13 @@ bp = Blueprint("feedback", __name__, url_prefix="/feedback", template_folder="te
 READERS = (Role.ORGANISER, Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 
 
+@bp.after_request
+def personal(response):  # noqa: ANN001, ANN201
+    # Drafts, answers, evaluations and staff views of them: never kept by a shared cache.
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
 @bp.get("/health")
 def health() -> str:
     return render_template("plugin_health.html", title=plugin.title, description=__doc__)

@@ -24,6 +24,13 @@ library_bp = Blueprint("library", __name__, url_prefix="/practice", template_fol
 STAFF = (Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 
 
+@bp.after_request
+def personal(response):  # noqa: ANN001, ANN201
+    # Cases, the panel's scores and the submitter's own pages: never kept by a shared cache.
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
 @bp.get("/health")
 def health() -> str:
     return render_template("plugin_health.html", title=plugin.title, description=__doc__)

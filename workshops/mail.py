@@ -136,7 +136,10 @@ def deliver(app: Flask, message_id: int) -> str:
             row.status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
             row.next_attempt_at = clock.now() + backoff(row.attempts)
             row.last_error = f"{type(error).__name__}: {error}"[:1000]
-            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, error)
+            # A refused recipient's error names the address; the log gets the codes only.
+            reason = (f"recipient refused {sorted({c for c, _ in error.recipients.values()})}"
+                      if isinstance(error, smtplib.SMTPRecipientsRefused) else error)
+            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, reason)
         else:
             row.status = OutboxStatus.SENT
             row.sent_at = clock.now()

@@ -16,6 +16,13 @@ from workshops.models import Booking, BookingStatus
 bp = Blueprint("booking", __name__, url_prefix="/booking")
 
 
+@bp.after_request
+def personal(response: Response) -> Response:
+    # These pages show a delegate's own details: never kept by a shared cache.
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
 def booking_for_link(token: str) -> Booking:
     """The booking a personal link names, or 404. Plugins' delegate pages use this too."""
     found = db.session.scalar(select(Booking).where(Booking.token == token))
