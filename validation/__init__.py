@@ -49,6 +49,20 @@ def setup(app: Flask) -> None:
     signals.submission_received.connect(workflow.receive, weak=False)
 
 
+def submission_links(submission) -> list[tuple[str, str]]:  # noqa: ANN001
+    """The case's state, in the submitter's words, and their personal link to it."""
+    from flask import url_for
+    from sqlalchemy import select
+
+    from validation.models import Case
+    from workshops.extensions import db
+
+    case = db.session.scalar(select(Case).where(Case.submission_id == submission.id))
+    if case is None:
+        return []
+    return [(case.state_label, url_for("validation.respond", token=case.token))]
+
+
 def load_demo() -> dict[str, tuple[str, str]]:
     # Imported when called: the demo's stories are no use to a running site. It carries the
     # feedback demo's submissions, so PLUGINS must name feedback first (entry points do).
@@ -67,6 +81,7 @@ plugin = Plugin(
          # Organisers cannot open the queue, but the programme's figures are theirs too.
          NavEntry("Validation figures", "validation.pipeline", (Role.ORGANISER,))],
     setup=setup,
+    submission_links=submission_links,
     demo=load_demo,
 )
 

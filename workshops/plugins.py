@@ -36,6 +36,9 @@ class Plugin:
     # each returns (label, url) pairs for a delegate's booking or an organiser's workshop.
     booking_links: Callable[[Any], list[tuple[str, str]]] | None = None
     workshop_links: Callable[[Any], list[tuple[str, str]]] | None = None
+    # For a practice submission's own status page: (where it has got to, the submitter's link
+    # to follow it further), from whichever plugin carries submissions on after they are sent.
+    submission_links: Callable[[Any], list[tuple[str, str]]] | None = None
     # Adds the plugin's part of the demo after the core's (`flask demo`); returns any staff
     # accounts it made as {email: (role, password)}. Plugins run in the order PLUGINS names them.
     demo: Callable[[], dict[str, tuple[str, str]]] | None = None

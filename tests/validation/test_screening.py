@@ -348,3 +348,21 @@ def test_flagged_text_is_kept_as_sent() -> None:
     from feedback.identifiers import scan_text
 
     assert [f.match for f in scan_text("what_you_did", FLAGGED_TEXT)] == ["Mrs Patel"]
+
+
+def test_the_submitters_receipt_page_shows_where_validation_has_got_to(client) -> None:
+    """Feedback's status page asks the installed plugins; it imports nothing of validation's."""
+    import re
+
+    from feedback.models import Submission
+
+    def status(page: str) -> str:
+        return re.search(r'govuk-tag--blue">\s*([^<]+?)\s*<', page).group(1)
+
+    case = received_case()
+    token = db.session.get(Submission, case.submission_id).token
+    page = client.get(f"/feedback/practice/{token}").get_data(as_text=True)
+    assert status(page) == "Received" and f'href="/validation/respond/{case.token}"' in page
+    screening.start_screening(case, staff(Role.SCREENER))
+    page = client.get(f"/feedback/practice/{token}").get_data(as_text=True)
+    assert status(page) == "Screening"
