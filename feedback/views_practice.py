@@ -7,7 +7,7 @@ submitter's confirmed address, or reached from their booking's own personal link
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -25,6 +25,7 @@ from feedback.forms import (
 from feedback.models import Invitation, Submission, SubmissionStatus
 from feedback.receipt import receipt_pdf
 from feedback.submissions import SectionInvalid, SubmissionRefused
+from workshops import uploads
 from workshops.extensions import db, limiter
 from workshops.practice_form import PRACTICE_FORM, Kind
 from workshops.views.booking import booking_for_link
@@ -186,17 +187,7 @@ def remove_evidence(token: str, file_id: int) -> ResponseReturnValue:
 
 
 def send_evidence(attached) -> ResponseReturnValue:  # noqa: ANN001
-    """Always a download, under its own type: an uploaded file never renders as our page."""
-    try:
-        path = evidence.path_of(attached.stored_name)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=attached.media_type, as_attachment=True,
-                         download_name=attached.original_name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send(attached.stored_name, attached.media_type, attached.original_name)
 
 
 @bp.get("/practice/<token>/evidence/<int:file_id>")

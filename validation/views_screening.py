@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -314,17 +314,7 @@ def case_file(case_id: int, file_id: int) -> ResponseReturnValue:
 
 
 def send_case_file(attached: CaseFile) -> ResponseReturnValue:
-    """Always a download, under its own type: an uploaded file never renders as our page."""
-    try:
-        path = uploads.path_of(attached.stored_name)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=attached.media_type, as_attachment=True,
-                         download_name=attached.original_name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send(attached.stored_name, attached.media_type, attached.original_name)
 
 
 # --- screening --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 
 # Files one practice submission may carry over its whole life, the originals and any added
 # in answer to questions: enough for a report, data and feedback, not an archive.
@@ -141,3 +141,21 @@ def safe_label(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(ch for ch in base if ch.isprintable()).strip() or "evidence"
     return cleaned[:200]
+
+
+def send(stored_name: str, media_type: str, download_name: str) -> Response:
+    """A stored upload as a download, or the 404 page if its file is gone.
+
+    Always an attachment under its own type, never cached: an uploaded file never renders as a
+    page of this site, and it may hold personal data.
+    """
+    try:
+        path = path_of(stored_name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=media_type, as_attachment=True,
+                         download_name=download_name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
