@@ -9,7 +9,6 @@ question added there is checked here without a change to this module.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,30 +22,20 @@ from validation.workflow import CaseRefused
 from workshops.extensions import db
 from workshops.mail import queue_mail
 from workshops.models import Role, User
-from workshops.practice_form import PRACTICE_FORM, Kind, Question
+from workshops.practice_form import PRACTICE_FORM, Kind, Question, answered, words
+from workshops.practice_form import answer_problem as form_answer_problem
 from workshops.urls import external_url
 
 # Longest note a screener can leave for the panel when passing a case on.
 NOTE_WORD_LIMIT = 300
-_WORD = re.compile(r"\S+")
-
-
-def words(text: str | None) -> int:
-    """Words as the e-form counts them (runs of non-space), so limits agree with the form."""
-    return len(_WORD.findall(text or ""))
-
-
-def answered(question: Question, value: Any) -> bool:
-    if question.kind == Kind.CHECK:
-        return value is True
-    return bool(str(value or "").strip())
 
 
 def answer_problem(question: Question, value: Any) -> str | None:
     """What is wrong with an answer under the form's own rules (required, word limit), or None.
 
     The same rule screens a received case and checks a submitter's amendments, so an amended
-    answer can never pass a limit the original could not.
+    answer can never pass a limit the original could not; the limits themselves are the form's
+    (`workshops.practice_form.answer_problem`), the same the e-form applies.
     """
     if not answered(question, value):
         if not question.required:
@@ -54,20 +43,7 @@ def answer_problem(question: Question, value: Any) -> str | None:
         if question.kind == Kind.CHECK:
             return f"Declaration not ticked: {question.label}"
         return f"Enter an answer for ‘{question.label}’"
-    if question.kind == Kind.CHECK:
-        return None
-    text = str(value).strip()
-    if question.word_limit and (count := words(text)) > question.word_limit:
-        return (f"{question.label} must be {question.word_limit} words or fewer "
-                f"(it is {count} words)")
-    if question.kind in (Kind.TEXT, Kind.EMAIL) and len(text) > 300:
-        return f"{question.label} must be 300 characters or fewer"
-    if question.kind == Kind.LONG and question.word_limit and \
-            len(text) > question.word_limit * 30:
-        return f"{question.label} is too long"
-    if question.kind == Kind.CHOICE and text not in dict(question.options):
-        return f"Select the {question.label.lower()} from the list"
-    return None
+    return form_answer_problem(question, value)
 
 
 @dataclass(frozen=True)

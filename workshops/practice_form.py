@@ -8,9 +8,13 @@ keyed by them, so rename a label freely but never a key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
 
 from workshops.models.catalogue import REGIONS
 
@@ -288,3 +292,46 @@ EVALUATION_FORM = FormDefinition(
         ),
     ),
 )
+
+
+# --- the rules an answer must keep, wherever it is typed (e-form, upload, amendment) --------
+
+_WORD = re.compile(r"\S+")
+TEXT_CHARACTERS = 300  # a one-line answer
+
+
+def words(text: str | None) -> int:
+    """Words as the e-form's counter counts them (runs of non-space)."""
+    return len(_WORD.findall(text or ""))
+
+
+def answered(question: Question, value: Any) -> bool:
+    if question.kind == Kind.CHECK:
+        return value is True
+    return bool(str(value or "").strip())
+
+
+def answer_problem(question: Question, value: Any) -> str | None:
+    """The message for an answer the definition does not allow, or None.
+
+    Empty is allowed here: whether an answer is required is the caller's rule (a draft may be
+    saved half done; screening insists).
+    """
+    if question.kind == Kind.CHECK or not answered(question, value):
+        return None
+    text = str(value).strip()
+    if question.word_limit and (count := words(text)) > question.word_limit:
+        return (f"{question.label} must be {question.word_limit} words or fewer "
+                f"(it is {count} words)")
+    if question.kind in (Kind.TEXT, Kind.EMAIL) and len(text) > TEXT_CHARACTERS:
+        return f"{question.label} must be {TEXT_CHARACTERS} characters or fewer"
+    if question.kind == Kind.LONG and question.word_limit and len(text) > question.word_limit * 30:
+        return f"{question.label} is too long"
+    if question.kind == Kind.CHOICE and text not in dict(question.options):
+        return f"Select the {question.label.lower()} from the list"
+    if question.kind == Kind.EMAIL:
+        try:
+            validate_email(text, check_deliverability=False)
+        except EmailNotValidError:
+            return "Enter an email address in the correct format, like name@example.gov.uk"
+    return None
