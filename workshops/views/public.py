@@ -50,7 +50,14 @@ def index() -> str:
     series = db.session.scalars(
         select(Series).options(selectinload(Series.workshops)).order_by(Series.id.desc())
     ).all()
-    return render_template("public/index.html", series_list=series, visible=VISIBLE)
+    # Series with a workshop still to come lead; finished ones follow under their own heading,
+    # so a visitor is never first shown workshops they can no longer book.
+    now = clock.now()
+    upcoming = [s for s in series if any(w.status == WorkshopStatus.PUBLISHED
+                                         and w.ends_at >= now for w in s.workshops)]
+    past = [s for s in series if s not in upcoming]
+    return render_template("public/index.html", series_list=upcoming, past_series=past,
+                           visible=VISIBLE)
 
 
 @bp.get("/series/<slug>")
