@@ -68,13 +68,14 @@ def _engine_options(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("sqlite"):
-        # Wait for the write lock rather than fail at once; the domain retries beyond this.
-        options.setdefault("connect_args", {"timeout": 15})
+        # Wait for the write lock rather than fail at once; the domain retries beyond this,
+        # within a budget that keeps two waits inside gunicorn's 30 s timeout.
+        options.setdefault("connect_args", {"timeout": 8})
     else:
         options.setdefault("pool_pre_ping", True)
         # A row lock held too long (a stuck transaction) ends the wait with an error the
         # domain retries and then answers with the "try again" page, instead of hanging until
-        # gunicorn kills the worker: 5 tries x 4 s stays inside its 30 s timeout.
+        # gunicorn kills the worker (booking's retries stop after their budget).
         options.setdefault("connect_args", {"options": "-c lock_timeout=4000"})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 

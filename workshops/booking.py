@@ -35,6 +35,9 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
 }
 
 LOCK_RETRIES = 5
+RETRY_BUDGET = 12  # seconds; see _with_retries
+ALREADY_BOOKED = ("This email address already has a booking for this workshop. Use "
+                  "‘Email me my links’ to get the link to manage it.")
 EDITABLE_FIELDS = ("name", "email", "job_title", "organisation", "region", "sector",
                    "access_needs", "dietary_needs", "list_consent")
 
@@ -114,7 +117,13 @@ def waiting_position(booking: Booking) -> int:
 
 
 def _with_retries(work):  # noqa: ANN001, ANN202
-    """Run `work` in its own transaction, again if the database was locked."""
+    """Run `work` in its own transaction, again if the database was locked.
+
+    Each wait for the lock is bounded by the database (SQLite's busy timeout, PostgreSQL's
+    lock_timeout); retries stop once RETRY_BUDGET has gone, so the slowest answer, the "try
+    again" page, still arrives well inside gunicorn's 30 s worker timeout.
+    """
+    started = time.monotonic()
     for attempt in range(LOCK_RETRIES):
         db.session.rollback()
         try:
@@ -126,6 +135,8 @@ def _with_retries(work):  # noqa: ANN001, ANN202
             if "lock" not in str(error).lower() and "deadlock" not in str(error).lower():
                 raise
             log.info("booking lock busy (attempt %s)", attempt + 1)
+            if time.monotonic() - started > RETRY_BUDGET:
+                break
             time.sleep(0.05 * 2 ** attempt)
         except BaseException:
             db.session.rollback()
@@ -140,26 +151,26 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
     With `waitlist=False` (a walk-in on the day) a full workshop raises WorkshopFull instead.
     """
 
+    key = email_key(delegate.email)
+
     def work() -> Booking:
+        # Everything that can be answered without the lock is, so the lock is held briefly:
+        # in a rush every booking for the workshop queues behind it. A twin of this request or
+        # a second booking by the same address that commits while we wait for the lock is
+        # refused by the unique indexes instead (IntegrityError, below).
         if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
             return earlier
+        if db.session.scalar(select(Booking.id).where(
+                Booking.workshop_id == workshop_id, Booking.email_key == key,
+                Booking.status.in_(ACTIVE))):
+            raise BookingRefused(ALREADY_BOOKED, field="email")
         workshop = _lock(workshop_id)
-        # Again under the lock: a twin of this request may have committed while we waited.
-        if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
-            return earlier
         state = workshop.booking_window_state(clock.now())
         if state != "open" and actor is None:
             raise BookingRefused({
                 "not-yet": "Booking for this workshop has not opened yet.",
                 "closed": "Booking for this workshop has closed.",
             }.get(state, "This workshop is not taking bookings."))
-        key = email_key(delegate.email)
-        if db.session.scalar(select(Booking.id).where(
-                Booking.workshop_id == workshop_id, Booking.email_key == key,
-                Booking.status.in_(ACTIVE))):
-            raise BookingRefused(
-                "This email address already has a booking for this workshop. Use "
-                "‘Email me my links’ to get the link to manage it.", field="email")
         org_key = organisation_key(delegate.organisation)
         if workshop.per_organisation_limit:
             from_org = db.session.scalar(select(func.count()).select_from(Booking).where(
@@ -202,9 +213,7 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
         db.session.rollback()
         if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
             return earlier
-        raise BookingRefused(
-            "This email address already has a booking for this workshop. Use "
-            "‘Email me my links’ to get the link to manage it.", field="email") from None
+        raise BookingRefused(ALREADY_BOOKED, field="email") from None
 
 
 def _by_idempotency_key(key: str) -> Booking | None:

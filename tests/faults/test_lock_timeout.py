@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -120,3 +121,21 @@ def test_lock_held_through_every_retry_shows_the_busy_page(app, client, migrated
     response = client.post(_book_path(workshop), data=form)
     assert response.status_code == 303
     assert _counts(workshop.id) == (1, 1)
+
+
+def test_retries_stop_at_their_time_budget(app, client, migrated, monkeypatch) -> None:
+    """However many retries are allowed, the busy page comes once RETRY_BUDGET has gone: the
+    answer must reach the delegate before gunicorn's worker timeout kills the request."""
+    from workshops import booking
+
+    workshop = make_workshop()
+    # Without the budget these retries would take ~1.6 s of lock waits + ~12.8 s of back-off.
+    monkeypatch.setattr(booking, "LOCK_RETRIES", 8)
+    monkeypatch.setattr(booking, "RETRY_BUDGET", 0.5)
+    started = time.monotonic()
+    with held_lock(migrated, workshop.id, release_after=None):
+        response = client.post(_book_path(workshop), data=delegate_form())
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert elapsed < 3, f"the busy page took {elapsed:.1f} s"
+    assert _counts(workshop.id) == (0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -83,6 +84,35 @@ def test_form_shows_messages_beside_fields(client, workshop):
     assert 'id="name-error"' in page and "Enter your full name" in page
     assert 'id="email-error"' in page and "correct format" in page
     assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 0
+
+
+def test_blank_form_is_the_same_for_everyone_but_its_tokens(app, workshop):
+    """The blank fields are rendered once and kept (views.public._blank_fields): nobody's
+    answers or errors may leak into them, each visitor still gets their own CSRF token and
+    idempotency key, and a full workshop's form says so."""
+    from tests.live_server import hidden_inputs
+
+    path = f"/series/{workshop.series.slug}/north-east/book"
+    first, second = app.test_client(), app.test_client()
+    blank = first.get(path).data.decode()
+    sent_back = first.post(path, data=delegate_form(name="Leaky Name", email="not-an-email"))
+    assert sent_back.status_code == 422 and "Leaky Name" in sent_back.data.decode()
+
+    again = second.get(path).data.decode()
+    assert "Leaky Name" not in again and "There is a problem" not in again
+    assert 'value="north-east" selected' in again and "Book a place" in again
+    # (The suite's app has CSRF off; tests/security covers the token on every form.)
+    keys = [hidden_inputs(page)["idempotency_key"] for page in (blank, again)]
+    assert all(keys) and keys[0] != keys[1]
+    # Apart from the key, the page is the same page.
+    assert again.replace(keys[1], "") == blank.replace(keys[0], "")
+
+    for n in range(workshop.capacity):
+        booking.book(workshop.id, _delegate(n))
+    button = re.compile(r'<button type="submit"[^>]*>\s*([^<]*?)\s*</button>')
+    assert button.findall(again) == ["Book a place"]
+    full = app.test_client().get(path).data.decode()
+    assert button.findall(full) == ["Join the waiting list"]
 
 
 def test_freed_place_is_offered_to_next_in_line_and_can_be_accepted(app, mailbox):

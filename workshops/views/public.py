@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -106,8 +107,24 @@ def book(slug: str, region: str):  # noqa: ANN201
             return redirect(url_for("booking.confirmed", token=made.token), code=303)
     full = booking.places_taken(workshop.id) >= workshop.capacity
     status = 422 if form.errors else 200
+    blank = _blank_fields(form, full) if request.method == "GET" else None
     return render_template("public/book.html", series=series, workshop=workshop, form=form,
-                           full=full, window=window), status
+                           full=full, window=window, blank_fields=blank), status
+
+
+def _blank_fields(form: BookingForm, full: bool) -> Markup:
+    """The fields of an unfilled booking form, rendered once per region and kept.
+
+    Every visitor to a region's form sees the same blank fields, and the GOV.UK macros that
+    draw them are most of what the page costs: in a booking rush that is most of the server's
+    time. Nothing personal is in them (the CSRF token and idempotency key are outside).
+    """
+    cache = current_app.extensions.setdefault("blank_booking_fields", {})
+    key = (form.region.data, full, request.script_root)
+    if key not in cache or current_app.jinja_env.auto_reload:
+        cache[key] = Markup(render_template("public/_booking_fields.html", form=form,
+                                            full=full))
+    return cache[key]
 
 
 def _attach(form: BookingForm, refusal: booking.BookingRefused) -> None:
