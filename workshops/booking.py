@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload
 
 from workshops import audit, clock, notices, signals
 from workshops.extensions import db
@@ -88,10 +89,15 @@ def _lock(workshop_id: int) -> Workshop:
     if current_app.config.get("BOOKING_LOCK", True):
         db.session.execute(
             update(Workshop).where(Workshop.id == workshop_id)
-            .values(booking_lock=Workshop.booking_lock + 1)
+            # updated_at stays: taking the lock edits nothing about the workshop (and the
+            # print file's fingerprint would otherwise change with every waiting-list join).
+            .values(booking_lock=Workshop.booking_lock + 1, updated_at=Workshop.updated_at)
             .execution_options(synchronize_session=False)
         )
-    workshop = db.session.get(Workshop, workshop_id, populate_existing=True)
+    # Series and venue in the same query: the e-mail names them, and lazy loads here would be
+    # round trips made while every other booking for the workshop waits for this lock.
+    workshop = db.session.get(Workshop, workshop_id, populate_existing=True,
+                              options=[joinedload(Workshop.series), joinedload(Workshop.venue)])
     if workshop is None:
         raise BookingRefused("This workshop does not exist.")
     return workshop

@@ -207,3 +207,14 @@ def test_walk_in_style_booking_never_joins_the_waiting_list(app):
     with pytest.raises(booking.WorkshopFull):
         booking.book(workshop.id, _delegate(2), waitlist=False)
     assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 1
+
+
+def test_taking_the_booking_lock_does_not_count_as_editing_the_workshop(app):
+    """booking_lock is bumped by every booking; updated_at must still mean "the workshop's
+    details changed" (the print file is fingerprinted on them)."""
+    workshop = make_workshop(capacity=1)
+    before = workshop.updated_at
+    booking.book(workshop.id, _delegate(1))
+    booking.book(workshop.id, _delegate(2))  # joins the waiting list
+    db.session.expire_all()
+    assert db.session.get(type(workshop), workshop.id).updated_at == before

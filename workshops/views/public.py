@@ -7,7 +7,7 @@ import secrets
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from workshops import booking, clock
 from workshops.extensions import db, limiter
@@ -27,9 +27,10 @@ def _series_or_404(slug: str) -> Series:
 
 
 def _workshop_or_404(series: Series, region: str) -> Workshop:
+    # The venue comes in the same query: every page that shows a workshop names it.
     workshop = db.session.scalar(select(Workshop).where(
         Workshop.series_id == series.id, Workshop.region == region,
-        Workshop.status.in_(VISIBLE)))
+        Workshop.status.in_(VISIBLE)).options(joinedload(Workshop.venue)))
     if workshop is None:
         abort(404)
     return workshop
