@@ -87,7 +87,8 @@ def print_job_start(workshop_id: int) -> BaseResponse:
         abort(400)  # only a missing or stale CSRF token gets here
     target, _ = jobs.current(workshop)
     if target.status()["state"] not in ("ready", "running"):
-        # Shown as running at once, even before a worker picks the job up.
+        # Shown as running at once, even before a worker picks the job up: "running" with no
+        # owner means queued (the worker names itself when it starts building).
         target.write_status("running", 0, target.total)
         jobs.build_print_file(workshop.id)
     return redirect(url_for("packs.print_job", workshop_id=workshop.id), 303)
@@ -161,7 +162,12 @@ def _workshop_links(workshop: Workshop) -> list[tuple[str, str]]:
 def setup(app: Flask) -> None:
     # The consumer only knows tasks whose modules were imported: without this the print job
     # is queued by the page but never run by `flask worker` ("not found in TaskRegistry").
-    from packs import jobs  # noqa: F401
+    from packs import jobs
+    from workshops import signals
+
+    # A starting consumer queues again the print files a killed one was building. Connected
+    # for this app only (the signals are process-wide; other apps may run without packs).
+    signals.consumer_started.connect(jobs.resume_interrupted, sender=app, weak=False)
 
 
 plugin = Plugin(

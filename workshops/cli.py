@@ -61,9 +61,18 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--workers", default=2, show_default=True)
 def worker_command(workers: int) -> None:
     """Run the queue consumer: mail, retries, waiting-list offers, periodic tasks."""
-    from workshops import tasks  # noqa: F401  (registers the tasks with huey)
+    from workshops import signals, tasks  # noqa: F401  (tasks registers the tasks with huey)
     from workshops.queue import huey
 
+    # Once per consumer process, before it consumes: plugins resume what a killed consumer left.
+    # Each receiver is called on its own, so one that fails neither stops the others nor the
+    # consumer (blinker's send would stop at the first exception).
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for receiver in signals.consumer_started.receivers_for(app):
+        try:
+            receiver(app)
+        except Exception:
+            app.logger.exception("consumer-started receiver %r failed; starting anyway", receiver)
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 

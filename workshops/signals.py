@@ -1,7 +1,11 @@
 """Cross-plugin events. Senders are the core's domain functions; plugins subscribe in init_app.
 
-Each signal is sent after the change is written to the session and before the commit, so that a
-receiver's own writes (and mail it queues) commit or roll back together with the change.
+Each signal about a change is sent after the change is written to the session and before the
+commit, so that a receiver's own writes (and mail it queues) commit or roll back together with
+the change. `consumer_started` is about the process, not the data: `flask worker` sends it once,
+inside the app context, before the queue consumer runs, so plugins can queue again work that a
+killed consumer left unfinished (a task being run had already left the queue). Its receivers
+must not raise; the worker logs any that do and starts anyway.
 """
 
 from blinker import Namespace
@@ -18,3 +22,4 @@ workshop_cancelled = _signals.signal("workshop-cancelled")  # sender: Workshop
 workshop_finished = _signals.signal("workshop-finished")  # sender: Workshop; attendees=[Booking]
 submission_received = _signals.signal("submission-received")  # sender: a submission
 submission_decided = _signals.signal("submission-decided")  # sender: a submission
+consumer_started = _signals.signal("consumer-started")  # sender: Flask app, in its context
