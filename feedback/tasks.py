@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from huey import crontab
 
-from workshops.queue import huey, task_app
+from workshops.queue import periodic_task, task_app
 
 
-@huey.periodic_task(crontab(hour="9", minute="30"))
+@periodic_task(crontab(hour="9", minute="30"))
 def remind_to_give_feedback() -> int:
     """Once a day, at a civil hour: the single reminder to those who have not responded."""
     from feedback import invitations

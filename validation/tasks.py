@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from huey import crontab
 
-from workshops.queue import huey, task_app
+from workshops.queue import periodic_task, task_app
 
 
-@huey.periodic_task(crontab(hour="9", minute="45"))
+@periodic_task(crontab(hour="9", minute="45"))
 def remind_to_answer_questions() -> int:
     """Once a day, at a civil hour: the single reminder to submitters whose answer is overdue."""
     from validation import requests

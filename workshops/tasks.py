@@ -7,7 +7,7 @@ import logging
 from huey import crontab
 
 from workshops import mail
-from workshops.queue import huey, task_app
+from workshops.queue import huey, periodic_task, task_app
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ def send_mail(message_id: int) -> str:
         return mail.deliver(app, message_id)
 
 
-@huey.periodic_task(crontab(minute="*"))
+@periodic_task(crontab(minute="*"))
 def flush_outbox() -> int:
     """Retries and anything whose hand-off to the queue was lost; returns how many were sent."""
     app = task_app()
@@ -27,7 +27,7 @@ def flush_outbox() -> int:
         return mail.flush(app)
 
 
-@huey.periodic_task(crontab(minute="*/5"))
+@periodic_task(crontab(minute="*/5"))
 def expire_offers() -> int:
     """Pass places whose offers have lapsed to the next in line."""
     from workshops import booking
@@ -37,7 +37,7 @@ def expire_offers() -> int:
         return booking.expire_offers()
 
 
-@huey.periodic_task(crontab(minute="20"))
+@periodic_task(crontab(minute="20"))
 def send_reminders() -> int:
     """E-mail each confirmed delegate a reminder REMINDER_DAYS before their workshop; hourly,
     so that someone who books inside that window is reminded soon after. Returns how many."""
@@ -48,7 +48,7 @@ def send_reminders() -> int:
         return reminders.send_due_reminders()
 
 
-@huey.periodic_task(crontab(hour="6", minute="0"))
+@periodic_task(crontab(hour="6", minute="0"))
 def finish_past_workshops() -> int:
     """Finish yesterday's (and any missed) workshops, so their delegates get invited to give
     feedback; finishing again is a no-op. Returns how many were finished."""
@@ -59,7 +59,7 @@ def finish_past_workshops() -> int:
         return len(attendance.finish_past_workshops())
 
 
-@huey.periodic_task(crontab(hour="3", minute="0"))
+@periodic_task(crontab(hour="3", minute="0"))
 def erase_expired_personal_data() -> int:
     """Keep the privacy notice's promise: erase delegates' details RETENTION_MONTHS after their
     workshop, at a quiet hour. Returns how many bookings were erased (none on a second run)."""

@@ -13,6 +13,7 @@ from workshops.models.catalogue import (
 )
 from workshops.models.messages import Audience, OrganiserMessage, OrganiserMessageRecipient
 from workshops.models.outbox import OutboxMessage, OutboxStatus
+from workshops.models.periodic import PeriodicClaim
 from workshops.models.users import Role, User
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "OrganiserMessageRecipient",
     "OutboxMessage",
     "OutboxStatus",
+    "PeriodicClaim",
     "Role",
     "Series",
     "Theme",
