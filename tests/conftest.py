@@ -181,6 +181,16 @@ def make_workshop(**overrides) -> Workshop:
     return workshop
 
 
+def an_hour_into(workshop: Workshop) -> timedelta:
+    """The CLOCK_OFFSET that puts the app's clock an hour into `workshop`.
+
+    Measured from the workshop's own start, not as "ten days and an hour": make_workshop's
+    workshops start at 9:30 UTC, so a fixed offset lands before the start when the tests run
+    after midnight and after the end when they run late in the afternoon.
+    """
+    return workshop.starts_at + timedelta(hours=1) - datetime.now(UTC)
+
+
 @pytest.fixture()
 def workshop(app) -> Workshop:
     return make_workshop()

@@ -10,13 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import login, make_staff, make_workshop
+from tests.conftest import an_hour_into, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin, clock, scheduling, signals, tasks
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Role, User, Workshop
-
-# make_workshop starts ten days from now; this is an hour into it.
-DURING = timedelta(days=10, hours=1)
 
 
 def _delegate(n: int, **overrides) -> booking.Delegate:
@@ -66,7 +63,8 @@ def signed_in(client: FlaskClient, organiser: User) -> FlaskClient:
 
 def test_walk_in_is_booked_and_checked_in_at_once(app, organiser, mailbox):
     workshop = make_workshop(capacity=2)
-    app.config["CLOCK_OFFSET"] = DURING  # booking has closed: organisers may still register
+    # Booking has closed: organisers may still register.
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     made = attendance.walk_in(workshop.id, _delegate(1, sector="health"), actor=organiser)
     assert made.status == "confirmed" and made.checked_in_at is not None
     assert made.sector == "health"
@@ -103,7 +101,7 @@ def test_no_shows_are_only_the_confirmed_not_checked_in(app, organiser):
     booking.cancel(cancelled.id)
     # The freed place went to the waiting list as an offer: still not a confirmed delegate.
     checkin.check_in(came.id, actor=organiser)
-    app.config["CLOCK_OFFSET"] = DURING
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     marked = attendance.mark_no_shows(workshop.id, actor=organiser)
     assert [b.id for b in marked] == [missed.id]
     assert _fresh(missed.id).no_show_at is not None
@@ -120,7 +118,7 @@ def test_finishing_sends_exactly_the_checked_in(app, organiser):
     workshop = make_workshop()
     came, _missed = _book(workshop, 1, 2)
     checkin.check_in(came.id, actor=organiser)
-    app.config["CLOCK_OFFSET"] = DURING
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     with finished_with() as received:
         scheduling.finish_workshop(workshop.id, actor=organiser)
     assert received == [(workshop.id, [came.id])]
@@ -196,7 +194,7 @@ def test_walk_in_page_registers_and_checks_in(app, signed_in):
     workshop = make_workshop()
     url = f"/organiser/workshops/{workshop.id}/walk-in"
     assert "Register a walk-in" in signed_in.get(url).get_data(as_text=True)
-    app.config["CLOCK_OFFSET"] = DURING
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     response = signed_in.post(url, data=_walk_in_form())
     assert response.status_code == 303
     made = db.session.scalar(select(Booking).where(Booking.email == "walk@example.org"))
@@ -242,7 +240,7 @@ def test_no_shows_page_confirms_then_marks(app, signed_in, organiser):
     url = f"/organiser/workshops/{workshop.id}/no-shows"
     early = signed_in.get(url, follow_redirects=True).get_data(as_text=True)
     assert "has not started yet" in early
-    app.config["CLOCK_OFFSET"] = DURING
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     page = signed_in.get(url).get_data(as_text=True)
     assert "Delegate Number2" in page and "Delegate Number1" not in page
     assert "Yes, mark 1 person as no-shows" in page
@@ -268,7 +266,7 @@ def test_finish_page_confirms_then_finishes(app, signed_in, organiser):
     url = f"/organiser/workshops/{workshop.id}/finish"
     assert "has not started yet" in signed_in.get(url, follow_redirects=True).get_data(
         as_text=True)
-    app.config["CLOCK_OFFSET"] = DURING
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     page = signed_in.get(url).get_data(as_text=True)
     assert "Mark this workshop as finished?" in page and "Delegate Number1" in page
     assert "Delegate Number2" not in page
@@ -304,7 +302,7 @@ def _routes(workshop: Workshop, one: Booking) -> list[tuple[str, str]]:
 def test_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
     workshop = make_workshop()
     one = _book(workshop, 1)[0]
-    app.config["CLOCK_OFFSET"] = DURING
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     for method, url in _routes(workshop, one):
         response = client.open(url, method=method, data=_walk_in_form())
         assert response.status_code == 302, (method, url)
@@ -316,7 +314,7 @@ def test_screeners_get_403_everywhere(app, client):
     workshop = make_workshop()
     one = _book(workshop, 1)[0]
     login(client, make_staff(Role.SCREENER))
-    app.config["CLOCK_OFFSET"] = DURING
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     for method, url in _routes(workshop, one):
         assert client.open(url, method=method, data=_walk_in_form()).status_code == 403, \
             (method, url)

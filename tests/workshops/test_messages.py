@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from tests.conftest import Mailbox, login, make_staff, make_workshop
+from tests.conftest import Mailbox, an_hour_into, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin, messaging
 from workshops.extensions import db
 from workshops.models import (
@@ -21,9 +20,6 @@ from workshops.models import (
     User,
     Workshop,
 )
-
-# make_workshop starts ten days from now; this is an hour into it.
-DURING = timedelta(days=10, hours=1)
 
 
 @pytest.fixture()
@@ -55,7 +51,7 @@ def _everyone(app, organiser: User) -> Workshop:  # noqa: ANN001
     first, came, _missed, _offered, _waiting = _book(workshop, 1, 2, 3, 4, 5)
     booking.cancel(first.id)
     checkin.check_in(came.id, actor=organiser)
-    app.config["CLOCK_OFFSET"] = DURING
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     attendance.mark_no_shows(workshop.id, actor=organiser)
     return workshop
 
