@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.conftest import make_workshop
 from workshops.extensions import db
+from workshops.formatting import short_day
 
 
 def test_series_still_to_come_lead_and_finished_ones_follow(client) -> None:
@@ -14,8 +15,14 @@ def test_series_still_to_come_lead_and_finished_ones_follow(client) -> None:
     past_start = datetime.now(UTC) - timedelta(days=100)
     done = make_workshop(starts_at=past_start, status="finished")
     done.series.title = "Parental substance misuse"
+    # Counted: published workshops of the series; a draft is nobody's business yet.
+    later = make_workshop(series=coming.series, region="london",
+                          starts_at=coming.starts_at + timedelta(days=7))
+    make_workshop(series=coming.series, region="north-west", status="draft")
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
+    days = [short_day(w.starts_at) for w in (coming, later)]
+    assert f"Safeguarding · 2 workshops, {days[0]} to {days[1]}" in page
     assert page.index("Highly resistant families") < page.index("Past workshops") \
         < page.index("Parental substance misuse")
     assert "Find a workshop in your region<span class=\"govuk-visually-hidden\"> for " \

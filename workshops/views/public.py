@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -47,19 +49,43 @@ def taken_by_workshop(workshop_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
+@dataclass(frozen=True)
+class SeriesSummary:
+    """What the home page says of a series: its workshops counted in the database, so the page
+    costs the same with ten workshops or a national programme's thousand."""
+
+    series: Series
+    workshops: int
+    first_day: datetime | None
+    last_day: datetime | None
+    bookable: bool
+
+
 @bp.get("/")
 def index() -> str:
-    series = db.session.scalars(
-        select(Series).options(selectinload(Series.workshops)).order_by(Series.id.desc())
+    now = clock.now()
+    shown = Workshop.status.in_(VISIBLE)
+    stats = (
+        select(Workshop.series_id,
+               func.count().filter(shown).label("workshops"),
+               func.min(Workshop.starts_at).filter(shown).label("first_day"),
+               func.max(Workshop.starts_at).filter(shown).label("last_day"),
+               func.count().filter(Workshop.status == WorkshopStatus.PUBLISHED,
+                                   Workshop.ends_at >= now).label("bookable"))
+        .group_by(Workshop.series_id).subquery()
+    )
+    rows = db.session.execute(
+        select(Series, stats.c.workshops, stats.c.first_day, stats.c.last_day, stats.c.bookable)
+        .outerjoin(stats, stats.c.series_id == Series.id)
+        .options(joinedload(Series.theme)).order_by(Series.id.desc())
     ).all()
+    summaries = [SeriesSummary(series, workshops or 0, first, last, bool(bookable))
+                 for series, workshops, first, last, bookable in rows]
     # Series with a workshop still to come lead; finished ones follow under their own heading,
     # so a visitor is never first shown workshops they can no longer book.
-    now = clock.now()
-    upcoming = [s for s in series if any(w.status == WorkshopStatus.PUBLISHED
-                                         and w.ends_at >= now for w in s.workshops)]
-    past = [s for s in series if s not in upcoming]
-    return render_template("public/index.html", series_list=upcoming, past_series=past,
-                           visible=VISIBLE)
+    return render_template("public/index.html",
+                           series_list=[s for s in summaries if s.bookable],
+                           past_series=[s for s in summaries if not s.bookable])
 
 
 @bp.get("/series/<slug>")
