@@ -3,7 +3,10 @@
 The privacy notice promises that delegates' details go `RETENTION_MONTHS` after the workshop.
 Erasure anonymises each booking in place rather than deleting it, so the counts organisers and
 funders rely on (bookings, attendance, no-shows per status, region and sector) stay true.
-Outbox rows are deleted outright: every e-mail carries a name and an address.
+Outbox rows are deleted outright: every e-mail carries a name and an address. What organisers
+wrote to a workshop's delegates is free text that may describe someone (it is read by nobody
+once the workshop is long over): its body goes, and its subject if it names a delegate; the
+record that a message was sent, to which audience and by whom, stays.
 
 Run daily by `tasks.erase_expired_personal_data` and by `flask --app wsgi retention run`.
 """
@@ -22,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from workshops import audit, clock
 from workshops import booking as rules
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking, OutboxMessage, Workshop
+from workshops.models import AuditEntry, Booking, OrganiserMessage, OutboxMessage, Workshop
 from workshops.models.bookings import new_checkin_code, new_token
 
 ERASED_NAME = "Erased delegate"
@@ -169,9 +172,15 @@ def _erase_workshop(workshop_id: int, *, dry_run: bool) -> WorkshopErasure | Non
         b.checkin_code = new_checkin_code()
     db.session.execute(delete(OutboxMessage).where(_outbox_for(workshop_id, ids))
                        .execution_options(synchronize_session=False))
+    written = list(db.session.scalars(select(OrganiserMessage).where(
+        OrganiserMessage.workshop_id == workshop_id, OrganiserMessage.body != ERASED_TEXT)))
+    for message in written:
+        message.body = ERASED_TEXT
+        message.subject = str(_scrub(message.subject, secrets))
     audit.record("erased personal data", "workshop", workshop_id, workshop_id=workshop_id,
                  actor=ACTOR, bookings=len(bookings), by_status=result.by_status,
-                 messages_deleted=messages, retention_months=months())
+                 messages_deleted=messages, organiser_messages_erased=len(written),
+                 retention_months=months())
     return result
 
 

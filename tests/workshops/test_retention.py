@@ -237,3 +237,35 @@ def test_privacy_notice_states_the_period(app, client, months):
     assert app.config["RETENTION_MONTHS"] == (months or 12)
     page = client.get("/privacy").get_data(as_text=True)
     assert f"{months or 12} months after the workshop" in page
+
+
+def test_what_organisers_wrote_goes_with_the_delegates(app, organiser, mailbox):
+    """An organiser's message is free text that may describe a delegate: its body is erased
+    with the workshop's personal data, and a subject naming a delegate goes too; the record
+    that a message went, to whom (as an audience) and by whom, stays."""
+    from workshops import messaging
+    from workshops.models import OrganiserMessage
+
+    old = _workshop_ended(13)
+    recent = _workshop_ended(11, region="london")
+    _book(old, organiser, 1, 2)
+    _book(recent, organiser, 3)
+    about = messaging.send_message(old, "confirmed", "Philippa Delegate1's hearing loop",
+                                   "We have booked the hearing loop for Philippa.", organiser)
+    plain = messaging.send_message(old, "confirmed", "Parking at the venue",
+                                   "Use the station car park.", organiser)
+    kept = messaging.send_message(recent, "confirmed", "Parking at the venue",
+                                  "Use the station car park.", organiser)
+    db.session.commit()
+    ids = [about.id, plain.id, kept.id]
+
+    retention.erase()
+    db.session.expire_all()
+    about, plain, kept = (db.session.get(OrganiserMessage, i) for i in ids)
+    assert (about.subject, about.body) == (retention.ERASED_TEXT, retention.ERASED_TEXT)
+    assert (plain.subject, plain.body) == ("Parking at the venue", retention.ERASED_TEXT)
+    assert (kept.subject, kept.body) == ("Parking at the venue", "Use the station car park.")
+    assert about.audience == "confirmed" and about.sent_by_id == organiser.id
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "erased personal data", AuditEntry.workshop_id == old.id))
+    assert entry.details["organiser_messages_erased"] == 2
