@@ -31,6 +31,7 @@ from workshops.extensions import db
 from workshops.mail import queue_mail
 from workshops.models import Booking
 from workshops.practice_form import (  # noqa: F401  (`words` is feedback's name too)
+    NOT_SCANNED,
     PRACTICE_FORM,
     Kind,
     Question,
@@ -44,7 +45,7 @@ from workshops.transitions import next_state
 from workshops.urls import external_url
 
 if TYPE_CHECKING:
-    from feedback.identifiers import Flag
+    from workshops.identifiers import Flag
 
 S = SubmissionStatus
 TRANSITIONS: dict[str, dict[str | None, str]] = {
@@ -55,10 +56,6 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
     "submit": {S.DRAFT: S.SUBMITTED},
 }
 
-# Answers that are meant to name people and places: the contact details the panel needs are
-# not scanned for identifying information, everything written about the practice is.
-NOT_SCANNED = {"organisation", "local_authority", "region", "contact_name", "contact_role",
-               "contact_email", "contact_phone", "theme"}
 
 
 class SubmissionRefused(Exception):
@@ -223,7 +220,7 @@ def problems(submission: Submission) -> dict[str, str]:
 
 
 def flags(submission: Submission) -> list[Flag]:
-    from feedback.identifiers import scan
+    from workshops.identifiers import scan
 
     fields = [q.key for q in PRACTICE_FORM.questions()
               if q.kind in (Kind.TEXT, Kind.LONG) and q.key not in NOT_SCANNED]

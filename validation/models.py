@@ -177,6 +177,10 @@ class InfoRequest(db.Model):
     answer: Mapped[str] = mapped_column(Text, default="")
     # {question key: (old, new)} for sections the submitter amended in answering.
     amendments: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What the identifying-information scan found in the amended answers and the case does not
+    # hold yet (workshops.identifiers.Flag dicts, each with "confirmed": whether the submitter
+    # confirmed it identifies nobody). They join the case's flags when the answer is sent.
+    flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="requests")

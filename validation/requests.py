@@ -8,6 +8,9 @@
 While a request is open the submitter works on it through their personal link: a draft answer,
 amendments to their text answers and extra evidence files are kept on the open `InfoRequest`
 and reach the case only when they send the answer, so staff never judge a half-made change.
+Amended text is scanned for identifying information as the e-form's text was at submission: the
+submitter changes what is flagged or confirms it identifies nobody before the answer can go, and
+the confirmed flags then join the case's, for screeners, the panel and the public text's editors.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from validation.screening import answer_problem, changing, words
 from validation.workflow import CaseRefused
 from workshops import audit, clock, uploads
 from workshops.extensions import db
+from workshops.identifiers import scan
 from workshops.mail import queue_mail
 from workshops.models import Role, User
-from workshops.practice_form import PRACTICE_FORM, Kind, Question, Section
+from workshops.practice_form import NOT_SCANNED, PRACTICE_FORM, Kind, Question, Section
 from workshops.transitions import next_state
 from workshops.urls import external_url
 
@@ -38,6 +42,8 @@ REASON_WORD_LIMIT = 200
 # What a submitter may rewrite while answering: their prose and contact details. Declarations
 # and the region stay as sent; a changed declaration would be a new submission.
 AMENDABLE = (Kind.TEXT, Kind.LONG, Kind.EMAIL)
+CONFIRM_FLAGS = ("Check the highlighted text in ‘{label}’ and confirm it does not identify a "
+                 "child, parent or carer, or change it")
 # Answers the case also keeps in columns of its own (the queue lists them).
 _CASE_COLUMNS = {"title": 300, "organisation": 300, "local_authority": 200}
 REASON = "you sent a practice submission to the knowledge workshops programme"
@@ -155,9 +161,42 @@ def amendment_problem(question: Question, value: str) -> str | None:
     return None
 
 
-def amend_section(case: Case, section_key: str, values: Mapping[str, Any]) -> list[str]:
+def scanned(question: Question) -> bool:
+    return question.kind in (Kind.TEXT, Kind.LONG) and question.key not in NOT_SCANNED
+
+
+def _finding(flag: Mapping[str, Any]) -> tuple[str, str, str]:
+    # One finding wherever the text moves: offsets change with every edit around it.
+    return str(flag.get("field")), str(flag.get("kind")), str(flag.get("match"))
+
+
+def amendment_flags(case: Case, request: InfoRequest) -> list[dict[str, Any]]:
+    """Identifying information in the request's amended answers that the case does not hold
+    yet, in the form's order, each marked "confirmed" if the submitter has confirmed it.
+
+    Found afresh from the amendments each time, so the stored flags only carry confirmations:
+    a finding the submitter has not seen cannot be confirmed, however the text was changed.
+    """
+    amendments = request.amendments or {}
+    fields = [q.key for q in PRACTICE_FORM.questions() if scanned(q) and q.key in amendments]
+    held = {_finding(flag) for flag in case.flags or []}  # confirmed earlier: not asked again
+    confirmed = {_finding(flag) for flag in request.flags or [] if flag.get("confirmed")}
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for flag in scan({key: _text(amendments[key][1]) for key in fields}, fields):
+        finding = _finding(flag.to_dict())
+        if finding not in held and finding not in found:
+            found[finding] = {**flag.to_dict(), "confirmed": finding in confirmed}
+    return list(found.values())
+
+
+def amend_section(case: Case, section_key: str, values: Mapping[str, Any], *,
+                  flags_confirmed: bool = False) -> list[str]:
     """Keep the submitter's changes to one section on the open request; returns the keys that
-    now differ from what they first sent. Nothing is kept if any answer breaks a rule."""
+    now differ from what they first sent. Nothing is kept if any answer breaks a rule.
+
+    The amended answers are scanned; `flags_confirmed` confirms the section's findings that the
+    page showed (those found before this change), never one the change has just brought in.
+    """
     section = amendable_section(section_key)
     questions = [q for q in section.questions if amendable(q)]
     cleaned = {q.key: _text(values.get(q.key)) for q in questions}
@@ -167,6 +206,8 @@ def amend_section(case: Case, section_key: str, values: Mapping[str, Any]) -> li
         raise AnswerInvalid(errors)
     with changing(case):
         request = open_request(case)
+        keys = {q.key for q in questions}
+        shown = {_finding(f) for f in amendment_flags(case, request) if f["field"] in keys}
         amendments = dict(request.amendments or {})
         for question in questions:
             original = (case.answers or {}).get(question.key)
@@ -175,6 +216,11 @@ def amend_section(case: Case, section_key: str, values: Mapping[str, Any]) -> li
             else:
                 amendments[question.key] = [original, cleaned[question.key]]
         request.amendments = amendments  # a new dict: JSON columns notice reassignment only
+        flags = amendment_flags(case, request)
+        if flags_confirmed:
+            for flag in flags:
+                flag["confirmed"] = flag["confirmed"] or _finding(flag) in shown
+        request.flags = flags
     return [q.key for q in questions if q.key in amendments]
 
 
@@ -261,6 +307,12 @@ def answer_request(case: Case, answer: str) -> InfoRequest:
             # Checked when saved; again here, in case the form's limits changed meanwhile.
             if problem := amendment_problem(PRACTICE_FORM.question(key), new):
                 errors[key] = problem
+        # Found again here too: the scan may have learnt since the text was saved.
+        flags = amendment_flags(case, request)
+        for flag in flags:
+            if not flag["confirmed"]:
+                label = PRACTICE_FORM.question(flag["field"]).label
+                errors.setdefault(flag["field"], CONFIRM_FLAGS.format(label=label))
         if errors:
             raise AnswerInvalid(errors)
         answers = dict(case.answers or {})
@@ -269,13 +321,17 @@ def answer_request(case: Case, answer: str) -> InfoRequest:
             if key in _CASE_COLUMNS:
                 setattr(case, key, str(new)[:_CASE_COLUMNS[key]])
         case.answers = answers
+        # New lists: JSON columns notice reassignment only.
+        case.flags = [*(case.flags or []),
+                      *({k: v for k, v in flag.items() if k != "confirmed"} for flag in flags)]
+        request.flags = flags
         request.answer = answer
         request.answered_at = clock.now()
         stage = case.asked_at_stage or request.stage
         action = "answer_to_panel" if stage == CaseState.WITH_PANEL else "answer_to_screening"
         added = [f.original_name for f in case.files if f.request_id == request.id]
         workflow.move(case, action, actor=case.submitter_email, request_id=request.id,
-                      amended=sorted(amendments), files=added)
+                      amended=sorted(amendments), files=added, flags=len(flags))
         case.asked_at_stage = None
         queue_mail(
             case.submitter_email, "validation_answer_received",

@@ -8,6 +8,7 @@ The link is the permission: it went only to the address the submission came from
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,12 +17,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
+    GovCheckboxInput,
     GovFileInput,
     GovSubmitInput,
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import EmailField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, StringField, SubmitField, TextAreaField
 
 from validation import bp, requests
 from validation.models import Case, CaseState
@@ -32,6 +34,7 @@ from validation.requests import (
     amendable,
     amendable_section,
     amendable_sections,
+    amendment_flags,
     current_answers,
     evidence_count,
     removable,
@@ -124,6 +127,11 @@ def amend_form(section: Section, data: dict[str, Any]) -> FlaskForm:
     """A form for the section's amendable questions, in the form's order, with its guidance."""
 
     class AmendForm(FlaskForm):
+        # Shown only while the section holds findings not yet confirmed; the same words as the
+        # e-form's at submission.
+        flags_confirmed = BooleanField(
+            "I have checked the highlighted text: it does not identify a child, parent or carer",
+            widget=GovCheckboxInput())
         submit = SubmitField("Save changes", widget=GovSubmitInput())
         undo = SubmitField("Put back what I first sent", widget=GovSubmitInput())
 
@@ -172,16 +180,26 @@ def _refusal_on(form: FlaskForm, refusal: CaseRefused) -> None:
     form[name].errors = [*form[name].errors, refusal.message]
 
 
+def _section_flags(case: Case, section: Section) -> list[dict[str, Any]]:
+    keys = {q.key for q in section.questions}
+    return [f for f in amendment_flags(case, case.open_request) if f["field"] in keys]
+
+
 def _respond_page(case: Case, form: RespondForm, problems: dict[str, str] | None = None,
                   code: int = 200) -> tuple[str, int]:
     info = case.open_request
     changed = set((info.amendments or {}) if info else {})
-    sections = [{"section": s, "changed": [q.label for q in s.questions if q.key in changed]}
+    problems = problems or {}
+    unchecked = [f["field"] for f in amendment_flags(case, info) if not f["confirmed"]]
+    sections = [{"section": s, "changed": [q.label for q in s.questions if q.key in changed],
+                 "problems": list(dict.fromkeys(problems[q.key] for q in s.questions
+                                                if q.key in problems)),
+                 "unchecked": sum(unchecked.count(q.key) for q in s.questions)}
                 for s in amendable_sections()]
     labels = {q.key: (s.key, q.label) for s in amendable_sections() for q in s.questions}
     return render_template(
         "validation/respond.html", case=case, request_=info, form=form, sections=sections,
-        asker=who_asked(info.stage), limit=ANSWER_WORD_LIMIT, problems=problems or {},
+        asker=who_asked(info.stage), limit=ANSWER_WORD_LIMIT, problems=problems,
         labels=labels, files=evidence_count(case), max_files=uploads.MAX_FILES,
         added=[f for f in case.files if removable(case, f)]), code
 
@@ -223,6 +241,10 @@ def respond(token: str) -> ResponseReturnValue:
         problems = dict(invalid.errors)
         if message := problems.pop("answer", None):
             form.answer.errors = [*form.answer.errors, message]
+        else:
+            # The answer is fine: keep it, so going to fix a section loses nothing.
+            with suppress(CaseRefused):
+                requests.save_draft(case, form.answer.data or "")
         return _respond_page(case, form, problems, code=422)
     except CaseRefused as refusal:
         _refusal_on(form, refusal)
@@ -249,7 +271,8 @@ def respond_section(token: str, section_key: str) -> ResponseReturnValue:
         values = ({q.key: original.get(q.key) for q in section.questions} if form.undo.data
                   else {q.key: form[q.key].data for q in section.questions if amendable(q)})
         try:
-            requests.amend_section(case, section.key, values)
+            requests.amend_section(case, section.key, values,
+                                   flags_confirmed=bool(form.flags_confirmed.data))
         except AnswerInvalid as invalid:
             for key, message in invalid.errors.items():
                 form[key].errors = [*form[key].errors, message]
@@ -258,14 +281,21 @@ def respond_section(token: str, section_key: str) -> ResponseReturnValue:
         else:
             if form.undo.data:
                 flash(f"‘{section.title}’ is back to what you first sent.", "success")
+            elif any(not f["confirmed"] for f in _section_flags(case, section)):
+                flash(f"Changes to ‘{section.title}’ saved. Some of the text may identify a "
+                      "child, parent or carer: check the highlighted text below.", "warning")
+                return redirect(url_for(".respond_section", token=token,
+                                        section_key=section.key), code=303)
             else:
                 flash(f"Changes to ‘{section.title}’ saved. They reach "
                       f"{who_asked(case.open_request.stage)} when you send your answer.",
                       "success")
             return redirect(url_for(".respond", token=token), code=303)
     amendments = case.open_request.amendments or {}
+    flags = _section_flags(case, section)
     return render_template(
-        "validation/amend.html", case=case, section=section, form=form,
+        "validation/amend.html", case=case, section=section, form=form, flags=flags,
+        unchecked=sum(not f["confirmed"] for f in flags),
         request_=case.open_request, asker=who_asked(case.open_request.stage),
         questions=[q for q in section.questions if amendable(q)],
         params={q.key: field_params(q) for q in section.questions if amendable(q)},

@@ -84,6 +84,12 @@ def _long(key: str, label: str, guidance: str, words: int, *, required: bool = T
 
 REGION_OPTIONS: tuple[tuple[str, str], ...] = tuple(REGIONS.items())
 
+# Answers meant to name people and places (the contact's own details, organisations, places,
+# themes): not scanned for identifying information, at submission or when amended in
+# validation. Everything written about the practice is.
+NOT_SCANNED = frozenset({"organisation", "local_authority", "region", "contact_name",
+                         "contact_role", "contact_email", "contact_phone", "theme"})
+
 PRACTICE_FORM = FormDefinition(
     key="practice",
     title="Practice submission form",

@@ -345,7 +345,7 @@ def test_the_domain_checks_roles_too(app) -> None:
 
 def test_flagged_text_is_kept_as_sent() -> None:
     # The support helper's sentence must keep being flagged, or the flag tests test nothing.
-    from feedback.identifiers import scan_text
+    from workshops.identifiers import scan_text
 
     assert [f.match for f in scan_text("what_you_did", FLAGGED_TEXT)] == ["Mrs Patel"]
 
