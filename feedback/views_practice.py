@@ -186,17 +186,9 @@ def remove_evidence(token: str, file_id: int) -> ResponseReturnValue:
     return redirect(url_for(".practice_evidence", token=token), code=303)
 
 
-def send_evidence(attached) -> ResponseReturnValue:  # noqa: ANN001
-    return uploads.send(attached.stored_name, attached.media_type, attached.original_name)
-
-
 @bp.get("/practice/<token>/evidence/<int:file_id>")
 def download_evidence(token: str, file_id: int) -> ResponseReturnValue:
-    submission = _submission(token)
-    attached = next((f for f in submission.files if f.id == file_id), None)
-    if attached is None:
-        abort(404)
-    return send_evidence(attached)
+    return uploads.send_upload(uploads.one_of(_submission(token).files, file_id))
 
 
 # --- the fillable PDF, filled in --------------------------------------------------------------

@@ -14,8 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from feedback import READERS, bp
 from feedback.models import EvidenceFile, Submission, SubmissionStatus
-from feedback.views_practice import send_evidence
-from workshops import audit
+from workshops import audit, uploads
 from workshops.extensions import db
 from workshops.models import Workshop
 from workshops.practice_form import PRACTICE_FORM, Kind
@@ -72,7 +71,7 @@ def staff_evidence(submission_id: int, file_id: int) -> ResponseReturnValue:
     audit.record("evidence_downloaded", "submission", submission_id,
                  workshop_id=attached.submission.workshop_id, file=attached.original_name)
     db.session.commit()
-    return send_evidence(attached)
+    return uploads.send_upload(attached)
 
 
 def _record(found: Submission) -> dict:

@@ -304,17 +304,11 @@ def case(case_id: int) -> str:
 @role_required(*STAFF)
 def case_file(case_id: int, file_id: int) -> ResponseReturnValue:
     found = _case(case_id)
-    attached = next((f for f in visible_files(found) if f.id == file_id), None)
-    if attached is None:
-        abort(404)
+    attached = uploads.one_of(visible_files(found), file_id)
     audit.record("evidence downloaded", "validation_case", found.id,
                  workshop_id=found.workshop_id, file=attached.original_name)
     db.session.commit()
-    return send_case_file(attached)
-
-
-def send_case_file(attached: CaseFile) -> ResponseReturnValue:
-    return uploads.send(attached.stored_name, attached.media_type, attached.original_name)
+    return uploads.send_upload(attached)
 
 
 # --- screening --------------------------------------------------------------------------------

@@ -40,7 +40,6 @@ from validation.requests import (
     removable,
     who_asked,
 )
-from validation.views_screening import send_case_file
 from validation.workflow import OPEN, CaseRefused
 from workshops import uploads
 from workshops.extensions import db
@@ -351,11 +350,7 @@ def respond_remove_file(token: str, file_id: int) -> ResponseReturnValue:
 
 @bp.get("/respond/<token>/files/<int:file_id>")
 def respond_file(token: str, file_id: int) -> ResponseReturnValue:
-    case = _by_token(token)
-    attached = next((f for f in case.files if f.id == file_id), None)
-    if attached is None:
-        abort(404)
-    return send_case_file(attached)
+    return uploads.send_upload(uploads.one_of(_by_token(token).files, file_id))
 
 
 # --- withdrawal -------------------------------------------------------------------------------

@@ -14,8 +14,10 @@ import hashlib
 import io
 import secrets
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from flask import Response, abort, current_app, send_file
 
@@ -159,3 +161,29 @@ def send(stored_name: str, media_type: str, download_name: str) -> Response:
                          download_name=download_name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+class StoredUpload(Protocol):
+    """A row that records one upload: feedback's evidence files, validation's case files."""
+
+    id: int
+    stored_name: str
+    media_type: str
+    original_name: str
+
+
+U = TypeVar("U", bound=StoredUpload)
+
+
+def one_of(files: Iterable[U], file_id: int) -> U:
+    """The upload `file_id` among `files` (the ones this visitor may see), or the 404 page:
+    someone else's file is answered as if it did not exist."""
+    found = next((f for f in files if f.id == file_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def send_upload(upload: StoredUpload) -> Response:
+    """`send` for an upload's row, under the name it was uploaded with."""
+    return send(upload.stored_name, upload.media_type, upload.original_name)
