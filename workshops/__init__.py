@@ -66,6 +66,11 @@ def _trust_proxies(app: Flask) -> None:
 
 def _engine_options(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri.startswith(("sqlite", "postgresql")):
+        # Locking, the practice library's full-text search and the backups are written for
+        # these two; anything else would fail later and less clearly.
+        raise RuntimeError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, not "
+                           f"{uri.partition(':')[0]}://")
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("sqlite"):
         # Wait for the write lock rather than fail at once; the domain retries beyond this,

@@ -20,3 +20,12 @@ def test_demo_clock_agrees_across_processes_sharing_an_anchor() -> None:
 
 def test_no_demo_means_real_time() -> None:
     assert _clock_offset(None, None).total_seconds() == 0
+
+
+def test_a_database_other_than_sqlite_or_postgresql_is_refused_at_start():
+    import pytest
+
+    from workshops import create_app
+
+    with pytest.raises(RuntimeError, match="sqlite:// or postgresql://"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "mysql://user@localhost/workshops"})
