@@ -64,8 +64,10 @@ class Series(db.Model):
     organiser_email: Mapped[str] = mapped_column(String(254), default="")
 
     theme: Mapped[Theme] = relationship()
+    # Then by id: workshops on the same day in different regions would otherwise come back in
+    # whatever order the database likes (seen on PostgreSQL in the series export).
     workshops: Mapped[list[Workshop]] = relationship(
-        back_populates="series", order_by="Workshop.starts_at"
+        back_populates="series", order_by="(Workshop.starts_at, Workshop.id)"
     )
 
 
