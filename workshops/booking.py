@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workshops import audit, clock, notices, signals
 from workshops.extensions import db
@@ -103,6 +104,14 @@ def _lock(workshop_id: int) -> Workshop:
     return workshop
 
 
+def _loaded_columns(obj: object) -> dict[str, object]:
+    """The column values of `obj` as the session will commit them (flushed first)."""
+    db.session.flush()
+    state = inspect(obj)
+    return {attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs
+            if attr.key in state.dict}
+
+
 def places_taken(workshop_id: int) -> int:
     return db.session.scalar(
         select(func.count()).select_from(Booking)
@@ -122,19 +131,26 @@ def waiting_position(booking: Booking) -> int:
     ) or 0) + 1
 
 
-def _with_retries(work):  # noqa: ANN001, ANN202
+def _with_retries(work, *, keep: bool = False):  # noqa: ANN001, ANN202
     """Run `work` in its own transaction, again if the database was locked.
 
     Each wait for the lock is bounded by the database (SQLite's busy timeout, PostgreSQL's
     lock_timeout); retries stop once RETRY_BUDGET has gone, so the slowest answer, the "try
     again" page, still arrives well inside gunicorn's 30 s worker timeout.
+
+    keep=True keeps the columns of the object `work` returns loaded through the commit: the
+    caller's next read of it (the new booking's token, for the redirect) would otherwise be a
+    query for values this transaction has just written.
     """
     started = time.monotonic()
     for attempt in range(LOCK_RETRIES):
         db.session.rollback()
         try:
             result = work()
+            written = _loaded_columns(result) if keep else {}
             db.session.commit()
+            for name, value in written.items():
+                set_committed_value(result, name, value)
             return result
         except OperationalError as error:
             db.session.rollback()
@@ -164,30 +180,27 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
         # in a rush every booking for the workshop queues behind it. A twin of this request or
         # a second booking by the same address that commits while we wait for the lock is
         # refused by the unique indexes instead (IntegrityError, below).
-        if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
-            return earlier
-        if db.session.scalar(select(Booking.id).where(
-                Booking.workshop_id == workshop_id, Booking.email_key == key,
-                Booking.status.in_(ACTIVE))):
+        if earlier := _earlier_booking(workshop_id, key, idempotency_key):
+            if idempotency_key and earlier.idempotency_key == idempotency_key:
+                return earlier
             raise BookingRefused(ALREADY_BOOKED, field="email")
         workshop = _lock(workshop_id)
-        state = workshop.booking_window_state(clock.now())
+        now = clock.now()
+        state = workshop.booking_window_state(now)
         if state != "open" and actor is None:
             raise BookingRefused({
                 "not-yet": "Booking for this workshop has not opened yet.",
                 "closed": "Booking for this workshop has closed.",
             }.get(state, "This workshop is not taking bookings."))
         org_key = organisation_key(delegate.organisation)
-        if workshop.per_organisation_limit:
-            from_org = db.session.scalar(select(func.count()).select_from(Booking).where(
-                Booking.workshop_id == workshop_id, Booking.organisation_key == org_key,
-                Booking.status.in_(ACTIVE))) or 0
-            if from_org >= workshop.per_organisation_limit:
-                raise BookingRefused(
-                    f"Each organisation can book up to {workshop.per_organisation_limit} "
-                    "places at this workshop, and yours has reached that limit.",
-                    field="organisation")
-        has_place = places_taken(workshop_id) < workshop.capacity
+        counts = _counts_under_lock(workshop_id, org_key, now)
+        if workshop.per_organisation_limit and \
+                counts.from_organisation >= workshop.per_organisation_limit:
+            raise BookingRefused(
+                f"Each organisation can book up to {workshop.per_organisation_limit} "
+                "places at this workshop, and yours has reached that limit.",
+                field="organisation")
+        has_place = counts.taken < workshop.capacity
         if not has_place and not waitlist:
             raise WorkshopFull()
         if not current_app.config.get("BOOKING_LOCK", True):
@@ -196,7 +209,7 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
         booking = Booking(
             workshop=workshop, status=status, idempotency_key=idempotency_key,
             email_key=key, organisation_key=org_key,
-            waiting_since=None if has_place else clock.now(),
+            waiting_since=None if has_place else now,
             **{f: getattr(delegate, f) for f in EDITABLE_FIELDS},
         )
         db.session.add(booking)
@@ -208,12 +221,14 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
             notices.confirmed(booking)
             signals.booking_confirmed.send(booking)
         else:
-            notices.waitlisted(booking, waiting_position(booking))
+            # The same count waiting_position() makes, taken before the insert: everyone
+            # already waiting since no later than now is ahead of the newcomer.
+            notices.waitlisted(booking, counts.waiting_until_now + 1)
             signals.booking_waitlisted.send(booking)
         return booking
 
     try:
-        return _with_retries(work)
+        return _with_retries(work, keep=True)
     except IntegrityError:
         # A concurrent twin of this request won the race: hand back what it made.
         db.session.rollback()
@@ -224,6 +239,39 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
 
 def _by_idempotency_key(key: str) -> Booking | None:
     return db.session.scalar(select(Booking).where(Booking.idempotency_key == key))
+
+
+def _earlier_booking(workshop_id: int, key: str, idempotency_key: str | None) -> Booking | None:
+    """This request's own booking if it was made before (a resubmitted form), or else an
+    active booking for the workshop by the same address: one query, as both are rare."""
+    same_address = ((Booking.workshop_id == workshop_id) & (Booking.email_key == key)
+                    & Booking.status.in_(ACTIVE))
+    matches = (same_address | (Booking.idempotency_key == idempotency_key)
+               if idempotency_key else same_address)
+    found = db.session.scalars(select(Booking).where(matches).limit(2)).all()
+    # A resubmission answers with its booking even if the address has another one.
+    return next((b for b in found if idempotency_key and b.idempotency_key == idempotency_key),
+                found[0] if found else None)
+
+
+@dataclass(frozen=True)
+class _Counts:
+    taken: int
+    waiting_until_now: int
+    from_organisation: int
+
+
+def _counts_under_lock(workshop_id: int, org_key: str, now: datetime) -> _Counts:
+    """Every count a new booking needs, in one query: places held, who is already waiting
+    (the newcomer's place in line) and the organisation's active bookings."""
+    row = db.session.execute(
+        select(func.count().filter(Booking.status.in_(HOLDS_PLACE)),
+               func.count().filter(Booking.status == S.WAITING, Booking.waiting_since <= now),
+               func.count().filter(Booking.organisation_key == org_key,
+                                   Booking.status.in_(ACTIVE)))
+        .where(Booking.workshop_id == workshop_id)
+    ).one()
+    return _Counts(*(n or 0 for n in row))
 
 
 def _offer_free_places(workshop: Workshop) -> list[Booking]:

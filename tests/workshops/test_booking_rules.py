@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.conftest import delegate_form, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking, BookingStatus
+from workshops.models import AuditEntry, Booking, BookingStatus, OutboxMessage
 
 
 def _delegate(n: int, **overrides) -> booking.Delegate:
@@ -26,6 +26,20 @@ def test_books_a_place_until_full_then_waiting_list(app):
     made = [booking.book(workshop.id, _delegate(n)) for n in range(4)]
     assert [b.status for b in made] == ["confirmed", "confirmed", "waiting", "waiting"]
     assert booking.waiting_position(made[3]) == 2
+
+
+def test_waiting_list_email_gives_each_newcomer_their_place_in_line(app):
+    workshop = make_workshop(capacity=1)
+    made = [booking.book(workshop.id, _delegate(n)) for n in range(4)]
+    booking.cancel(made[2].id)  # second in line leaves: the next newcomer is third
+    late = booking.book(workshop.id, _delegate(9))
+    bodies = {m.recipient: m.text_body for m in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.subject.startswith("Waiting list")))}
+    assert "number 1 in the queue" in bodies["d1@example.org"]
+    assert "number 2 in the queue" in bodies["d2@example.org"]
+    assert "number 3 in the queue" in bodies["d3@example.org"]
+    assert "number 3 in the queue" in bodies["d9@example.org"]
+    assert booking.waiting_position(late) == 3
 
 
 def test_same_person_cannot_book_twice(app):

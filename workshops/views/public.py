@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from workshops import booking, clock
 from workshops.extensions import db, limiter
@@ -28,14 +28,23 @@ def _series_or_404(slug: str) -> Series:
     return series
 
 
-def _workshop_or_404(series: Series, region: str) -> Workshop:
-    # The venue comes in the same query: every page that shows a workshop names it.
-    workshop = db.session.scalar(select(Workshop).where(
-        Workshop.series_id == series.id, Workshop.region == region,
-        Workshop.status.in_(VISIBLE)).options(joinedload(Workshop.venue)))
-    if workshop is None:
+def _workshop_or_404(slug: str, region: str) -> tuple[Workshop, int]:
+    """A visible workshop by its series' slug and region, and the places it has taken.
+
+    One query: the series and venue are joined (every page that shows a workshop names both)
+    and the count is a subquery. The booking form is the page a rush hits, twice per booking.
+    """
+    taken = (select(func.count()).select_from(Booking)
+             .where(Booking.workshop_id == Workshop.id, Booking.status.in_(HOLDS_PLACE))
+             .correlate(Workshop).scalar_subquery())
+    row = db.session.execute(
+        select(Workshop, taken).join(Workshop.series)
+        .where(Series.slug == slug, Workshop.region == region, Workshop.status.in_(VISIBLE))
+        .options(contains_eager(Workshop.series), joinedload(Workshop.venue))
+    ).first()
+    if row is None:
         abort(404)
-    return workshop
+    return row[0], row[1] or 0
 
 
 def taken_by_workshop(workshop_ids: list[int]) -> dict[int, int]:
@@ -105,10 +114,8 @@ def series(slug: str) -> str:
 
 @bp.get("/series/<slug>/<region>")
 def workshop(slug: str, region: str) -> str:
-    series = _series_or_404(slug)
-    workshop = _workshop_or_404(series, region)
-    taken = booking.places_taken(workshop.id)
-    return render_template("public/workshop.html", series=series, workshop=workshop,
+    workshop, taken = _workshop_or_404(slug, region)
+    return render_template("public/workshop.html", series=workshop.series, workshop=workshop,
                            places_left=max(workshop.capacity - taken, 0),
                            window=workshop.booking_window_state(clock.now()))
 
@@ -116,8 +123,7 @@ def workshop(slug: str, region: str) -> str:
 @bp.route("/series/<slug>/<region>/book", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def book(slug: str, region: str):  # noqa: ANN201
-    series = _series_or_404(slug)
-    workshop = _workshop_or_404(series, region)
+    workshop, taken = _workshop_or_404(slug, region)
     window = workshop.booking_window_state(clock.now())
     form = BookingForm()
     if request.method == "GET":
@@ -132,11 +138,13 @@ def book(slug: str, region: str):  # noqa: ANN201
             _attach(form, refusal)
         else:
             return redirect(url_for("booking.confirmed", token=made.token), code=303)
-    full = booking.places_taken(workshop.id) >= workshop.capacity
+    # A refused post counts again: the refusal may have been the workshop filling up.
+    full = (taken if request.method == "GET" else booking.places_taken(workshop.id)) \
+        >= workshop.capacity
     status = 422 if form.errors else 200
     blank = _blank_fields(form, full) if request.method == "GET" else None
-    return render_template("public/book.html", series=series, workshop=workshop, form=form,
-                           full=full, window=window, blank_fields=blank), status
+    return render_template("public/book.html", series=workshop.series, workshop=workshop,
+                           form=form, full=full, window=window, blank_fields=blank), status
 
 
 def _blank_fields(form: BookingForm, full: bool) -> Markup:
