@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -361,10 +362,19 @@ def test_at_most_five_files_and_removal(client, invited) -> None:
         submissions.add_evidence(draft, "sixth.pdf", PDF)
     first = draft.files[0]
     path = Path(current_app.config["EVIDENCE_FOLDER"]) / first.stored_name
-    response = client.post(f"/feedback/practice/{draft.token}/evidence/{first.id}/remove")
+    page = client.get(f"/feedback/practice/{draft.token}/evidence").get_data(as_text=True)
+    assert "Files attached (5 of 5)" in page and 'enctype="multipart/form-data"' not in page
+    assert "the most files a submission can hold" in page
+    # Each file has its own Remove button; the first one's form is the one we press.
+    removes = re.findall(r'<form method="post" action="([^"]+/remove)"', page)
+    assert len(removes) == 5 and f"/evidence/{first.id}/remove" in removes[0]
+    response = client.post(removes[0])
     assert response.status_code == 303 and not path.exists()
     db.session.expire_all()
     assert len(db.session.get(Submission, draft.id).files) == 4
+    page = client.get(f"/feedback/practice/{draft.token}/evidence").get_data(as_text=True)
+    assert "Files attached (4 of 5)" in page and 'enctype="multipart/form-data"' in page
+    assert first.original_name not in page
 
 
 def test_evidence_is_served_only_to_its_submitter_and_staff(client, invited) -> None:

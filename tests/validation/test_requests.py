@@ -288,7 +288,12 @@ def test_the_submitter_removes_only_files_of_the_open_request(client) -> None:
     assert stored.is_file()
     assert client.post(_respond(case.token, "evidence", str(kept.id), "remove")).status_code \
         == 404
-    response = client.post(_respond(case.token, "evidence", str(added.id), "remove"))
+    # The page offers to remove only this answer's file; the earlier one is listed as sent.
+    page = client.get(_respond(case.token, "evidence")).get_data(as_text=True)
+    removes = re.findall(r'<form method="post" action="([^"]+/remove)"', page)
+    assert removes == [_respond(case.token, "evidence", str(added.id), "remove")]
+    assert "first.pdf</a> <span class=\"app-meta\">(sent with an earlier answer)" in page
+    response = client.post(removes[0])
     assert response.status_code == 303
     case = _fresh(case)
     assert [f.original_name for f in case.files] == ["first.pdf"] and not stored.exists()
