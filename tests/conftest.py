@@ -124,6 +124,10 @@ def app_config(database_url: str, smtp_port: int, **overrides) -> dict:
         "RATELIMIT_ENABLED": True,  # the limiter is one object shared by every app: keep it on
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_URL": "http://workshops.test",
+        # The same hashing code with its cost turned down: scrypt's deliberate slowness, paid
+        # for every staff account the tests make and sign in, was a third of the suite's time.
+        # tests/security/test_logs_and_secrets.py holds the shipped setting to scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         **overrides,
     }
 

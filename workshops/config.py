@@ -71,6 +71,8 @@ def from_environment(instance_path: Path) -> dict:
         "CLOCK_OFFSET": _clock_offset(env.get("DEMO_NOW"), env.get("DEMO_ANCHOR")),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), default=True),
+        # Not read from the environment: no deployment should be able to weaken it.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "LOGIN_LOCKOUT_ATTEMPTS": int(env.get("LOGIN_LOCKOUT_ATTEMPTS", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS") or "12"),  # privacy notice quotes it

@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
-from werkzeug.security import generate_password_hash
 
 from workshops import audit, clock
 from workshops.extensions import db
 from workshops.mail import queue_mail
 from workshops.models import Role, User
+from workshops.models.users import hash_password
 from workshops.urls import external_url
 
 INVITE_VALID = timedelta(days=7)
@@ -201,7 +201,7 @@ def set_password(token: str, password: str) -> User:
     # Only if the hash is still the one the link was made for: two tabs, one password.
     changed = db.session.execute(
         update(User).where(User.id == user.id, User.password_hash == user.password_hash)
-        .values(password_hash=generate_password_hash(password), failed_logins=0,
+        .values(password_hash=hash_password(password), failed_logins=0,
                 locked_until=None)
         .execution_options(synchronize_session=False)).rowcount
     if not changed:

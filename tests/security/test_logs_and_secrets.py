@@ -13,6 +13,7 @@ from feedback import submissions
 from feedback.models import Submission
 from tests.conftest import STAFF_PASSWORD, delegate_form, make_staff, make_workshop
 from tests.security import visitor
+from workshops import create_app
 from workshops.extensions import db
 from workshops.models import Booking, Role, User
 from workshops.views import booking as booking_views
@@ -32,6 +33,16 @@ def test_staff_passwords_are_stored_as_salted_hashes(app):
         assert STAFF_PASSWORD not in value
         assert value.startswith(("scrypt:", "pbkdf2:")), value[:20]
     assert stored[one.email] != stored[two.email], "the same password, salted apart"
+
+
+def test_the_shipped_app_hashes_with_scrypt_and_no_setting_weakens_it(app, monkeypatch):
+    monkeypatch.setenv("PASSWORD_HASH_METHOD", "plain")
+    shipped = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    with shipped.app_context():
+        user = User(email="real@example.org", role=Role.ORGANISER)
+        user.set_password(STAFF_PASSWORD)
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password(STAFF_PASSWORD) and not user.check_password("guess")
 
 
 def test_a_password_change_stores_a_new_hash_not_the_text(app):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -13,6 +14,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from workshops import clock
 from workshops.extensions import db
 from workshops.models.types import UTCDateTime
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of `password` by the app's PASSWORD_HASH_METHOD (scrypt unless a test
+    suite, which signs in hundreds of staff, asks for a cheaper one)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class Role(StrEnum):
@@ -43,7 +50,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
