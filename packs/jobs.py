@@ -9,20 +9,21 @@ only ever holds a complete file. Progress is a small JSON file beside it, also w
 atomically: `{"done": n, "total": m, "state": "running" | "ready" | "failed"}`.
 
 Who is building it. While `build()` runs in a queue consumer, every "running" write also names
-its owner, `"host"` (socket.gethostname()) and `"pid"`. A "running" status with no owner means
-queued: the page wrote it when the organiser asked, and no consumer has picked the job up yet
-(files written before owners existed read the same way). `PrintFile.status()` reports a
-"running" job as "failed" at once when its owner is a process on this host that no longer
-exists (a consumer killed mid-build, SIGKILL or an immediate SIGTERM), so the page offers to
-prepare the file again straight away. An owner on another host cannot be checked from here,
-and a queued job has no owner: for those, and for a live owner gone silent (hung, or its pid
-reused), a "running" status unchanged for STALE_SECONDS is reported as failed.
+its owner, `"host"` (socket.gethostname()) and `"pid"`, and a heartbeat thread touches the status
+file every HEARTBEAT_SECONDS, however long a step of the build is silent. A "running" status with
+no owner means queued: the page wrote it when the organiser asked, and no consumer has picked
+the job up yet (files written before owners existed read the same way). `PrintFile.status()`
+reports a "running" job as "failed" at once when its owner is a process on this host that no
+longer exists (a consumer killed mid-build, SIGKILL or an immediate SIGTERM), and when any
+owner, on this host or another, has missed its heartbeat for OWNER_SILENCE (its host died,
+or it hung): the page then offers to prepare the file again. A queued job has no heartbeat; it
+is reported failed once unchanged for STALE_SECONDS.
 
 Resuming. Huey has already dequeued a task that a killed consumer was running, so nothing
 would run it again. `resume_interrupted` answers the core's `consumer_started` signal, sent once
 by each `flask worker` before it starts consuming: every status file in the packs folder that is
 "running" with an owner on this host that is dead (or our own pid, left by an earlier process
-with the same pid, or silent beyond STALE_SECONDS) is marked queued again and
+with the same pid, or silent beyond OWNER_SILENCE) is marked queued again and
 `build_print_file` is enqueued for its workshop. `build()` always builds what the workshop's
 data calls for now, so a status file for a superseded fingerprint only leads to the current
 file being built; the superseded file is marked failed (never resumed twice) and removed by
@@ -41,6 +42,7 @@ import os
 import re
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -56,14 +58,15 @@ from workshops.queue import huey, task_app
 log = logging.getLogger(__name__)
 
 VERSION = "1"  # bump when the print file's layout changes, to rebuild every cached file
-# A "running" job silent for this long is taken to have died. Only the fallback now: a dead
-# owner on this host is seen at once. It stays at 10 minutes because the silences it must
-# outlast are long. A queued job (no owner) is not touched until a consumer picks it up, and it
-# may wait behind other workshops' print files (minutes each for big workshops) and the mail;
-# while building, bulk.print_file reports nothing while it lays out each batch of 100
-# delegates' overlays or writes out the whole PDF at the end. A shorter limit would call
-# queued or busy jobs failed, and the organiser's "Prepare" again would queue duplicates.
+# A queued job (no owner) silent for this long is taken to have been lost. It may wait behind
+# other workshops' print files (minutes each for big workshops) and the mail; a shorter limit
+# would call queued jobs failed, and the organiser's "Prepare" again would queue duplicates.
 STALE_SECONDS = 10 * 60
+# A building job's owner touches its status file this often, and one that has missed its
+# heartbeats for OWNER_SILENCE has died or hung. Six beats' grace covers a busy machine and
+# modest clock differences between the hosts that share the packs folder.
+HEARTBEAT_SECONDS = 10
+OWNER_SILENCE = 60
 # A job interrupted this many times in a row is not resumed again by a starting consumer.
 MAX_RESUMES = 3
 STATUS_NAME = re.compile(r"^workshop-(\d+)-([0-9a-f]+)\.json$")
@@ -142,7 +145,7 @@ class PrintFile:
             done, total = int(status.get("done", 0)), int(status.get("total", self.total))
         except (TypeError, ValueError):
             return missing
-        if state == "running" and (_owner_is_dead(status) or age > STALE_SECONDS):
+        if state == "running" and _given_up(status, age):
             return {"state": "failed", "done": done, "total": self.total}
         return {"state": state, "done": done, "total": total}
 
@@ -191,6 +194,34 @@ def _owner_is_dead(status: dict[str, Any]) -> bool:
     """True when the file's owner is a process on this host that no longer exists."""
     owner = _owner(status)
     return owner is not None and owner[0] == socket.gethostname() and not _alive(owner[1])
+
+
+def _given_up(status: dict[str, Any], age: float) -> bool:
+    """A "running" status that no build will finish: its owner died or missed its heartbeats,
+    or, queued with no owner, it has waited beyond STALE_SECONDS."""
+    if _owner(status) is None:
+        return age > STALE_SECONDS
+    return _owner_is_dead(status) or age > OWNER_SILENCE
+
+
+@contextlib.contextmanager
+def _heartbeat(path: Path) -> Iterator[None]:
+    """Touch `path` every HEARTBEAT_SECONDS until the block ends, so a build's silent steps
+    (laying out a batch of overlays, writing the whole PDF) still read as alive elsewhere."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            with contextlib.suppress(OSError):  # between an atomic write's unlink and rename
+                os.utime(path)
+
+    thread = threading.Thread(target=beat, name="print-file-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _resumes(status: dict[str, Any]) -> int:
@@ -262,8 +293,9 @@ def build(workshop_id: int) -> str:
             target.write_status("running", done, total, owner=True, resumes=resumes)
 
     try:
-        data = bulk.print_file(workshop, bookings, progress=progress)
-        _atomic_write(target.pdf, data)
+        with _heartbeat(target.status_path):
+            data = bulk.print_file(workshop, bookings, progress=progress)
+            _atomic_write(target.pdf, data)
     except Exception:
         log.exception("Print file for workshop %s failed", workshop_id)
         target.write_status("failed", 0, target.total)
@@ -305,7 +337,7 @@ def _interrupted(status: dict[str, Any], age: float) -> bool:
     owner = _owner(status)
     if status.get("state") != "running" or owner is None or owner[0] != socket.gethostname():
         return False
-    return owner[1] == os.getpid() or not _alive(owner[1]) or age > STALE_SECONDS
+    return owner[1] == os.getpid() or not _alive(owner[1]) or age > OWNER_SILENCE
 
 
 def _resume(workshop_id: int, found: list[tuple[PrintFile, dict[str, Any]]]) -> bool:

@@ -1,9 +1,10 @@
 """Who is building a print file, and resuming builds a killed queue consumer left behind.
 
 A "running" status names its owner (host and pid) once a consumer builds it; with no owner it is
-queued. A dead owner on this host means failed at once; otherwise a status silent for
-STALE_SECONDS does. A starting consumer (the `consumer_started` signal) queues again exactly the
-builds a dead consumer on this host was running.
+queued. A dead owner on this host means failed at once; an owner anywhere that misses its
+heartbeats for OWNER_SILENCE does, and a queued job silent for STALE_SECONDS. A starting
+consumer (the `consumer_started` signal) queues again exactly the builds a dead consumer on this
+host was running.
 """
 
 from __future__ import annotations
@@ -78,8 +79,10 @@ def test_live_owner_is_running(empty_folder) -> None:
     target = _target(_workshop())
     _write(target.status_path, host=HOST, pid=os.getpid())
     assert target.status() == {"state": "running", "done": 1, "total": 2}
-    # ... until silent for longer than a live build ever is (hung, or its pid reused).
-    _write(target.status_path, age=jobs.STALE_SECONDS + 5, host=HOST, pid=os.getpid())
+    # ... until it misses its heartbeats (hung, or its pid reused).
+    _write(target.status_path, age=jobs.OWNER_SILENCE - 5, host=HOST, pid=os.getpid())
+    assert target.status()["state"] == "running"
+    _write(target.status_path, age=jobs.OWNER_SILENCE + 5, host=HOST, pid=os.getpid())
     assert target.status()["state"] == "failed"
 
 
@@ -94,15 +97,37 @@ def test_an_owner_we_may_not_signal_is_alive(empty_folder, monkeypatch) -> None:
     assert target.status()["state"] == "running"
 
 
-def test_owner_on_another_host_is_running_until_stale(empty_folder) -> None:
+def test_owner_on_another_host_is_running_until_its_heartbeat_stops(empty_folder) -> None:
     target = _target(_workshop())
     other = f"not-{HOST}"
     _write(target.status_path, host=other, pid=_dead_pid())  # its pid means nothing here
     assert target.status()["state"] == "running"
-    _write(target.status_path, age=jobs.STALE_SECONDS - 30, host=other, pid=1)
+    _write(target.status_path, age=jobs.OWNER_SILENCE - 15, host=other, pid=1)
     assert target.status()["state"] == "running"
-    _write(target.status_path, age=jobs.STALE_SECONDS + 5, host=other, pid=1)
+    # That host died: a minute without a heartbeat, not the ten minutes a queued job gets.
+    _write(target.status_path, age=jobs.OWNER_SILENCE + 5, host=other, pid=1)
+    assert jobs.OWNER_SILENCE + 5 < jobs.STALE_SECONDS
     assert target.status()["state"] == "failed"
+
+
+def test_a_building_owner_keeps_its_status_alive_through_silent_steps(
+        empty_folder, monkeypatch) -> None:
+    workshop = _workshop()
+    target = _target(workshop)
+    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0.05)
+    seen = []
+
+    def silent_print_file(workshop, bookings, progress) -> bytes:  # noqa: ANN001
+        # A long step with no progress: the last write is already older than the silence.
+        then = time.time() - jobs.OWNER_SILENCE - 5
+        os.utime(target.status_path, (then, then))
+        time.sleep(0.3)
+        seen.append(target.status()["state"])
+        return b"%PDF-1.7 not really"
+
+    monkeypatch.setattr(bulk, "print_file", silent_print_file)
+    jobs.build(workshop.id)
+    assert seen == ["running"]
 
 
 @pytest.mark.parametrize("owner", [
@@ -172,12 +197,13 @@ def test_a_starting_consumer_resumes_exactly_the_interrupted(
     cases = {
         "dead owner": {"host": HOST, "pid": dead},
         "our own pid": {"host": HOST, "pid": os.getpid()},  # an earlier process's, not ours
-        "live owner, stale": {"host": HOST, "pid": os.getppid(), "age": jobs.STALE_SECONDS + 5},
+        "live owner, silent": {"host": HOST, "pid": os.getppid(), "age": jobs.OWNER_SILENCE + 5},
         "live owner": {"host": HOST, "pid": os.getppid()},
         "queued": {},
         "queued, stale": {"age": jobs.STALE_SECONDS + 5},
         "other host": {"host": f"not-{HOST}", "pid": dead},
-        "other host, stale": {"host": f"not-{HOST}", "pid": dead, "age": jobs.STALE_SECONDS + 5},
+        "other host, silent": {"host": f"not-{HOST}", "pid": dead,
+                               "age": jobs.OWNER_SILENCE + 5},
         "failed": {"host": HOST, "pid": dead, "state": "failed"},
         "ready": {"host": HOST, "pid": dead, "state": "ready"},
         "resumed often": {"host": HOST, "pid": dead, "resumes": jobs.MAX_RESUMES},
@@ -199,18 +225,18 @@ def test_a_starting_consumer_resumes_exactly_the_interrupted(
     with caplog.at_level(logging.INFO, logger="packs.jobs"):
         results = signals.consumer_started.send(app)
     expected = sorted([workshops["dead owner"].id, workshops["our own pid"].id,
-                       workshops["live owner, stale"].id, superseded.id])
+                       workshops["live owner, silent"].id, superseded.id])
     assert [result for _, result in results] == [expected]
     assert sorted(queued) == expected
 
-    for name in ("dead owner", "our own pid", "live owner, stale"):  # queued again: no owner
+    for name in ("dead owner", "our own pid", "live owner, silent"):  # queued again: no owner
         target = _target(workshops[name])
         assert json.loads(target.status_path.read_text()) == {
             "done": 0, "total": 1, "state": "running", "resumes": 1}
         assert target.status()["state"] == "running"
     assert _target(superseded).status()["state"] == "running"
     assert json.loads(old.status_path.read_text())["state"] == "failed"  # never resumed again
-    for name in ("live owner", "queued", "queued, stale", "other host", "other host, stale",
+    for name in ("live owner", "queued", "queued, stale", "other host", "other host, silent",
                  "failed", "ready"):  # left as they were
         written = json.loads(_target(workshops[name]).status_path.read_text())
         assert written["state"] == cases[name].get("state", "running") and "resumes" not in written
