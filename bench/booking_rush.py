@@ -1,8 +1,9 @@
 """How fast does a rush of bookings go, against what the same server does for nothing?
 
 `make bench` (= python -m bench.booking_rush). For each database (SQLite; PostgreSQL too if it
-answers at 127.0.0.1:5432) one gunicorn serves `wsgi:app` from one database, and at the same
-concurrency we measure:
+answers at 127.0.0.1:5432) one gunicorn serves `wsgi:app` from one database, each set up as it
+is deployed (SQLite's task queue in a file beside it; PostgreSQL's in Redis when Redis answers
+at 127.0.0.1:6379), and at the same concurrency we measure:
 
   (a) the no-op GET /healthz: the ceiling this server, client and machine can reach;
   (b) GET /bench/durable-insert: one durable insert and commit, nothing else (the floor under
@@ -27,11 +28,14 @@ import shutil
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
 import requests
+from huey import RedisHuey
 
 from tests.live_server import (
     Attempt,
@@ -52,6 +56,7 @@ from tests.live_server import (
 WORKERS, THREADS = 4, 8
 INSERT_PATH = "/bench/durable-insert"
 TARGET_SHARE_OF_INSERT = 0.5
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @dataclass
@@ -72,6 +77,7 @@ class BackendReport:
     booking_errors: int
     capacity: int
     clients: int
+    queue: str
 
     @property
     def counts_ok(self) -> bool:
@@ -93,17 +99,31 @@ def _two_noops(url: str, index: int, timeout: float) -> Attempt:
     return attempt
 
 
+def _redis_available() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
 def run_backend(backend: str, *, clients: int, capacity: int, concurrency: int,
                 noop_requests: int) -> BackendReport:
     from tests.conftest import make_workshop
 
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-{backend}-"))
+    env = {"BENCH_ENDPOINTS": "1"}
+    # Each backend as it is deployed: SQLite with its queue file beside it (the embedded
+    # default), PostgreSQL with Redis holding the queue (docs/deployment.md).
+    queue = "sqlite file"
+    if backend == "postgresql" and _redis_available():
+        env.update(REDIS_URL=REDIS_URL, HUEY_NAME=f"bench-{uuid.uuid4().hex[:10]}")
+        queue = "redis"
     try:
         with scratch_database(backend, tmp) as url:
             migrate(url, tmp / "instance")
             workshop = seed_workshop(url, make_workshop, capacity=capacity)
             with gunicorn(url, tmp / "instance", workers=WORKERS, threads=THREADS,
-                          extra_env={"BENCH_ENDPOINTS": "1"}) as server:
+                          extra_env=env) as server:
                 warm_up(server.base_url, ["/healthz", INSERT_PATH, workshop.book_path],
                         WORKERS)
                 noop = get_rush(server.base_url, "/healthz", requests_count=noop_requests,
@@ -117,8 +137,10 @@ def run_backend(backend: str, *, clients: int, capacity: int, concurrency: int,
             counts = booking_counts(url, workshop.id)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if "HUEY_NAME" in env:
+            RedisHuey(env["HUEY_NAME"], url=REDIS_URL).storage.flush_all()
     return BackendReport(backend, _rows(noop, insert, pairs, rush), counts,
-                         len(rush.failures) + rush.unfinished, capacity, clients)
+                         len(rush.failures) + rush.unfinished, capacity, clients, queue)
 
 
 def _rows(noop: RushResult, insert: RushResult, pairs: RushResult,
@@ -169,7 +191,8 @@ def print_report(reports: list[BackendReport], *, concurrency: int, skipped: lis
     print()
     for report in reports:
         verdict = "as expected" if report.counts_ok else "NOT AS EXPECTED"
-        print(f"{report.backend}: {report.counts.get('confirmed', 0)} confirmed, "
+        print(f"{report.backend} (task queue: {report.queue}): "
+              f"{report.counts.get('confirmed', 0)} confirmed, "
               f"{report.counts.get('waiting', 0)} waiting, {report.booking_errors} errors "
               f"(capacity {report.capacity}, {report.clients} clients): {verdict}")
     for backend in skipped:
