@@ -24,9 +24,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import Email, Length
 
 from workshops.practice_form import Kind, Question, Section
+from workshops.validators import InputRequired, strip
 
 
 def _field(question: Question) -> Any:
@@ -41,7 +42,8 @@ def _field(question: Question) -> Any:
     if question.kind == Kind.CHECK:
         return BooleanField(label, description=description, widget=GovCheckboxInput())
     if question.kind == Kind.EMAIL:
-        return EmailField(label, description=description, widget=GovTextInput())
+        return EmailField(label, description=description, widget=GovTextInput(),
+                          filters=[strip])
     return StringField(label, description=description, widget=GovTextInput())
 
 
@@ -74,7 +76,7 @@ def field_params(question: Question) -> dict[str, Any]:
 
 
 class StartForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(),
+    email = EmailField("Email address", widget=GovTextInput(), filters=[strip],
                        description="We will send a link to this address. Use it to fill in the "
                                    "form, and to come back to it later.",
                        validators=[InputRequired("Enter your email address"),

@@ -32,7 +32,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, InputRequired, Length
+from wtforms.validators import AnyOf, Length
 
 from validation import bp, panel
 from validation.models import (
@@ -51,6 +51,7 @@ from validation.workflow import CaseRefused
 from workshops.extensions import db
 from workshops.models import Role
 from workshops.practice_form import PRACTICE_FORM, Kind
+from workshops.validators import InputRequired
 from workshops.views.auth import role_required
 
 PANEL = (Role.PANEL_MEMBER, Role.PANEL_CHAIR)

@@ -20,13 +20,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired
 
 from validation import bp, publication
 from validation.models import LEVEL_LABELS, Case, Publication, PublicationStatus
 from validation.publication import EDITORS, PUBLIC_TEXT, CaseRefused
 from workshops.extensions import db
 from workshops.models.catalogue import REGIONS
+from workshops.validators import InputRequired
 from workshops.views.auth import role_required
 
 LONG_TEXT = {"summary", "what_you_did", "impact", "evidence", "transferability"}

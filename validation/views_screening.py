@@ -23,7 +23,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
 from wtforms import BooleanField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired
 
 from validation import STAFF, bp, requests, screening
 from validation.models import STATE_LABELS, Case, CaseFile, CaseState
@@ -35,6 +34,7 @@ from workshops.extensions import db
 from workshops.models import REGIONS, AuditEntry, Role, User
 from workshops.practice_form import PRACTICE_FORM, Kind
 from workshops.transitions import TransitionNotAllowed
+from workshops.validators import InputRequired
 from workshops.views.auth import role_required
 
 PER_PAGE = 50

@@ -45,6 +45,7 @@ from workshops import uploads
 from workshops.extensions import db
 from workshops.practice_form import Kind, Question, Section
 from workshops.transitions import TransitionNotAllowed
+from workshops.validators import strip
 
 # What the submitter reads about each state: (tag, tag colour, what it means for them).
 STATUS = {
@@ -118,7 +119,8 @@ def _amend_field(question: Question) -> Any:
         return TextAreaField(question.label, description=question.guidance,
                              widget=GovCharacterCount())
     if question.kind == Kind.EMAIL:
-        return EmailField(question.label, description=question.guidance, widget=GovTextInput())
+        return EmailField(question.label, description=question.guidance, widget=GovTextInput(),
+                          filters=[strip])
     return StringField(question.label, description=question.guidance, widget=GovTextInput())
 
 

@@ -22,9 +22,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import Email, EqualTo, Length, Optional
 
 from workshops.models import REGIONS, SECTORS
+from workshops.validators import InputRequired, strip
 
 
 def _choices(mapping: dict[str, str], prompt: str) -> list[SelectChoice]:
@@ -32,19 +33,19 @@ def _choices(mapping: dict[str, str], prompt: str) -> list[SelectChoice]:
 
 
 class DelegateForm(FlaskForm):
-    name = StringField("Full name", widget=GovTextInput(), validators=[
+    name = StringField("Full name", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter your full name"), Length(max=200, message="Full name must be "
                                                       "200 characters or fewer")])
-    email = EmailField("Email address", widget=GovTextInput(),
+    email = EmailField("Email address", widget=GovTextInput(), filters=[strip],
                        description="We’ll send your confirmation and calendar invite here",
                        validators=[InputRequired("Enter your email address"),
                                    Email("Enter an email address in the correct format, "
                                          "like name@example.org", check_deliverability=False),
                                    Length(max=254)])
-    job_title = StringField("Job title", widget=GovTextInput(), validators=[
+    job_title = StringField("Job title", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter your job title"), Length(max=200, message="Job title must be "
                                                       "200 characters or fewer")])
-    organisation = StringField("Organisation", widget=GovTextInput(),
+    organisation = StringField("Organisation", widget=GovTextInput(), filters=[strip],
                                description="For example, Leeds City Council or Barnardo’s",
                                validators=[InputRequired("Enter your organisation"),
                                            Length(max=200, message="Organisation must be 200 "
@@ -54,11 +55,12 @@ class DelegateForm(FlaskForm):
                          validators=[InputRequired("Choose the region you work in")])
     sector = SelectField("Sector", widget=GovSelect(), choices=_choices(SECTORS, "Choose sector"),
                          validators=[InputRequired("Choose your sector")])
-    access_needs = TextAreaField("Access needs (optional)", widget=GovTextArea(),
+    access_needs = TextAreaField("Access needs (optional)", widget=GovTextArea(), filters=[strip],
                                  description="Anything we should arrange so you can take part",
                                  validators=[Optional(), Length(max=2000, message="Access needs "
                                              "must be 2,000 characters or fewer")])
     dietary_needs = TextAreaField("Dietary needs (optional)", widget=GovTextArea(),
+                                  filters=[strip],
                                   validators=[Optional(), Length(max=1000, message="Dietary "
                                               "needs must be 1,000 characters or fewer")])
     list_consent = BooleanField(
@@ -83,7 +85,7 @@ class ConfirmForm(FlaskForm):
 
 
 class LinksForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(), validators=[
+    email = EmailField("Email address", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter your email address"),
         Email("Enter an email address in the correct format, like name@example.org",
               check_deliverability=False)])
@@ -91,7 +93,7 @@ class LinksForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(),
+    email = EmailField("Email address", widget=GovTextInput(), filters=[strip],
                        validators=[InputRequired("Enter your email address")])
     password = PasswordField("Password", widget=GovPasswordInput(),
                              validators=[InputRequired("Enter your password")])

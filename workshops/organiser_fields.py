@@ -20,10 +20,6 @@ from workshops import clock
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
 
 
-def strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 def lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
 

@@ -18,7 +18,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, StopValidation
+from wtforms.validators import Email, Length, Optional, Regexp, StopValidation
 
 from workshops import clock
 from workshops.formatting import date_time
@@ -31,8 +31,8 @@ from workshops.organiser_fields import (
     london,
     lower,
     parse_time,
-    strip,
 )
+from workshops.validators import InputRequired, strip
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # The shape of a UK postcode; whether it exists is not ours to check.

@@ -100,6 +100,24 @@ def test_form_shows_messages_beside_fields(client, workshop):
     assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 0
 
 
+def test_answers_of_only_spaces_are_no_answers_and_pasted_spaces_are_dropped(client, workshop):
+    path = f"/series/{workshop.series.slug}/north-east/book"
+    response = client.post(path, data=delegate_form(name="   ", job_title="\t", organisation=" "))
+    assert response.status_code == 422
+    page = response.data.decode()
+    for field, message in [("name", "Enter your full name"), ("job_title", "Enter your job title"),
+                           ("organisation", "Enter your organisation")]:
+        assert f'id="{field}-error"' in page and message in page
+    assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 0
+    # An address copied with a space either side is the address.
+    response = client.post(path, data=delegate_form(email="  Sian@Example.org ",
+                                                    name=" Siân Jones "))
+    assert response.status_code == 303
+    made = db.session.scalar(select(Booking))
+    assert (made.email, made.email_key, made.name) == ("Sian@Example.org", "sian@example.org",
+                                                       "Siân Jones")
+
+
 def test_blank_form_is_the_same_for_everyone_but_its_tokens(app, workshop):
     """The blank fields are rendered once and kept (views.public._blank_fields): nobody's
     answers or errors may leak into them, each visitor still gets their own CSRF token and

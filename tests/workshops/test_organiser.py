@@ -226,7 +226,7 @@ def test_create_and_edit_a_venue(signed_in):
     assert "Royal Station Hotel" in signed_in.get("/organiser/venues").get_data(as_text=True)
 
     bad = signed_in.post(f"/organiser/venues/{venue.id}/edit", data={
-        "name": "", "address": "Neville Street", "town": "Newcastle", "postcode": "12345"})
+        "name": "   ", "address": "Neville Street", "town": "Newcastle", "postcode": "12345"})
     assert bad.status_code == 422
     assert "Enter the name of the venue" in bad.get_data(as_text=True)
     assert "Enter a real postcode, like NE1 5DH" in bad.get_data(as_text=True)

@@ -15,15 +15,16 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import EmailField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, Length, Optional
 
 from workshops import attendance, booking, checkin, scheduling
 from workshops.extensions import db
 from workshops.formatting import time_of_day
 from workshops.forms import ConfirmForm
 from workshops.models import SECTORS, Booking, BookingStatus, Workshop, WorkshopStatus
-from workshops.organiser_fields import OrganiserForm, strip
+from workshops.organiser_fields import OrganiserForm
 from workshops.transitions import TransitionNotAllowed
+from workshops.validators import InputRequired, strip
 from workshops.views.organiser import attach, bp
 
 

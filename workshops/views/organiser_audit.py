@@ -20,7 +20,8 @@ from wtforms.validators import Length
 from workshops import clock
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Workshop
-from workshops.organiser_fields import DateParts, OrganiserForm, strip
+from workshops.organiser_fields import DateParts, OrganiserForm
+from workshops.validators import strip
 from workshops.views.organiser import bp
 
 PER_PAGE = 50

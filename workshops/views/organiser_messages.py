@@ -28,7 +28,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, InputRequired, Length
+from wtforms.validators import AnyOf, Length
 
 from workshops import messaging
 from workshops.extensions import db
@@ -41,7 +41,8 @@ from workshops.models import (
     OutboxStatus,
     Workshop,
 )
-from workshops.organiser_fields import OrganiserForm, strip
+from workshops.organiser_fields import OrganiserForm
+from workshops.validators import InputRequired, strip
 from workshops.views.organiser import attach, bp
 
 

@@ -28,13 +28,14 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length
+from wtforms.validators import AnyOf, Email, EqualTo, Length
 
 from workshops import staff
 from workshops.extensions import db, limiter
 from workshops.forms import ConfirmForm
 from workshops.models import Role, User
-from workshops.organiser_fields import OrganiserForm, strip
+from workshops.organiser_fields import OrganiserForm
+from workshops.validators import InputRequired, strip
 from workshops.views.auth import role_required
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")

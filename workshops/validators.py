@@ -1,0 +1,28 @@
+"""Validators and filters every form shares, core and plugins alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import validators
+from wtforms.validators import StopValidation
+
+
+class InputRequired(validators.InputRequired):
+    """WTForms' InputRequired, except that an answer of nothing but spaces is no answer.
+
+    WTForms' own lets "   " through (it only asks whether anything was sent), which put blank
+    names on badges and delegate lists.
+    """
+
+    def __call__(self, form: Any, field: Any) -> None:
+        raw = field.raw_data[0] if field.raw_data else None
+        if isinstance(raw, str) and not raw.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message or field.gettext("This field is required."))
+        super().__call__(form, field)
+
+
+def strip(value: str | None) -> str | None:
+    """A field filter: spaces pasted around an answer (an e-mail address, say) are dropped."""
+    return value.strip() if isinstance(value, str) else value
