@@ -93,7 +93,7 @@ def walk_in(workshop_id: int, delegate: booking.Delegate, *, actor: User,
     try:
         # Counted again under the workshop lock: the last place may have gone meanwhile.
         made = booking.book(workshop_id, delegate, idempotency_key=idempotency_key,
-                            actor=actor, waitlist=False)
+                            actor=actor, walk_in=True)
     except booking.WorkshopFull:
         raise AttendanceRefused(full_message(workshop)) from None
     if made.checked_in_at is None:  # a repeated submission finds them already in

@@ -167,10 +167,11 @@ def _with_retries(work, *, keep: bool = False):  # noqa: ANN001, ANN202
 
 
 def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = None,
-         actor: User | None = None, waitlist: bool = True) -> Booking:
+         actor: User | None = None, walk_in: bool = False) -> Booking:
     """A confirmed place if one is free, otherwise a place on the waiting list.
 
-    With `waitlist=False` (a walk-in on the day) a full workshop raises WorkshopFull instead.
+    `walk_in`: a delegate registered at the desk on the day, marked so on the booking; a full
+    workshop then raises WorkshopFull, as there is no waiting list to join at the door.
     """
 
     key = email_key(delegate.email)
@@ -201,14 +202,14 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
                 "places at this workshop, and yours has reached that limit.",
                 field="organisation")
         has_place = counts.taken < workshop.capacity
-        if not has_place and not waitlist:
+        if not has_place and walk_in:
             raise WorkshopFull()
         if not current_app.config.get("BOOKING_LOCK", True):
             time.sleep(current_app.config.get("BOOKING_RACE_DELAY", 0))  # negative control
         status = next_state(TRANSITIONS, "confirm" if has_place else "wait", None)
         booking = Booking(
             workshop=workshop, status=status, idempotency_key=idempotency_key,
-            email_key=key, organisation_key=org_key,
+            email_key=key, organisation_key=org_key, walk_in=walk_in,
             waiting_since=None if has_place else now,
             **{f: getattr(delegate, f) for f in EDITABLE_FIELDS},
         )

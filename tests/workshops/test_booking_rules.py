@@ -233,12 +233,14 @@ def test_concurrent_twins_of_one_post_make_one_booking(app):
     assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 1
 
 
-def test_walk_in_style_booking_never_joins_the_waiting_list(app):
-    workshop = make_workshop(capacity=1)
-    booking.book(workshop.id, _delegate(1))
+def test_walk_in_booking_is_marked_and_never_joins_the_waiting_list(app):
+    workshop = make_workshop(capacity=2)
+    ahead = booking.book(workshop.id, _delegate(1))
+    at_the_door = booking.book(workshop.id, _delegate(2), walk_in=True)
+    assert (ahead.walk_in, at_the_door.walk_in) == (False, True)
     with pytest.raises(booking.WorkshopFull):
-        booking.book(workshop.id, _delegate(2), waitlist=False)
-    assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 1
+        booking.book(workshop.id, _delegate(3), walk_in=True)
+    assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 2
 
 
 def test_taking_the_booking_lock_does_not_count_as_editing_the_workshop(app):

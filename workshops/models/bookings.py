@@ -85,6 +85,8 @@ class Booking(db.Model):
     access_needs: Mapped[str] = mapped_column(Text, default="")
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     list_consent: Mapped[bool] = mapped_column(default=False)
+    # Registered by an organiser at the desk on the day (attendance.walk_in), not booked ahead.
+    walk_in: Mapped[bool] = mapped_column(default=False)
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from workshops import audit, clock, spreadsheets
 from workshops.extensions import db
-from workshops.models import REGIONS, SECTORS, AuditEntry, Booking, BookingStatus, Series, Workshop
+from workshops.models import REGIONS, SECTORS, Booking, BookingStatus, Series, Workshop
 from workshops.views.organiser import bp
 from workshops.views.organiser_workshops import bookings_in_order
 
@@ -118,26 +118,13 @@ def waiting_list_lines(workshop_id: int) -> list[Line]:
             + [Line(b, position) for position, b in enumerate(queue, start=1)])
 
 
-def walk_in_ids(workshop_id: int) -> set[int]:
-    """Bookings made by staff at the desk: the only bookings whose audit entry names a user.
-
-    Delegates book for themselves (the log says "delegate"); `attendance.walk_in` is the one
-    path that books with a staff actor, so the audit log is the record of who walked in.
-    """
-    return set(db.session.scalars(
-        select(AuditEntry.entity_id).where(
-            AuditEntry.workshop_id == workshop_id, AuditEntry.entity == "booking",
-            AuditEntry.action == "booked", AuditEntry.actor_id.is_not(None))))
-
-
 def attendance_lines(workshop_id: int) -> list[Line]:
     """Confirmed delegates, by name, as on a sign-in sheet."""
     confirmed = db.session.scalars(
         select(Booking).where(Booking.workshop_id == workshop_id,
                               Booking.status == BookingStatus.CONFIRMED)
         .order_by(Booking.name, Booking.id))
-    walked_in = walk_in_ids(workshop_id)
-    return [Line(b, walk_in=b.id in walked_in) for b in confirmed]
+    return [Line(b, walk_in=b.walk_in) for b in confirmed]
 
 
 def series_booking_lines(series: Series) -> list[Line]:
