@@ -39,14 +39,9 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
-# Made by hand in e2b0c3d4e5f6 (practice library search): the SQLite FTS5 table with its
-# shadow tables, and the PostgreSQL expression index. No model describes them, so without this
-# autogenerate would write a migration that drops them.
-HAND_MADE = ("validation_publications_fts", "ix_validation_publications_search")
-
-
-def include_name(name, type_, parent_names):
-    return not (name or "").startswith(HAND_MADE)
+# The practice library's search index is made by hand (validation.search.HAND_MADE_SCHEMA): no
+# model describes it, so without this autogenerate would write a migration that drops it.
+from validation.search import not_hand_made as include_name  # noqa: E402
 
 
 def get_metadata():
