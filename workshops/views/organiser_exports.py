@@ -32,7 +32,6 @@ class Line(NamedTuple):
 
     booking: Booking
     position: int | None = None  # its place in the waiting list
-    walk_in: bool = False
 
 
 Column = tuple[str, Callable[[Line], object]]
@@ -88,7 +87,7 @@ ATTENDANCE_COLUMNS: list[Column] = [
     ("Attendance", lambda line: _attendance(line.booking)),
     ("Checked in (London time)", lambda line: line.booking.checked_in_at),
     ("Marked as a no-show (London time)", lambda line: line.booking.no_show_at),
-    ("Walk-in", lambda line: _yes_no(line.walk_in)),
+    ("Walk-in", lambda line: _yes_no(line.booking.walk_in)),
     ("Access needs", lambda line: line.booking.access_needs),
     ("Dietary needs", lambda line: line.booking.dietary_needs),
 ]
@@ -124,7 +123,7 @@ def attendance_lines(workshop_id: int) -> list[Line]:
         select(Booking).where(Booking.workshop_id == workshop_id,
                               Booking.status == BookingStatus.CONFIRMED)
         .order_by(Booking.name, Booking.id))
-    return [Line(b, walk_in=b.walk_in) for b in confirmed]
+    return [Line(b) for b in confirmed]
 
 
 def series_booking_lines(series: Series) -> list[Line]:
