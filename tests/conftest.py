@@ -195,6 +195,12 @@ def an_hour_into(workshop: Workshop) -> timedelta:
     return workshop.starts_at + timedelta(hours=1) - datetime.now(UTC)
 
 
+def doors_open(workshop: Workshop) -> timedelta:
+    """The CLOCK_OFFSET for half an hour before `workshop` starts: people are arriving, so
+    check-in is open, but the workshop has not started (no-shows cannot be marked yet)."""
+    return workshop.starts_at - timedelta(minutes=30) - datetime.now(UTC)
+
+
 @pytest.fixture()
 def workshop(app) -> Workshop:
     return make_workshop()

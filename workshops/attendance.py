@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 
 from workshops import audit, booking, checkin, clock
 from workshops.extensions import db
+from workshops.formatting import day
 from workshops.models import Booking, BookingStatus, User, Workshop, WorkshopStatus
 from workshops.transitions import TransitionNotAllowed
 
@@ -86,6 +87,11 @@ def walk_in(workshop_id: int, delegate: booking.Delegate, *, actor: User,
         # `book` lets organisers past the booking window, so the status is checked here.
         raise AttendanceRefused(
             f"This workshop is {workshop.status}, so no one can be registered for it.")
+    if not checkin.is_open(workshop):
+        # A walk-in is checked in as they are booked, so the day's rule for check-in holds.
+        raise AttendanceRefused(
+            f"Walk-ins are registered on the day, {day(workshop.starts_at)}. Until then, book "
+            "them through the workshop’s booking page like anyone else.")
     earlier = (db.session.scalar(select(Booking).where(Booking.idempotency_key == idempotency_key))
                if idempotency_key else None)
     if earlier is None and places_left(workshop) <= 0:

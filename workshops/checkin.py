@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from workshops import audit, booking, clock
 from workshops.extensions import db
-from workshops.models import Booking, BookingStatus, User
+from workshops.formatting import day
+from workshops.models import Booking, BookingStatus, User, Workshop
 
 
 @dataclass(frozen=True)
 class CheckIn:
     booking: Booking
     already: bool  # checked in before: nothing was changed
+
+
+def opens_at(workshop: Workshop) -> datetime:
+    """Midnight, London time, at the start of the workshop's day.
+
+    An arrival recorded before then has not happened: a badge scanned while packs are being
+    checked, or a name tapped on the list the week before, would count someone as attending.
+    Later is fine: organisers often copy the paper sign-in sheet in after the day.
+    """
+    return clock.from_london(datetime.combine(clock.london(workshop.starts_at).date(), time()))
+
+
+def is_open(workshop: Workshop) -> bool:
+    return clock.now() >= opens_at(workshop)
+
+
+def not_open_message(workshop: Workshop) -> str:
+    return f"Check-in opens on {day(workshop.starts_at)}, the day of the workshop."
 
 
 def check_in(booking_id: int, *, actor: User) -> CheckIn:
@@ -27,6 +47,8 @@ def check_in(booking_id: int, *, actor: User) -> CheckIn:
         if found.status != BookingStatus.CONFIRMED:
             raise booking.BookingRefused(
                 f"This booking is {found.status}, so the delegate cannot be checked in.")
+        if not is_open(found.workshop):
+            raise booking.BookingRefused(not_open_message(found.workshop))
         found.checked_in_at = clock.now()
         audit.record("checked in", "booking", found.id, workshop_id=found.workshop_id,
                      actor=actor)

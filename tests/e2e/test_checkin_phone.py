@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import STAFF_PASSWORD, make_staff, make_workshop
+from tests.conftest import STAFF_PASSWORD, doors_open, make_staff, make_workshop
 from tests.e2e.support import Checks
 from workshops import booking
 from workshops.models import Role
@@ -32,12 +32,22 @@ def test_organiser_checks_in_by_name_and_registers_a_walk_in_on_a_phone(
                                                        organisation=organisation))
         organiser = make_staff(Role.ORGANISER)
         organiser_email = organiser.email
+        on_the_day = doors_open(workshop)
     page.set_viewport_size(PHONE)
 
     page.goto(f"/organiser/workshops/{workshop_id}/checkin")
     page.get_by_label("Email address", exact=True).fill(organiser_email)
     page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+    # Days before, the list shows who is coming but nobody can be checked in yet.
+    expect(page.get_by_text(re.compile("Check-in opens on .+, the day of the workshop"))) \
+        .to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Check in"))).to_have_count(0)
+    expect(page.get_by_role("link", name="Register someone who has not booked")).to_have_count(0)
+    checks.axe(page, "check-in list before the day")
+    live.app.config["CLOCK_OFFSET"] = on_the_day
+    page.reload()
 
     # The list, searched by organisation; one tap checks the delegate in.
     expect(page.get_by_role("heading", level=1)).to_have_text("Check in delegates")

@@ -8,9 +8,9 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from tests.conftest import an_hour_into, login, make_staff, make_workshop
+from tests.conftest import an_hour_into, doors_open, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin, clock, scheduling, signals, tasks
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Role, User, Workshop
@@ -71,9 +71,17 @@ def test_walk_in_is_booked_and_checked_in_at_once(app, organiser, mailbox):
     assert mailbox.to("d1@example.org"), "the walk-in gets their confirmation and links"
 
 
+def test_walk_in_refused_before_the_workshops_day(app, organiser):
+    workshop = make_workshop()
+    with pytest.raises(attendance.AttendanceRefused, match="registered on the day"):
+        attendance.walk_in(workshop.id, _delegate(1), actor=organiser)
+    assert db.session.scalar(select(Booking)) is None
+
+
 def test_walk_in_refused_when_full_and_never_waitlisted(app, organiser):
     workshop = make_workshop(capacity=1)
     _book(workshop, 1)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     with pytest.raises(attendance.AttendanceRefused, match="full"):
         attendance.walk_in(workshop.id, _delegate(2), actor=organiser)
     assert db.session.scalar(select(Booking).where(Booking.email == "d2@example.org")) is None
@@ -81,6 +89,7 @@ def test_walk_in_refused_when_full_and_never_waitlisted(app, organiser):
 
 def test_walk_in_twice_with_one_key_books_once(app, organiser):
     workshop = make_workshop(capacity=1)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     first = attendance.walk_in(workshop.id, _delegate(1), actor=organiser, idempotency_key="k1")
     again = attendance.walk_in(workshop.id, _delegate(1), actor=organiser, idempotency_key="k1")
     assert first.id == again.id
@@ -100,6 +109,7 @@ def test_no_shows_are_only_the_confirmed_not_checked_in(app, organiser):
     came, missed, cancelled, waiting = _book(workshop, 1, 2, 3, 4)
     booking.cancel(cancelled.id)
     # The freed place went to the waiting list as an offer: still not a confirmed delegate.
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     checkin.check_in(came.id, actor=organiser)
     app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     marked = attendance.mark_no_shows(workshop.id, actor=organiser)
@@ -117,6 +127,7 @@ def test_no_shows_are_only_the_confirmed_not_checked_in(app, organiser):
 def test_finishing_sends_exactly_the_checked_in(app, organiser):
     workshop = make_workshop()
     came, _missed = _book(workshop, 1, 2)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     checkin.check_in(came.id, actor=organiser)
     app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     with finished_with() as received:
@@ -158,6 +169,7 @@ def test_check_in_by_name(app, signed_in):
     zoe, _other = (booking.book(workshop.id, _delegate(1, name="Zoë Brontë",
                                                        organisation="Bradford Council")),
                    booking.book(workshop.id, _delegate(2, name="Ann Other")))
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     base = f"/organiser/workshops/{workshop.id}/checkin"
     page = signed_in.get(f"{base}?q=bradford").get_data(as_text=True)
     assert "Zoë Brontë" in page and "Ann Other" not in page
@@ -193,17 +205,40 @@ def _walk_in_form(**overrides) -> dict:
 def test_walk_in_page_registers_and_checks_in(app, signed_in):
     workshop = make_workshop()
     url = f"/organiser/workshops/{workshop.id}/walk-in"
-    assert "Register a walk-in" in signed_in.get(url).get_data(as_text=True)
+    _book(workshop, 1)
     app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
+    assert "Register a walk-in" in signed_in.get(url).get_data(as_text=True)
     response = signed_in.post(url, data=_walk_in_form())
     assert response.status_code == 303
     made = db.session.scalar(select(Booking).where(Booking.email == "walk@example.org"))
     assert made.status == "confirmed" and made.checked_in_at is not None
     assert made.organisation == "Gateshead Council"
+    # The workshop's list of bookings says who came without booking, and only them.
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
+    assert page.count("data-walk-in") == 1
+    row = page[page.index("walk@example.org"):]
+    assert row.index("Registered at the desk") < row.index("</tr>")
+
+
+def test_before_the_day_the_pages_offer_no_walk_in_and_no_check_in(app, signed_in):
+    workshop = make_workshop()
+    one = _book(workshop, 1)[0]
+    base = f"/organiser/workshops/{workshop.id}"
+    assert "Register a walk-in" not in signed_in.get(base).get_data(as_text=True)
+    page = signed_in.get(f"{base}/checkin").get_data(as_text=True)
+    assert 'data-checkin="not-open"' in page and "Delegate Number1" in page
+    assert "Check in<span" not in page and "Register someone who has not booked" not in page
+    refused = signed_in.post(f"{base}/walk-in", data=_walk_in_form(), follow_redirects=True)
+    assert "Walk-ins are registered then" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
+    tapped = signed_in.post(f"{base}/checkin/{one.id}", follow_redirects=True)
+    assert "Check-in opens on" in tapped.get_data(as_text=True)
+    assert _fresh(one.id).checked_in_at is None
 
 
 def test_walk_in_page_errors_beside_fields(app, signed_in):
     workshop = make_workshop()
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     response = signed_in.post(f"/organiser/workshops/{workshop.id}/walk-in",
                               data=_walk_in_form(name="", email="not an email"))
     page = response.get_data(as_text=True)
@@ -215,6 +250,7 @@ def test_walk_in_page_errors_beside_fields(app, signed_in):
 def test_walk_in_page_refused_when_full(app, signed_in):
     workshop = make_workshop(capacity=1)
     _book(workshop, 1)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     url = f"/organiser/workshops/{workshop.id}/walk-in"
     assert "The workshop is full" in signed_in.get(url).get_data(as_text=True)
     response = signed_in.post(url, data=_walk_in_form())
@@ -227,6 +263,7 @@ def test_walk_in_page_refused_when_full(app, signed_in):
 def test_walk_in_page_for_someone_already_booked(app, signed_in):
     workshop = make_workshop()
     _book(workshop, 1)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     response = signed_in.post(f"/organiser/workshops/{workshop.id}/walk-in",
                               data=_walk_in_form(email="d1@example.org"))
     assert response.status_code == 422
@@ -236,6 +273,7 @@ def test_walk_in_page_for_someone_already_booked(app, signed_in):
 def test_no_shows_page_confirms_then_marks(app, signed_in, organiser):
     workshop = make_workshop()
     came, missed = _book(workshop, 1, 2)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     checkin.check_in(came.id, actor=organiser)
     url = f"/organiser/workshops/{workshop.id}/no-shows"
     early = signed_in.get(url, follow_redirects=True).get_data(as_text=True)
@@ -262,6 +300,7 @@ def _counted(page: str, name: str) -> str:
 def test_finish_page_confirms_then_finishes(app, signed_in, organiser):
     workshop = make_workshop()
     came, _missed = _book(workshop, 1, 2)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     checkin.check_in(came.id, actor=organiser)
     url = f"/organiser/workshops/{workshop.id}/finish"
     assert "has not started yet" in signed_in.get(url, follow_redirects=True).get_data(
@@ -282,6 +321,7 @@ def test_finish_page_confirms_then_finishes(app, signed_in, organiser):
 def test_workshop_page_shows_attendance(app, signed_in, organiser):
     workshop = make_workshop()
     came, _missed = _book(workshop, 1, 2)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     checkin.check_in(came.id, actor=organiser)
     page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
     assert "Attendance" in page and "Check in delegates" in page

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import login, make_staff, make_workshop
-from workshops import booking
+from tests.conftest import doors_open, login, make_staff, make_workshop
+from workshops import booking, checkin, clock
 from workshops.extensions import db
+from workshops.formatting import day
 from workshops.models import AuditEntry, Booking, Role
 
 
@@ -21,8 +24,9 @@ def test_code_is_separate_from_the_manage_link(delegate):
     assert delegate.checkin_code and delegate.checkin_code not in delegate.token
 
 
-def test_organiser_checks_in_with_one_tap_and_twice_changes_nothing(client, delegate):
+def test_organiser_checks_in_with_one_tap_and_twice_changes_nothing(app, client, delegate):
     login(client, make_staff(Role.ORGANISER))
+    app.config["CLOCK_OFFSET"] = doors_open(delegate.workshop)
     page = client.get(f"/checkin/{delegate.checkin_code}").get_data(as_text=True)
     assert "Zoë Brontë" in page and "Check in Zoë Brontë" in page
     assert db.session.get(Booking, delegate.id).checked_in_at is None  # opening it is not enough
@@ -37,6 +41,28 @@ def test_organiser_checks_in_with_one_tap_and_twice_changes_nothing(client, dele
     assert db.session.get(Booking, delegate.id).checked_in_at == arrived
     assert db.session.scalars(select(AuditEntry.action).where(
         AuditEntry.action == "checked in")).all() == ["checked in"]
+
+
+def test_arrival_before_the_workshops_day_is_not_recorded(app, client, delegate):
+    """A badge scanned while the packs are checked, the week before, is no arrival."""
+    login(client, make_staff(Role.ORGANISER))
+    page = client.post(f"/checkin/{delegate.checkin_code}", data={}).get_data(as_text=True)
+    assert f"Check-in opens on {day(delegate.workshop.starts_at)}" in page
+    db.session.expire_all()
+    assert db.session.get(Booking, delegate.id).checked_in_at is None
+    # From midnight on the day (London time) the same scan checks them in.
+    app.config["CLOCK_OFFSET"] = checkin.opens_at(delegate.workshop) - clock.now()
+    assert "Checked in" in client.post(f"/checkin/{delegate.checkin_code}",
+                                       data={}).get_data(as_text=True)
+
+
+def test_arrival_is_recorded_after_the_day_too(app, delegate):
+    """Organisers copy the paper sign-in sheet in afterwards."""
+    app.config["CLOCK_OFFSET"] = doors_open(delegate.workshop) + timedelta(days=2)
+    organiser = make_staff(Role.ORGANISER)
+    assert not checkin.check_in(delegate.id, actor=organiser).already
+    db.session.expire_all()
+    assert db.session.get(Booking, delegate.id).checked_in_at is not None
 
 
 def test_cancelled_booking_cannot_be_checked_in(client, delegate):

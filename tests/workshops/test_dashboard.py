@@ -11,7 +11,7 @@ import pytest
 from flask import g
 from sqlalchemy import event, insert, update
 
-from tests.conftest import login, make_staff, make_workshop
+from tests.conftest import doors_open, login, make_staff, make_workshop
 from workshops import booking, charts, checkin, clock
 from workshops.extensions import db
 from workshops.models import Booking, Role, Series, Theme, User, Workshop
@@ -172,7 +172,9 @@ def small_series(app, organiser) -> Series:
                 (3, "police", "Northumbria Police"), (4, "education", "Gateshead Council"))]
     booking.cancel(made[0].id)  # its place is offered to delegate 4
     booking.book(north_east.id, _delegate(5, organisation="Durham County Council"))
+    app.config["CLOCK_OFFSET"] = doors_open(north_east)  # check-in opens on the day
     checkin.check_in(made[1].id, actor=organiser)
+    app.config["CLOCK_OFFSET"] = None
     booking.book(london.id, _delegate(6, sector="voluntary", organisation="NSPCC"))
     # Set directly: marking no-shows waits for the workshop to start.
     db.session.execute(update(Booking).where(Booking.id == made[2].id)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import login, make_staff, make_workshop
+from tests.conftest import doors_open, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin, clock, spreadsheets
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Role, User, Workshop
@@ -197,13 +197,14 @@ def test_waiting_list_lists_offers_then_the_queue_in_order(signed_in):
         assert records[0]["Offer expires (London time)"]
 
 
-def test_attendance_shows_who_came_who_did_not_and_who_walked_in(signed_in, organiser):
+def test_attendance_shows_who_came_who_did_not_and_who_walked_in(app, signed_in, organiser):
     workshop = make_workshop(capacity=5)
     came, missed, _expected = (booking.book(workshop.id, _delegate(n, name=name))
                                for n, name in ((1, "Ann Came"), (2, "Bob Missed"),
                                                (3, "Cat Expected")))
     booking.book(workshop.id, _delegate(4, name="Zed Cancelled"))
     booking.cancel(db.session.scalar(select(Booking.id).where(Booking.name == "Zed Cancelled")))
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     checkin.check_in(came.id, actor=organiser)
     attendance.walk_in(workshop.id, _delegate(5, name="Dee Walked-In"), actor=organiser)
     db.session.execute(update(Booking).where(Booking.id == missed.id)

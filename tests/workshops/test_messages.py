@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from tests.conftest import Mailbox, an_hour_into, login, make_staff, make_workshop
+from tests.conftest import Mailbox, an_hour_into, doors_open, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin, messaging
 from workshops.extensions import db
 from workshops.models import (
@@ -50,6 +50,7 @@ def _everyone(app, organiser: User) -> Workshop:  # noqa: ANN001
     workshop = make_workshop(capacity=3)
     first, came, _missed, _offered, _waiting = _book(workshop, 1, 2, 3, 4, 5)
     booking.cancel(first.id)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
     checkin.check_in(came.id, actor=organiser)
     app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
     attendance.mark_no_shows(workshop.id, actor=organiser)

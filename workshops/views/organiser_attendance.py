@@ -78,6 +78,12 @@ def attendance_counts(workshop_id: int) -> dict[str, int]:
     return attendance.counts(workshop_id)
 
 
+@bp.app_template_global()
+def checkin_open(workshop: Workshop) -> bool:
+    """For the workshop page: walk-ins are offered only once check-in has opened."""
+    return checkin.is_open(workshop)
+
+
 # --- check in by name --------------------------------------------------------------------
 
 @bp.get("/workshops/<int:workshop_id>/checkin")
@@ -92,7 +98,8 @@ def attendance_checkin(workshop_id: int) -> str:
     return render_template(
         "organiser/attendance_checkin.html", workshop=found, delegates=shown, query=query,
         total=len(delegates), arrived=sum(1 for b in delegates if b.checked_in_at),
-        places_left=attendance.places_left(found), form=ConfirmForm())
+        places_left=attendance.places_left(found), form=ConfirmForm(),
+        not_open=None if checkin.is_open(found) else checkin.not_open_message(found))
 
 
 @bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>")
@@ -126,6 +133,10 @@ def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
     if found.status != WorkshopStatus.PUBLISHED:
         flash(f"This workshop is {found.status}, so no one can be registered for it.")
         return _workshop_page(found.id)
+    if not checkin.is_open(found):
+        flash(checkin.not_open_message(found) + " Walk-ins are registered then; until then, "
+              "people book through the workshop’s booking page.", "info")
+        return _checkin_page(found.id)
     form = WalkInForm()
     refusal = None  # a refusal about the whole form, not one field: shown beside the button
     if form.validate_on_submit():
