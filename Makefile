@@ -40,6 +40,7 @@ test-postgresql: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.booking_rush
+	$(BIN)/python -m bench.lock_hold
 	$(BIN)/python -m bench.packs
 
 load: $(VENV)/.installed
