@@ -15,6 +15,7 @@ returns; both are seen through SQLAlchemy events, so nothing in the code under t
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -46,8 +47,9 @@ def measure(backend: str, bookings: int) -> dict[str, list[float]]:
     from workshops import booking, create_app
     from workshops.extensions import db
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-lock-"))
-    with scratch_database(backend, folder) as url:
+    with tempfile.TemporaryDirectory(prefix="bench-lock-") as tmp, \
+            scratch_database(backend, Path(tmp)) as url:
+        folder = Path(tmp)
         (folder / "instance").mkdir()
         migrate(url, folder / "instance")
         app = create_app({"SQLALCHEMY_DATABASE_URI": url,
@@ -88,6 +90,22 @@ def measure(backend: str, bookings: int) -> dict[str, list[float]]:
     return {"insert": inserts, "book": totals, "hold": holds[WARM_UP:]}
 
 
+def report(backend: str, bookings: int) -> None:
+    if backend == "postgresql" and not postgresql_available():
+        print(f"{backend}: skipped (not reachable at 127.0.0.1:5432)")
+        return
+    print(f"running {backend} ...", file=sys.stderr, flush=True)
+    found = measure(backend, bookings)
+    base = _median_ms(found["insert"])
+    for label, key in (("one insert + commit", "insert"), ("booking.book, whole", "book"),
+                       ("  of which the workshop lock held", "hold")):
+        print(f"{backend:<11} {label:<34} {_median_ms(found[key]):>9.2f} "
+              f"{_p90_ms(found[key]):>7.2f} {_median_ms(found[key]) / base:>7.2f}")
+    hold = _median_ms(found["hold"])
+    print(f"{backend:<11} at most {1000 / hold:.0f} bookings a second for one workshop, "
+          f"before any contention; one insert + commit alone: {1000 / base:.0f} a second")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bookings", type=int, default=200)
@@ -98,20 +116,13 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.bookings}; ratio = time / one insert + commit, same process and database)")
     print(f"{'backend':<11} {'measure':<34} {'median ms':>9} {'p90 ms':>7} {'ratio':>7}")
     print("-" * 72)
-    for backend in backends:
-        if backend == "postgresql" and not postgresql_available():
-            print(f"{backend}: skipped (not reachable at 127.0.0.1:5432)")
-            continue
-        print(f"running {backend} ...", file=sys.stderr, flush=True)
-        found = measure(backend, args.bookings)
-        base = _median_ms(found["insert"])
-        for label, key in (("one insert + commit", "insert"), ("booking.book, whole", "book"),
-                           ("  of which the workshop lock held", "hold")):
-            print(f"{backend:<11} {label:<34} {_median_ms(found[key]):>9.2f} "
-                  f"{_p90_ms(found[key]):>7.2f} {_median_ms(found[key]) / base:>7.2f}")
-        hold = _median_ms(found["hold"])
-        print(f"{backend:<11} at most {1000 / hold:.0f} bookings a second for one workshop, "
-              f"before any contention; one insert + commit alone: {1000 / base:.0f} a second")
+    try:
+        for backend in backends:
+            report(backend, args.bookings)
+    finally:
+        # tests.conftest makes a scratch folder when imported; it is ours to remove here.
+        if (conftest := sys.modules.get("tests.conftest")) is not None:
+            shutil.rmtree(conftest._RUN_DIR, ignore_errors=True)
     return 0
 
 
