@@ -39,9 +39,11 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
-# The practice library's search index is made by hand (validation.search.HAND_MADE_SCHEMA): no
-# model describes it, so without this autogenerate would write a migration that drops it.
-from validation.search import not_hand_made as include_name  # noqa: E402
+# Plugins' hand-made tables and indexes (a full-text index) have no model: without this,
+# autogenerate would write a migration that drops them.
+from workshops.plugins import schema_include_name  # noqa: E402
+
+include_name = schema_include_name(current_app)
 
 
 def get_metadata():

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, render_template
 
 from validation import models  # noqa: F401  (the tables, for migrations)
+from validation.search import HAND_MADE_SCHEMA
 from workshops.models import Role
 from workshops.plugins import NavEntry, Plugin
 
@@ -83,6 +84,7 @@ plugin = Plugin(
     setup=setup,
     submission_links=submission_links,
     demo=load_demo,
+    hand_made_schema=HAND_MADE_SCHEMA,
 )
 
 # The views attach themselves to `bp` and `library_bp`; importing them registers them. One

@@ -145,14 +145,9 @@ _fts = table(FTS_TABLE, column("rowid"))
 _BM25_WEIGHTS = (10.0, 4.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0)
 
 # Made by hand in migration e2b0c3d4e5f6: the SQLite FTS5 table (and its shadow tables, whose
-# names start with it) and the PostgreSQL expression index. No model describes them, so
-# migrations/env.py and the schema test leave them out of autogenerate's comparison.
+# names start with it) and the PostgreSQL expression index. No model describes them; the
+# plugin declares them (Plugin.hand_made_schema) so autogenerate leaves them alone.
 HAND_MADE_SCHEMA = (FTS_TABLE, "ix_validation_publications_search")
-
-
-def not_hand_made(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic's include_name hook: False for the schema objects made by hand."""
-    return not (name or "").startswith(HAND_MADE_SCHEMA)
 
 
 # Must stay the expression the migration indexes (e2b0c3d4e5f6), or PostgreSQL stops using

@@ -42,6 +42,9 @@ class Plugin:
     # Adds the plugin's part of the demo after the core's (`flask demo`); returns any staff
     # accounts it made as {email: (role, password)}. Plugins run in the order PLUGINS names them.
     demo: Callable[[], dict[str, tuple[str, str]]] | None = None
+    # Tables and indexes the plugin's migrations make by hand, with no model to describe them
+    # (a full-text index, say). Names are prefixes: an SQLite FTS table's shadow tables count.
+    hand_made_schema: tuple[str, ...] = ()
 
     def init_app(self, app: Flask) -> None:
         for blueprint in self.blueprints:
@@ -87,6 +90,18 @@ def enable(app: Flask) -> list[Plugin]:
 
 def enabled_plugins(app: Flask) -> dict[str, Plugin]:
     return app.extensions.get("workshops.plugins", {})
+
+
+def schema_include_name(app: Flask) -> Callable[[str | None, str, object], bool]:
+    """Alembic's include_name hook: leaves out the enabled plugins' hand-made schema objects,
+    which autogenerate would otherwise offer to drop as unknown to the models."""
+    hand_made = tuple(name for plugin in enabled_plugins(app).values()
+                      for name in plugin.hand_made_schema)
+
+    def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+        return not (hand_made and (name or "").startswith(hand_made))
+
+    return include_name
 
 
 def links(app: Flask, kind: str, subject: object) -> list[tuple[str, str]]:

@@ -7,8 +7,8 @@ import os
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from validation.search import not_hand_made
 from workshops.extensions import db
+from workshops.plugins import schema_include_name
 
 
 def test_the_migrated_schema_matches_the_models(app):
@@ -16,7 +16,8 @@ def test_the_migrated_schema_matches_the_models(app):
     # model changed without a migration would otherwise pass every test here and break the
     # first deployment that upgrades.
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"include_name": not_hand_made})
+        context = MigrationContext.configure(
+            connection, opts={"include_name": schema_include_name(app)})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 
