@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from workshops import audit, booking, clock
 from workshops.extensions import db
@@ -24,7 +24,7 @@ def opens_at(workshop: Workshop) -> datetime:
     checked, or a name tapped on the list the week before, would count someone as attending.
     Later is fine: organisers often copy the paper sign-in sheet in after the day.
     """
-    return clock.from_london(datetime.combine(clock.london(workshop.starts_at).date(), time()))
+    return workshop.day_starts_at
 
 
 def is_open(workshop: Workshop) -> bool:

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import delegate_form, make_workshop
+from tests.conftest import delegate_form, make_staff, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking, BookingStatus, OutboxMessage
+from workshops.models import AuditEntry, Booking, BookingStatus, OutboxMessage, Role
 
 
 def _delegate(n: int, **overrides) -> booking.Delegate:
@@ -180,6 +180,35 @@ def test_expired_offer_passes_to_the_next(app, mailbox):
     with pytest.raises(booking.BookingRefused):
         booking.accept_offer(second.id)
     assert "Offer expired" in mailbox.to("d2@example.org")[-1]["Subject"]
+
+
+def test_an_offer_never_outlasts_the_start(app, mailbox):
+    workshop = make_workshop(capacity=1, offer_hours=48)
+    first = booking.book(workshop.id, _delegate(1))
+    second = booking.book(workshop.id, _delegate(2))
+    # A day and a half before the start: 48 hours would run past it.
+    app.config["CLOCK_OFFSET"] = workshop.starts_at - timedelta(hours=36) - clock.now()
+    booking.cancel(first.id)
+    db.session.refresh(second)
+    assert second.status == "offered" and second.offer_expires_at == workshop.starts_at
+    assert clock.london(workshop.starts_at).strftime("%-d %B") in \
+        mailbox.to("d2@example.org")[-1].get_body(("plain",)).get_content()
+
+
+def test_on_the_day_a_freed_place_is_for_the_door_not_the_waiting_list(app, mailbox):
+    workshop = make_workshop(capacity=1)
+    first = booking.book(workshop.id, _delegate(1))
+    waiting = booking.book(workshop.id, _delegate(2))
+    organiser = make_staff(Role.ORGANISER)
+    app.config["CLOCK_OFFSET"] = workshop.day_starts_at + timedelta(hours=7) - clock.now()
+    booking.cancel(first.id, actor=organiser)
+    db.session.refresh(waiting)
+    assert waiting.status == "waiting" and waiting.offer_expires_at is None
+    assert not [m for m in mailbox.to("d2@example.org") if "A place is free" in m["Subject"]]
+    at_the_door = booking.book(workshop.id, _delegate(3), walk_in=True, actor=organiser)
+    assert at_the_door.status == "confirmed"
+    # Expiring offers and a raised capacity offer nothing either: both go through one rule.
+    assert booking.offer_next(workshop.id) == []
 
 
 def test_declined_offer_passes_to_the_next(app):

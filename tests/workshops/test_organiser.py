@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, select
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import login, make_staff, make_workshop
+from tests.conftest import doors_open, login, make_staff, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
 from workshops.models import (
@@ -445,6 +445,18 @@ def test_organiser_cancels_a_booking_for_a_delegate(signed_in, organiser, mailbo
     # A second try (a double click, an old tab) says it is done.
     again = signed_in.post(f"/organiser/bookings/{first.id}/cancel", follow_redirects=True)
     assert "already cancelled" in again.get_data(as_text=True)
+
+
+def test_on_the_day_the_cancel_page_says_the_place_is_for_a_walk_in(app, signed_in, mailbox):
+    workshop = make_workshop(capacity=1)
+    first = booking.book(workshop.id, _delegate(1))
+    booking.book(workshop.id, _delegate(2))
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    confirm = signed_in.get(f"/organiser/bookings/{first.id}/cancel").get_data(as_text=True)
+    assert "not offered to the waiting list: you can give it to a walk-in" in confirm
+    assert "offered to the next person" not in confirm
+    signed_in.post(f"/organiser/bookings/{first.id}/cancel")
+    assert not [m for m in mailbox.to("d2@example.org") if "A place is free" in m["Subject"]]
 
 
 def test_workshop_page_shows_counts_and_the_queue_in_order(signed_in):

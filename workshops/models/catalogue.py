@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -142,6 +142,12 @@ class Workshop(db.Model):
             time, _, item = line.partition("|")
             items.append((time.strip(), item.strip()) if item else ("", time.strip()))
         return items
+
+    @property
+    def day_starts_at(self) -> datetime:
+        """Midnight, London time, at the start of the workshop's day: from then on check-in
+        is open and a place that comes free is for someone at the door."""
+        return clock.from_london(datetime.combine(clock.london(self.starts_at).date(), time()))
 
     def booking_window_state(self, moment: datetime) -> str:
         """'open', 'not-yet', 'closed' (window passed or event started) or 'unavailable'."""

@@ -269,4 +269,5 @@ def cancel_booking(booking_id: int) -> ResponseReturnValue:
     _bookings, queue = bookings_in_order(workshop_id)
     position = next((n for n, b in enumerate(queue, start=1) if b.id == found.id), None)
     return render_template("organiser/booking_cancel.html", form=form, booking=found,
-                           workshop=found.workshop, position=position, waiting=len(queue))
+                           workshop=found.workshop, position=position, waiting=len(queue),
+                           on_the_day=clock.now() >= found.workshop.day_starts_at)
