@@ -275,12 +275,15 @@ def _counts_under_lock(workshop_id: int, org_key: str, now: datetime) -> _Counts
     return _Counts(*(n or 0 for n in row))
 
 
+def offers_stopped(workshop: Workshop) -> bool:
+    """From the workshop's day a freed place is for someone at the door (a walk-in): an
+    e-mailed offer with hours to answer would hold it while they are turned away."""
+    return clock.now() >= workshop.day_starts_at
+
+
 def _offer_free_places(workshop: Workshop) -> list[Booking]:
     """Offer each free place to the next in line. The caller holds the workshop lock."""
-    now = clock.now()
-    if workshop.status != "published" or now >= workshop.day_starts_at:
-        # On the day a freed place is for someone at the door (a walk-in): an e-mailed offer
-        # with hours to answer would hold it while they are turned away.
+    if workshop.status != "published" or offers_stopped(workshop):
         return []
     free = workshop.capacity - places_taken(workshop.id)
     if free <= 0:
@@ -290,7 +293,7 @@ def _offer_free_places(workshop: Workshop) -> list[Booking]:
         .order_by(Booking.waiting_since, Booking.id).limit(free)
     ).all()
     # Never beyond the start: a place held after it could be taken by no one.
-    expires = min(now + timedelta(hours=workshop.offer_hours), workshop.starts_at)
+    expires = min(clock.now() + timedelta(hours=workshop.offer_hours), workshop.starts_at)
     for booking in queue:
         booking.status = next_state(TRANSITIONS, "offer", booking.status)
         booking.offer_expires_at = expires

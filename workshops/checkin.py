@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from workshops import audit, booking, clock
 from workshops.extensions import db
@@ -17,18 +16,14 @@ class CheckIn:
     already: bool  # checked in before: nothing was changed
 
 
-def opens_at(workshop: Workshop) -> datetime:
-    """Midnight, London time, at the start of the workshop's day.
+def is_open(workshop: Workshop) -> bool:
+    """From the start of the workshop's day (Workshop.day_starts_at), and ever after.
 
     An arrival recorded before then has not happened: a badge scanned while packs are being
     checked, or a name tapped on the list the week before, would count someone as attending.
     Later is fine: organisers often copy the paper sign-in sheet in after the day.
     """
-    return workshop.day_starts_at
-
-
-def is_open(workshop: Workshop) -> bool:
-    return clock.now() >= opens_at(workshop)
+    return clock.now() >= workshop.day_starts_at
 
 
 def not_open_message(workshop: Workshop) -> str:

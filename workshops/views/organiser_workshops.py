@@ -270,4 +270,4 @@ def cancel_booking(booking_id: int) -> ResponseReturnValue:
     position = next((n for n, b in enumerate(queue, start=1) if b.id == found.id), None)
     return render_template("organiser/booking_cancel.html", form=form, booking=found,
                            workshop=found.workshop, position=position, waiting=len(queue),
-                           on_the_day=clock.now() >= found.workshop.day_starts_at)
+                           on_the_day=rules.offers_stopped(found.workshop))
