@@ -185,6 +185,12 @@ def make_workshop(**overrides) -> Workshop:
     return workshop
 
 
+def clock_at(moment: datetime) -> timedelta:
+    """The CLOCK_OFFSET that puts the app's clock at `moment`. Measured from the real time, not
+    from clock.now(), which already includes whatever offset is set."""
+    return moment - datetime.now(UTC)
+
+
 def an_hour_into(workshop: Workshop) -> timedelta:
     """The CLOCK_OFFSET that puts the app's clock an hour into `workshop`.
 
@@ -192,13 +198,13 @@ def an_hour_into(workshop: Workshop) -> timedelta:
     workshops start at 9:30 UTC, so a fixed offset lands before the start when the tests run
     after midnight and after the end when they run late in the afternoon.
     """
-    return workshop.starts_at + timedelta(hours=1) - datetime.now(UTC)
+    return clock_at(workshop.starts_at + timedelta(hours=1))
 
 
 def doors_open(workshop: Workshop) -> timedelta:
     """The CLOCK_OFFSET for half an hour before `workshop` starts: people are arriving, so
     check-in is open, but the workshop has not started (no-shows cannot be marked yet)."""
-    return workshop.starts_at - timedelta(minutes=30) - datetime.now(UTC)
+    return clock_at(workshop.starts_at - timedelta(minutes=30))
 
 
 @pytest.fixture()

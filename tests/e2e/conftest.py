@@ -68,11 +68,11 @@ def live_server(migrated: str, smtp_server: SMTPServer) -> Iterator[LiveServer]:
 
 @pytest.fixture()
 def live(live_server: LiveServer, mailbox: Mailbox) -> Iterator[LiveServer]:
-    """The live server with empty tables, an empty mailbox and the clock at the real time."""
+    """The live server with empty tables and an empty mailbox; a test that moves its clock
+    has it put back to the real time afterwards."""
     with live_server.data():
         _empty_tables()
     live_server.mailbox = mailbox
-    live_server.app.config["CLOCK_OFFSET"] = None
     yield live_server
     live_server.mailbox = None
     live_server.app.config["CLOCK_OFFSET"] = None

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import delegate_form, make_staff, make_workshop
+from tests.conftest import clock_at, delegate_form, make_staff, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, BookingStatus, OutboxMessage, Role
@@ -187,7 +187,7 @@ def test_an_offer_never_outlasts_the_start(app, mailbox):
     first = booking.book(workshop.id, _delegate(1))
     second = booking.book(workshop.id, _delegate(2))
     # A day and a half before the start: 48 hours would run past it.
-    app.config["CLOCK_OFFSET"] = workshop.starts_at - timedelta(hours=36) - clock.now()
+    app.config["CLOCK_OFFSET"] = clock_at(workshop.starts_at - timedelta(hours=36))
     booking.cancel(first.id)
     db.session.refresh(second)
     assert second.status == "offered" and second.offer_expires_at == workshop.starts_at
@@ -200,7 +200,7 @@ def test_on_the_day_a_freed_place_is_for_the_door_not_the_waiting_list(app, mail
     first = booking.book(workshop.id, _delegate(1))
     waiting = booking.book(workshop.id, _delegate(2))
     organiser = make_staff(Role.ORGANISER)
-    app.config["CLOCK_OFFSET"] = workshop.day_starts_at + timedelta(hours=7) - clock.now()
+    app.config["CLOCK_OFFSET"] = clock_at(workshop.day_starts_at + timedelta(hours=7))
     booking.cancel(first.id, actor=organiser)
     db.session.refresh(waiting)
     assert waiting.status == "waiting" and waiting.offer_expires_at is None
