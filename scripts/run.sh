@@ -7,6 +7,9 @@ BIN=.venv/bin
 mkdir -p instance/mail/cur instance/mail/new instance/mail/tmp  # a Maildir
 # The demo replays spring 2010, so its workshops can be booked; DEMO_NOW= turns this off.
 export DEMO_NOW="${DEMO_NOW-2010-02-22T10:00:00+00:00}" DEMO_ANCHOR="${DEMO_ANCHOR:-$(date +%s)}"
+# Links in mail the queue sends and the address printed in packs must name this server: with
+# PORT set and PUBLIC_URL not, they pointed at port 5000.
+export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:${PORT:-5000}}"
 if [ -z "${MAIL_SERVER:-}" ]; then
   # Mail goes to a real SMTP server on this machine and lands in instance/mail as files.
   export MAIL_SERVER=127.0.0.1 MAIL_PORT="${MAIL_PORT:-8025}"
