@@ -97,7 +97,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
 
 
 def _init_extensions(app: Flask) -> None:
-    from workshops import mail, queue
+    from workshops import mail, queue, write_queue
     from workshops.extensions import csrf, db, limiter, login_manager, migrate
     from workshops.models import User
 
@@ -118,6 +118,7 @@ def _init_extensions(app: Flask) -> None:
 
     queue.configure(app)
     mail.init_app(app)
+    write_queue.init_app()
 
 
 def _register_core(app: Flask) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from workshops import audit, clock, notices, signals
+from workshops import audit, clock, notices, signals, write_queue
 from workshops.extensions import db
 from workshops.models import ACTIVE, HOLDS_PLACE, Booking, BookingStatus, User, Workshop
 from workshops.transitions import next_state
@@ -88,6 +88,7 @@ def organisation_key(organisation: str) -> str:
 def _lock(workshop_id: int) -> Workshop:
     """Serialise every change to a workshop's places; returns the workshop, freshly read."""
     if current_app.config.get("BOOKING_LOCK", True):
+        write_queue.join()
         db.session.execute(
             update(Workshop).where(Workshop.id == workshop_id)
             # updated_at stays: taking the lock edits nothing about the workshop (and the
