@@ -328,6 +328,13 @@ class EditWorkshopForm(WorkshopDetailsForm):
 class NewWorkshopForm(WorkshopDetailsForm, WhenWhereForm):
     submit = SubmitField("Save as draft", widget=GovSubmitInput())
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The error summary lists fields in the form's order, which puts WhenWhereForm's
+        # (declared first) before the region and title; the page asks for those first.
+        for name in ("title", "region"):
+            self._fields.move_to_end(name, last=False)
+
     @property
     def reference_start(self) -> datetime | None:  # type: ignore[override]
         return self.starts_at()

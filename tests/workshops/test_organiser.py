@@ -306,6 +306,30 @@ def test_date_error_links_to_the_day_box(signed_in):
     assert 'value="31"' in page  # what was typed comes back
 
 
+def _summary_follows_page(page: str) -> list[str]:
+    """The fields the error summary links to, checked to be in the order the page shows them."""
+    summary = page.split('class="govuk-error-summary', 1)[1].split("</ul>", 1)[0]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    body = page.split(summary, 1)[1]
+    positions = [body.index(f'id="{target}"') for target in targets]
+    assert positions == sorted(positions), f"summary order {targets} is not the page's"
+    return targets
+
+
+def test_error_summary_lists_fields_in_page_order(signed_in):
+    series, _venue = _series_and_venue()
+    page = signed_in.post(f"/organiser/series/{series.id}/workshops/new",
+                          data={}).get_data(as_text=True)
+    targets = _summary_follows_page(page)
+    assert targets[:3] == ["region", "venue_id", "start_date-day"]
+    workshop = db.session.scalar(select(Workshop).where(Workshop.series_id == series.id))
+    page = signed_in.post(f"/organiser/workshops/{workshop.id}/edit",
+                          data={"capacity": "", "offer_hours": ""}).get_data(as_text=True)
+    assert _summary_follows_page(page) == ["region", "capacity", "offer_hours"]
+    for path in ("/organiser/series/new", "/organiser/venues/new"):
+        assert len(_summary_follows_page(signed_in.post(path, data={}).get_data(as_text=True))) > 1
+
+
 def test_one_workshop_per_region_in_a_series(signed_in):
     series, venue = _series_and_venue()  # already has North East
     response = signed_in.post(f"/organiser/series/{series.id}/workshops/new",
