@@ -561,3 +561,13 @@ def test_bookings_can_be_searched_by_name_organisation_or_reference(client, app)
     assert "Łukasz Żółć" in page and "Ann Hope" not in page
     none = client.get(f"/organiser/workshops/{workshop.id}?q=zzz").get_data(as_text=True)
     assert "No bookings match" in none
+
+
+def test_workshop_page_shows_the_programme_delegates_will_read(signed_in):
+    """"Check it, then publish it": the programme is part of what is checked."""
+    written = make_workshop(status="draft", programme="9:30 | Registration\n10:00 | <Welcome>")
+    page = signed_in.get(f"/organiser/workshops/{written.id}").get_data(as_text=True)
+    assert "9:30 Registration<br>10:00 &lt;Welcome&gt;" in page
+    blank = make_workshop(region="london", programme="")
+    page = signed_in.get(f"/organiser/workshops/{blank.id}").get_data(as_text=True)
+    assert "Not written yet: the public page says it will be published soon" in page
