@@ -571,3 +571,19 @@ def test_workshop_page_shows_the_programme_delegates_will_read(signed_in):
     blank = make_workshop(region="london", programme="")
     page = signed_in.get(f"/organiser/workshops/{blank.id}").get_data(as_text=True)
     assert "Not written yet: the public page says it will be published soon" in page
+
+
+def test_workshop_page_lists_access_and_dietary_needs_of_people_coming(signed_in):
+    workshop = make_workshop(capacity=2)
+    booking.book(workshop.id, _delegate(1, access_needs="Step-free route, please"))
+    booking.book(workshop.id, _delegate(2, dietary_needs="Vegan"))
+    booking.book(workshop.id, _delegate(3, access_needs="Hearing loop"))  # waiting list
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
+    needs = page.split('id="needs"', 1)[1].split("Waiting list", 1)[0]
+    assert "2 people holding a place told us what they need" in needs
+    assert "Step-free route, please" in needs and "Vegan" in needs
+    assert "Hearing loop" not in needs  # not coming unless a place is offered
+
+    quiet = make_workshop(region="london")
+    page = signed_in.get(f"/organiser/workshops/{quiet.id}").get_data(as_text=True)
+    assert "No one holding a place has told us of access or dietary needs" in page

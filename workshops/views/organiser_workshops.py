@@ -118,11 +118,15 @@ def workshop(workshop_id: int) -> str:
     found = db.get_or_404(Workshop, workshop_id)
     bookings, queue = bookings_in_order(found.id)
     counts = counts_by_workshop([found.id])[found.id]
+    # What the venue and caterers must arrange for, from everyone holding a place.
+    needs = [b for b in bookings
+             if b.status in HOLDS_PLACE and (b.access_needs.strip() or b.dietary_needs.strip())]
     query = request.args.get("q", "").strip()
     if query:
         bookings = [b for b in bookings if _matches(b, query)]
     return render_template("organiser/workshop.html", workshop=found, bookings=bookings,
-                           queue=queue, counts=counts, now=clock.now(), query=query,
+                           queue=queue, counts=counts, needs=needs, now=clock.now(),
+                           query=query,
                            places_left=max(found.capacity - counts["confirmed"]
                                            - counts["offered"], 0))
 
