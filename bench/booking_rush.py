@@ -107,7 +107,8 @@ def _redis_available() -> bool:
 
 
 def run_backend(backend: str, *, clients: int, capacity: int, concurrency: int,
-                noop_requests: int) -> BackendReport:
+                noop_requests: int, workers: int = WORKERS,
+                threads: int = THREADS) -> BackendReport:
     from tests.conftest import make_workshop
 
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-{backend}-"))
@@ -122,10 +123,10 @@ def run_backend(backend: str, *, clients: int, capacity: int, concurrency: int,
         with scratch_database(backend, tmp) as url:
             migrate(url, tmp / "instance")
             workshop = seed_workshop(url, make_workshop, capacity=capacity)
-            with gunicorn(url, tmp / "instance", workers=WORKERS, threads=THREADS,
+            with gunicorn(url, tmp / "instance", workers=workers, threads=threads,
                           extra_env=env) as server:
                 warm_up(server.base_url, ["/healthz", INSERT_PATH, workshop.book_path],
-                        WORKERS)
+                        workers)
                 noop = get_rush(server.base_url, "/healthz", requests_count=noop_requests,
                                 concurrency=concurrency, timeout=30, deadline=120)
                 insert = get_rush(server.base_url, INSERT_PATH, requests_count=noop_requests,
@@ -174,10 +175,10 @@ def _ms(seconds: float) -> str:
 
 
 def print_report(reports: list[BackendReport], *, concurrency: int, skipped: list[str],
-                 load_before: float) -> None:
+                 load_before: float, workers: int = WORKERS, threads: int = THREADS) -> None:
     header = (f"{'backend':<11}{'measure':<24}{'n':>6}{'per s':>9}{'ratio':>8}"
               f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    print(f"\nBooking rush vs no-op: gunicorn -w {WORKERS} --threads {THREADS}, "
+    print(f"\nBooking rush vs no-op: gunicorn -w {workers} --threads {threads}, "
           f"client concurrency {concurrency}, loopback")
     print(header)
     print("-" * len(header))
@@ -221,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--noop-requests", type=int, default=2000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--threads", type=int, default=THREADS)
     args = parser.parse_args(argv)
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -235,14 +238,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {backend} ...", file=sys.stderr, flush=True)
             reports.append(run_backend(backend, clients=args.clients, capacity=args.capacity,
                                        concurrency=args.concurrency,
-                                       noop_requests=args.noop_requests))
+                                       noop_requests=args.noop_requests,
+                                       workers=args.workers, threads=args.threads))
     finally:
         # tests.conftest makes a scratch folder when imported; it is ours to remove here.
         conftest = sys.modules.get("tests.conftest")
         if conftest is not None:
             shutil.rmtree(conftest._RUN_DIR, ignore_errors=True)
     print_report(reports, concurrency=args.concurrency, skipped=skipped,
-                 load_before=load_before)
+                 load_before=load_before, workers=args.workers, threads=args.threads)
     return 0 if all(r.counts_ok for r in reports) else 1
 
 
