@@ -77,8 +77,9 @@ plugin = Plugin(
     title="Validation",
     blueprints=[bp, library_bp],
     nav=[NavEntry("Practice library", "library.index"),
-         NavEntry("Validation", "validation.queue", STAFF),
-         NavEntry("Panel", "validation.panel_home", (Role.PANEL_MEMBER, Role.PANEL_CHAIR)),
+         NavEntry("Validation", "validation.queue", STAFF, home_for=(Role.SCREENER,)),
+         NavEntry("Panel", "validation.panel_home", (Role.PANEL_MEMBER, Role.PANEL_CHAIR),
+                  home_for=(Role.PANEL_MEMBER, Role.PANEL_CHAIR)),
          # Organisers cannot open the queue, but the programme's figures are theirs too.
          NavEntry("Validation figures", "validation.pipeline", (Role.ORGANISER,))],
     setup=setup,

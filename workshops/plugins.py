@@ -22,6 +22,8 @@ class NavEntry:
     label: str
     endpoint: str
     roles: tuple[str, ...] = ()
+    # Roles whose first page after signing in this is (when no ?next= says otherwise).
+    home_for: tuple[str, ...] = ()
 
 
 @dataclass

@@ -18,7 +18,8 @@ SERVICE_NAME = "Knowledge workshops"
 
 CORE_NAV = [
     NavEntry("Workshops", "public.index"),
-    NavEntry("Organise", "organiser.dashboard", (Role.ORGANISER,)),
+    NavEntry("Organise", "organiser.dashboard", (Role.ORGANISER,),
+             home_for=(Role.ORGANISER, Role.ADMIN)),
 ]
 
 _ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h2", "h3", "h4", "blockquote",
@@ -44,12 +45,32 @@ def markdown(text: str | None) -> Markup:
     return Markup(clean)
 
 
-def _navigation(app: Flask) -> list[dict]:
+def nav_entries(app: Flask) -> list[NavEntry]:
+    """The core's navigation then each enabled plugin's, in the order PLUGINS names them."""
     entries = list(CORE_NAV)
     for plugin in enabled_plugins(app).values():
         entries.extend(plugin.nav)
-    visible = []
+    return entries
+
+
+def staff_home(app: Flask, user: object) -> str:
+    """Where `user` lands after signing in: the page named home for their role, else the
+    first staff page their role may open, else the public list. Without this a screener or
+    panel member would land on the organisers' dashboard and be refused."""
+    entries = nav_entries(app)
+    role = getattr(user, "role", None)
     for entry in entries:
+        if role in entry.home_for:
+            return url_for(entry.endpoint)
+    for entry in entries:
+        if entry.roles and user.has_role(*entry.roles):  # type: ignore[attr-defined]
+            return url_for(entry.endpoint)
+    return url_for("public.index")
+
+
+def _navigation(app: Flask) -> list[dict]:
+    visible = []
+    for entry in nav_entries(app):
         if entry.roles and not (current_user.is_authenticated
                                 and current_user.has_role(*entry.roles)):
             continue

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
-from tests.conftest import STAFF_PASSWORD, login, make_staff
+from tests.conftest import STAFF_PASSWORD, _empty_tables, app_config, login, make_staff
+from workshops import create_app
 from workshops.extensions import db
 from workshops.models import AuditEntry, Role, User
 
@@ -76,6 +78,33 @@ def test_next_parameter_cannot_redirect_off_site(client) -> None:
     assert response.headers["Location"] == "/organiser/"
 
 
+# Each role's first page after signing in, with every plugin enabled; before this, everyone
+# but organisers landed on the organisers' dashboard and was refused it.
+LANDING = [(Role.ADMIN, "/organiser/"), (Role.ORGANISER, "/organiser/"),
+           (Role.SCREENER, "/validation/"), (Role.PANEL_MEMBER, "/validation/panel"),
+           (Role.PANEL_CHAIR, "/validation/panel")]
+
+
+@pytest.mark.parametrize(("role", "home"), LANDING)
+def test_each_role_lands_on_a_page_it_may_open(client, role: Role, home: str) -> None:
+    user = make_staff(role, f"{role}@example.org")
+    response = client.post("/staff/login", data={"email": user.email,
+                                                 "password": STAFF_PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == home
+    assert client.get(home).status_code == 200
+
+
+def test_without_plugins_validation_staff_land_on_the_public_list(migrated,
+                                                                  smtp_server) -> None:
+    app = create_app(app_config(migrated, smtp_server.port, PLUGINS=[]))
+    with app.app_context():
+        _empty_tables()
+        user = make_staff(Role.PANEL_MEMBER)
+        response = app.test_client().post("/staff/login", data={
+            "email": user.email, "password": STAFF_PASSWORD})
+        assert response.headers["Location"] == "/"
+
+
 def test_password_change(client) -> None:
     user = make_staff(Role.SCREENER)
     login(client, user)
@@ -88,6 +117,6 @@ def test_password_change(client) -> None:
     ok = client.post("/staff/password", data={"current": STAFF_PASSWORD,
                                               "new": "a brand new passphrase",
                                               "confirm": "a brand new passphrase"})
-    assert ok.status_code == 303
+    assert ok.status_code == 303 and ok.headers["Location"] == "/validation/"
     db.session.refresh(user)
     assert user.check_password("a brand new passphrase")

@@ -22,6 +22,7 @@ from workshops import audit, clock
 from workshops.extensions import db, limiter
 from workshops.forms import LoginForm, PasswordChangeForm
 from workshops.models import User
+from workshops.templating import staff_home
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -44,11 +45,11 @@ def role_required(*roles: str):  # noqa: ANN201
     return decorator
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None, user: User) -> str:
     # Only paths on this site: an absolute URL here would make us an open redirect.
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("organiser.dashboard")
+    return staff_home(current_app, user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,7 +67,7 @@ def login():  # noqa: ANN201
             audit.record("signed in", "user", user.id, actor=user)
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")), code=303)
+            return redirect(_safe_next(request.args.get("next"), user), code=303)
         else:
             if user:
                 user.failed_logins += 1
@@ -100,5 +101,5 @@ def password():  # noqa: ANN201
             audit.record("changed password", "user", current_user.id)
             db.session.commit()
             flash("Your password has been changed", "success")
-            return redirect(url_for("organiser.dashboard"), code=303)
+            return redirect(staff_home(current_app, current_user), code=303)
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
