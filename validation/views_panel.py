@@ -320,10 +320,20 @@ class DecisionForm(FlaskForm):
         validators=[InputRequired("Enter the reasons for the decision")])
     feedback = TextAreaField("Feedback e-mail to the submitter", widget=GovTextArea(),
                              filters=[_lines])
+    # The draft as the service wrote it, carried with the form so that "Change the decision"
+    # can tell whether the chair has edited the feedback and must not lose those edits.
+    drafted = HiddenField(filters=[_lines])
     step = HiddenField()
     next = SubmitField("Continue to the feedback", widget=GovSubmitInput())
     send = SubmitField("Send the decision and feedback", widget=GovSubmitInput())
     change = SubmitField("Change the decision", widget=GovSubmitInput())
+    redraft = SubmitField("Draft the feedback again", widget=GovSubmitInput())
+
+    @property
+    def feedback_edited(self) -> bool:
+        """The chair has written in the feedback beyond the service's draft."""
+        return bool((self.feedback.data or "").strip()) and \
+            (self.feedback.data or "").strip() != (self.drafted.data or "").strip()
 
 
 @bp.route("/cases/<int:case_id>/decision", methods=["GET", "POST"])
@@ -344,9 +354,10 @@ def decision(case_id: int) -> ResponseReturnValue:
     if not form.send.data or not (form.feedback.data or "").strip():
         if form.send.data:
             form.feedback.errors = ["Enter the feedback for the submitter"]
-        else:
-            form.feedback.data = panel.draft_feedback(case, form.level.data,
-                                                      form.rationale.data, publish)
+        elif form.redraft.data or not form.feedback_edited:
+            form.drafted.data = panel.draft_feedback(case, form.level.data,
+                                                     form.rationale.data, publish)
+            form.feedback.data = form.drafted.data
         return _page("validation/decision_feedback.html", form, publish=publish, **context)
     try:
         panel.decide(case, level=form.level.data, rationale=form.rationale.data,

@@ -7,6 +7,7 @@ role would fetch them.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import re
 from pathlib import Path
@@ -475,6 +476,54 @@ def test_the_feedback_is_drafted_from_the_scores_and_sent_as_the_chair_edits_it(
     assert decided.answers["contact_email"] not in found.contact_route
     page = text(as_(client).get(f"/validation/cases/{case.id}"))
     assert "Well done: the panel validated" in page and "Being edited" in page
+
+
+def _feedback_box(response) -> str:  # noqa: ANN001
+    found = re.search(r'<textarea[^>]*name="feedback"[^>]*>(.*?)</textarea>', text(response),
+                      re.S)
+    assert found, text(response)
+    return html.unescape(found.group(1)).strip()
+
+
+def _hidden(response, name: str) -> str:  # noqa: ANN001
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', text(response), re.S)
+    assert found, name
+    return html.unescape(found.group(1))
+
+
+def test_changing_the_decision_keeps_the_chairs_edits_to_the_feedback(app, people) -> None:
+    case = scored_case(people["chair"], people["ann"], people["bob"], evidence=3)
+    client = signed_in(app, people["chair"])
+    url = f"/validation/cases/{case.id}/decision"
+    first = as_(client).post(url, data={"level": "validated", "rationale": "Clear.",
+                                        "next": "y"})
+    drafted = _hidden(first, "drafted")
+    assert _feedback_box(first) == drafted.strip()
+    edited = drafted.strip() + "\n\nA personal note from the chair: thank you."
+    back = as_(client).post(url, data={"level": "validated", "rationale": "Clear.",
+                                       "feedback": edited, "drafted": drafted, "change": "y"})
+    assert back.status_code == 200 and 'id="feedback-kept"' in text(back)
+    assert "A personal note from the chair" in _hidden(back, "feedback")
+    # The chair changes the level and carries on: their wording comes back, not a new draft.
+    again = as_(client).post(url, data={"level": "emerging", "rationale": "Clear.",
+                                        "feedback": _hidden(back, "feedback"),
+                                        "drafted": _hidden(back, "drafted"), "next": "y"})
+    assert _feedback_box(again) == edited
+    assert 'id="feedback-kept"' in text(again) and "Draft the feedback again" in text(again)
+    # Asked to, the service drafts it again for the new level.
+    redrafted = as_(client).post(url, data={"level": "emerging", "rationale": "Clear.",
+                                            "feedback": edited, "drafted": drafted,
+                                            "redraft": "y"})
+    assert "A personal note from the chair" not in _feedback_box(redrafted)
+    assert "The panel's decision: Emerging." in _feedback_box(redrafted)
+    # Unedited, a changed decision is drafted afresh, as before.
+    unedited = as_(client).post(url, data={"level": "emerging", "rationale": "Clear.",
+                                           "feedback": drafted, "drafted": drafted,
+                                           "change": "y"})
+    assert 'id="feedback-kept"' not in text(unedited)
+    fresh = as_(client).post(url, data={"level": "emerging", "rationale": "Clear.",
+                                        "next": "y"})
+    assert "The panel's decision: Emerging." in _feedback_box(fresh)
 
 
 def test_not_validated_practice_is_closed_and_the_submitter_told(app, people,
