@@ -189,6 +189,24 @@ def amendment_flags(case: Case, request: InfoRequest) -> list[dict[str, Any]]:
     return list(found.values())
 
 
+def _flags_still_in(held: list[dict[str, Any]], answers: Mapping[str, Any],
+                    amendments: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """The case's flags that an amendment has not written out, moved to where their text now
+    stands, and how many went. A flag whose text the submitter took out would otherwise go on
+    being listed, counted and warned about for the rest of the case."""
+    kept: list[dict[str, Any]] = []
+    for flag in held:
+        field = str(flag.get("field"))
+        if field not in amendments:
+            kept.append(flag)
+            continue
+        text, match = _text(answers.get(field)), str(flag.get("match") or "")
+        at = text.find(match) if match else -1
+        if at >= 0:
+            kept.append({**flag, "start": at, "end": at + len(match)})
+    return kept, len(held) - len(kept)
+
+
 def amend_section(case: Case, section_key: str, values: Mapping[str, Any], *,
                   flags_confirmed: bool = False) -> list[str]:
     """Keep the submitter's changes to one section on the open request; returns the keys that
@@ -321,8 +339,9 @@ def answer_request(case: Case, answer: str) -> InfoRequest:
             if key in _CASE_COLUMNS:
                 setattr(case, key, str(new)[:_CASE_COLUMNS[key]])
         case.answers = answers
+        kept, cleared = _flags_still_in(case.flags or [], answers, amendments)
         # New lists: JSON columns notice reassignment only.
-        case.flags = [*(case.flags or []),
+        case.flags = [*kept,
                       *({k: v for k, v in flag.items() if k != "confirmed"} for flag in flags)]
         request.flags = flags
         request.answer = answer
@@ -331,7 +350,8 @@ def answer_request(case: Case, answer: str) -> InfoRequest:
         action = "answer_to_panel" if stage == CaseState.WITH_PANEL else "answer_to_screening"
         added = [f.original_name for f in case.files if f.request_id == request.id]
         workflow.move(case, action, actor=case.submitter_email, request_id=request.id,
-                      amended=sorted(amendments), files=added, flags=len(flags))
+                      amended=sorted(amendments), files=added, flags=len(flags),
+                      flags_cleared=cleared)
         case.asked_at_stage = None
         queue_mail(
             case.submitter_email, "validation_answer_received",

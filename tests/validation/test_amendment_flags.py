@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.validation.support import FLAGGED_TEXT, case_in
+from tests.validation.support import FLAGGED_TEXT, case_in, sign_in
 from tests.validation.test_panel import person, score, seed_rubric
 from validation import panel, publication, requests
 from validation.models import Case, CaseState, Level
@@ -212,6 +212,36 @@ def test_what_the_case_already_holds_is_not_asked_again_or_added_twice(client) -
     assert _found(case.flags) == [("what_you_did", "titled_name", "Mrs Patel"),
                                   ("what_you_did", "nhs_number", NHS)]
     assert _answer_audit(case).details["flags"] == 1
+
+
+def test_text_the_submitter_takes_out_is_no_longer_flagged_to_staff(app) -> None:
+    case = case_in(CaseState.INFO_REQUESTED, flagged=True)  # 'Mrs Patel', confirmed when sent
+    assert _found(case.flags) == [("what_you_did", "titled_name", "Mrs Patel")]
+    submitter = app.test_client()
+    _amend(submitter, case, what_you_did="Weekly clinics with the health visitor and social "
+           "workers built a shared chronology for every family open to neglect services.")
+    response = submitter.post(_url(case), data={"answer": "Taken the name out.", "send": "y"})
+    assert response.status_code == 303
+    case = _fresh(case)
+    assert case.state == CaseState.SCREENING and case.flags == []
+    assert _answer_audit(case).details["flags_cleared"] == 1
+    screener = app.test_client()
+    sign_in(screener, Role.SCREENER)
+    for url in (f"/validation/cases/{case.id}", "/validation/"):
+        page = screener.get(url).get_data(as_text=True)
+        assert case.reference in page
+        assert " flagged" not in page and "Possible identifying information" not in page, url
+
+
+def test_a_flag_whose_text_stays_follows_it_when_the_answer_moves_it(app) -> None:
+    case = case_in(CaseState.INFO_REQUESTED, flagged=True)
+    submitter = app.test_client()
+    _amend(submitter, case, what_you_did="Since 2009, in Leeds: " + case.answers["what_you_did"])
+    submitter.post(_url(case), data={"answer": "Added the year.", "send": "y"})
+    case = _fresh(case)
+    [flag] = case.flags
+    assert case.answers["what_you_did"][flag["start"]:flag["end"]] == "Mrs Patel"
+    assert _answer_audit(case).details["flags_cleared"] == 0
 
 
 # --- nothing to confirm -------------------------------------------------------------------------
