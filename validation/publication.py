@@ -214,6 +214,14 @@ def leftovers(publication: Publication) -> list[Leftover]:
     return list(found.values())
 
 
+def personal_refusal(personal: list[Leftover]) -> str:
+    """Why text holding the contact's own details cannot go: every detail, and where it is."""
+    each = [f"{item.label.lower()} (‘{item.match}’) from {', '.join(item.fields).lower()}"
+            for item in personal]
+    listed = each[0] if len(each) == 1 else ", ".join(each[:-1]) + " and " + each[-1]
+    return f"Remove {listed}: {'it is' if len(each) == 1 else 'they are'} never published."
+
+
 def send_for_approval(publication: Publication, *, actor: User, flags_checked: bool = False
                       ) -> Publication:
     """E-mail the submitter a personal link to read the final wording and approve it."""
@@ -227,8 +235,7 @@ def send_for_approval(publication: Publication, *, actor: User, flags_checked: b
     left = leftovers(publication)
     personal = [item for item in left if item.personal]
     if personal:
-        raise CaseRefused(f"Remove {personal[0].label.lower()} (‘{personal[0].match}’) from "
-                          f"{personal[0].fields[0].lower()}: it is never published.")
+        raise CaseRefused(personal_refusal(personal))
     if left and not flags_checked:
         raise CaseRefused("Confirm you have checked the highlighted text: it does not identify "
                           "a child, parent or carer", field="flags_checked")

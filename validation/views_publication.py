@@ -47,6 +47,8 @@ class EditForm(FlaskForm):
     """A field per public text field, in reading order; `publication.text_problems` checks them."""
 
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+    # A button in the same form, so edits typed but not yet saved go with it, not away.
+    send = SubmitField("Save and send to the submitter for approval", widget=GovSubmitInput())
 
     locals().update({name: _text_field(name, label) for name, label, _, _ in PUBLIC_TEXT})
 
@@ -101,14 +103,22 @@ def publication_edit(publication_id: int) -> ResponseReturnValue:
                 form.submit.errors = [refusal.message]
             else:
                 db.session.commit()
+                if form.send.data:
+                    if changed:
+                        flash("Your changes are saved.", "success")
+                    return redirect(url_for(".publication_send", publication_id=found.id),
+                                    code=303)
                 flash("Your changes are saved." if changed else "Nothing had changed.",
                       "success")
                 return redirect(url_for(".publication_edit", publication_id=found.id),
                                 code=303)
+    # The hints count what the form holds: after a refusal, the editor's text, not the saved.
+    shown = {name: form[name].data if request.method == "POST" else getattr(found, name)
+             for name, *_ in PUBLIC_TEXT}
     return render_template(
         "validation/publication_edit.html", form=form, publication=found,
         params=_field_params(), leftovers=publication.leftovers(found),
-        counts={name: publication.words(getattr(found, name) or "") for name, *_ in PUBLIC_TEXT},
+        counts={name: publication.words(text or "") for name, text in shown.items()},
         limits={name: limit for name, _, limit, _ in PUBLIC_TEXT},
         requests=publication.change_requests(found), regions=REGIONS, texts=PUBLIC_TEXT,
         level_label=LEVEL_LABELS.get(found.level, found.level),
@@ -140,8 +150,10 @@ def publication_send(publication_id: int) -> ResponseReturnValue:
             flash(f"Sent to {found.case.submitter_email} for approval. The practice is "
                   "published when they approve the wording.", "success")
             return redirect(url_for(".publication_edit", publication_id=found.id), code=303)
+    left = publication.leftovers(found)
     return render_template("validation/publication_send.html", form=form, publication=found,
-                           leftovers=publication.leftovers(found), texts=PUBLIC_TEXT,
+                           leftovers=[item for item in left if not item.personal],
+                           personal=[item for item in left if item.personal], texts=PUBLIC_TEXT,
                            regions=REGIONS, level_label=LEVEL_LABELS.get(found.level, found.level),
                            problems=publication.text_problems(
                                {name: getattr(found, name) or "" for name, *_ in PUBLIC_TEXT}),

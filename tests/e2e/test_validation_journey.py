@@ -172,10 +172,11 @@ def test_a_submission_goes_from_the_queue_to_the_public_library(live, new_page,
     screener_page.get_by_role("link", name=TITLE).click()
     expect(screener_page.get_by_role("heading", level=1)).to_have_text("Prepare for publication")
     checks.axe(screener_page, "editor: copy-edit")
+    # Straight on to sending, without saving first: the edit goes with it.
     screener_page.get_by_label("Topic (optional)").fill("Neglect")
-    screener_page.get_by_role("button", name="Save changes").click()
+    screener_page.get_by_role("button", name="Save and send to the submitter for approval").click()
     expect(screener_page.locator(".govuk-notification-banner")).to_contain_text("saved")
-    screener_page.get_by_role("button", name="Send to the submitter for approval").click()
+    expect(screener_page.locator(".govuk-summary-list")).to_contain_text("Neglect")
     checks.axe(screener_page, "editor: send for approval")
     screener_page.get_by_role("button", name="Send to the submitter for approval").click()
     expect(screener_page.locator(".govuk-notification-banner")).to_contain_text("for approval")

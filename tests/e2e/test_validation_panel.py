@@ -160,7 +160,7 @@ def test_the_panel_validates_practice_and_the_submitter_approves_its_wording(
     editor_page.get_by_label("Topic (optional)").fill("neglect")
     editor_page.get_by_role("button", name="Save changes").click()
     expect(editor_page.locator(".govuk-notification-banner")).to_contain_text("saved")
-    editor_page.get_by_role("button", name="Send to the submitter for approval").click()
+    editor_page.get_by_role("button", name="Save and send to the submitter for approval").click()
     checks.axe(editor_page, "editor: send for approval")
     editor_page.get_by_role("button", name="Send to the submitter for approval").click()
     expect(editor_page.locator(".govuk-notification-banner")).to_contain_text(

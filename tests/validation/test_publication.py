@@ -108,13 +108,45 @@ def test_word_limits_and_required_fields_are_checked_beside_each_field(app, chai
     assert db.session.get(Publication, found.id).summary == found.case.answers["summary"]
 
 
+def test_after_a_refusal_the_word_counts_are_of_the_editors_text(app, chair, editor) -> None:
+    found = validated(chair)
+    response = as_(signed_in(app, editor)).post(f"/validation/publications/{found.id}",
+                                                data=form_of(found, title="word " * 16,
+                                                             impact=" "))
+    assert response.status_code == 422
+    assert "Up to 15 words (it has 16)." in text(response)
+
+
 def test_the_contacts_own_details_are_never_sent_for_approval(app, chair, editor) -> None:
     found = validated(chair)
-    address = found.case.answers["contact_email"]
-    publication.edit(found, form_of(found, contact_route=f"E-mail {address}"), actor=editor)
+    answers = found.case.answers
+    address, phone = answers["contact_email"], "0113 496 0000"
+    answers = {**answers, "contact_phone": phone}
+    found.case.answers = answers
+    publication.edit(found, form_of(found, contact_route=f"E-mail {address}",
+                                    summary=f"{found.summary} Ring {phone}."), actor=editor)
     db.session.commit()
-    with pytest.raises(CaseRefused, match="Remove the contact's email address"):
+    with pytest.raises(CaseRefused, match="Remove the contact's email address .* and the "
+                                          "contact's telephone number .*they are never published"):
         publication.send_for_approval(found, actor=editor, flags_checked=True)
+    # The page says so before anyone ticks anything, naming both, with no form to send.
+    page = text(as_(signed_in(app, editor)).get(f"/validation/publications/{found.id}/send"))
+    assert 'id="personal"' in page and address in page and phone in page
+    assert 'name="flags_checked"' not in page and "Finish editing" in page
+
+
+def test_edits_not_yet_saved_are_saved_on_the_way_to_sending(app, chair, editor) -> None:
+    found = validated(chair)
+    client = signed_in(app, editor)
+    response = as_(client).post(f"/validation/publications/{found.id}", data={
+        **form_of(found, title="Chronology clinics for neglect"), "send": "y"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/validation/publications/{found.id}/send")
+    db.session.expire_all()
+    assert db.session.get(Publication, found.id).title == "Chronology clinics for neglect"
+    refused = as_(client).post(f"/validation/publications/{found.id}", data={
+        **form_of(found, impact=" "), "send": "y"})
+    assert refused.status_code == 422 and "Enter what impact it made" in text(refused)
 
 
 def test_flags_left_in_the_text_must_be_confirmed_before_sending(app, chair, editor,
