@@ -240,23 +240,26 @@ def _pagination(page: int, pages: int) -> dict[str, Any] | None:
 @bp.get("/")
 @role_required(*STAFF)
 def queue() -> str:
-    """Every case by state, with counts; open cases first, longest waiting at the top."""
-    counts = {state: n for state, n in db.session.execute(
-        select(Case.state, func.count()).group_by(Case.state))}
+    """Every case by state, with counts; open cases first, longest waiting at the top.
+
+    A search narrows every tab's count too, so a case found in another state shows where it is.
+    """
     state = request.args.get("state") or "open"
     if state != "open" and state not in STATE_LABELS:
         abort(404)
     needle = request.args.get("q", "").strip()[:100]
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "stage"
-    query = select(Case)
-    query = query.where(Case.state.in_(OPEN)) if state == "open" \
-        else query.where(Case.state == state)
+    matching = []
     if needle:
         lowered = needle.lower()
-        query = query.where(or_(func.lower(Case.reference).contains(lowered, autoescape=True),
-                                func.lower(Case.title).contains(lowered, autoescape=True),
-                                func.lower(Case.organisation).contains(lowered,
-                                                                       autoescape=True)))
+        matching = [or_(func.lower(Case.reference).contains(lowered, autoescape=True),
+                        func.lower(Case.title).contains(lowered, autoescape=True),
+                        func.lower(Case.organisation).contains(lowered, autoescape=True))]
+    counts = {state: n for state, n in db.session.execute(
+        select(Case.state, func.count()).where(*matching).group_by(Case.state))}
+    query = select(Case).where(*matching)
+    query = query.where(Case.state.in_(OPEN)) if state == "open" \
+        else query.where(Case.state == state)
     total = db.session.scalar(query.with_only_columns(func.count(Case.id))) or 0
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)

@@ -128,6 +128,12 @@ def test_the_queue_lists_open_cases_with_counts_days_and_flags(client) -> None:
     assert screened.reference in found and flagged.reference not in found
     assert "No cases match" in client.get("/validation/?q=nothing-like-it").get_data(
         as_text=True)
+    # A search counts only what it matches, and points to a case in another state.
+    assert "Open (1)" in found and "Withdrawn (0)" in found
+    elsewhere = client.get(f"/validation/?q={gone.reference}").get_data(as_text=True)
+    assert "No cases match" not in elsewhere and 'id="found-elsewhere"' in elsewhere
+    assert f'href="/validation/?state=withdrawn&amp;q={gone.reference}">Withdrawn: 1 case' \
+        in elsewhere
     assert client.get("/validation/?state=nonsense").status_code == 404
     assert client.get("/validation/?sort=nonsense&page=99").status_code == 200
 
