@@ -71,10 +71,17 @@ def _require(actor: User, *roles: Role, message: str) -> None:
         raise CaseRefused(message)
 
 
-def _require_with_panel(case: Case, doing: str) -> None:
+def not_with_panel(case: Case, doing: str) -> str | None:
+    """Why `doing` cannot be done to the case now, or None while it is with the panel."""
     if case.state != CaseState.WITH_PANEL:
-        raise CaseRefused(f"You can only {doing} while the case is with the panel; it is "
-                          f"‘{case.state_label.lower()}’.")
+        return (f"You can only {doing} while the case is with the panel; it is "
+                f"‘{case.state_label.lower()}’.")
+    return None
+
+
+def _require_with_panel(case: Case, doing: str) -> None:
+    if (why := not_with_panel(case, doing)) is not None:
+        raise CaseRefused(why)
 
 
 def _audit(action: str, case: Case, actor: User | str | None, **details: object) -> None:

@@ -189,6 +189,12 @@ class AssignForm(FlaskForm):
 def panel_assign(case_id: int) -> ResponseReturnValue:
     case = _case(case_id)
     form = AssignForm()
+    # Said before the chair picks anyone, rather than refused after they have.
+    closed = panel.not_with_panel(case, "assign panel members")
+    if closed is not None:
+        return render_template("validation/panel_assign.html", form=form, case=case, people=[],
+                               assigned=[], closed=closed), \
+            409 if request.method == "POST" else 200
     people = [c for c in panel.candidates(case) if c.assignment is None]
     form.members.choices = [SelectChoice(c.user.id, c.user.display_name) for c in people]
     if form.validate_on_submit():

@@ -211,6 +211,15 @@ def test_only_the_chair_assigns_and_only_with_the_panel(app, people) -> None:
     screening = case_in(CaseState.SCREENING)
     with pytest.raises(CaseRefused, match="only assign panel members while the case is with"):
         panel.assign(screening, [people["ann"].id, people["bob"].id], actor=people["chair"])
+    # The page says so at once, with nothing to tick; a stale form posted is refused the same.
+    client = signed_in(app, people["chair"])
+    url = f"/validation/cases/{screening.id}/panel/assign"
+    page = as_(client).get(url)
+    assert page.status_code == 200 and 'id="assign-closed"' in text(page)
+    assert "it is ‘screening’" in text(page) and 'name="members"' not in text(page)
+    stale = as_(client).post(url, data={"members": [people["ann"].id, people["bob"].id]})
+    assert stale.status_code == 409 and 'id="assign-closed"' in text(stale)
+    assert not db.session.get(Case, screening.id).assignments
 
 
 def test_the_assign_page_marks_conflicts_and_refuses_them_with_a_message(app, people) -> None:
