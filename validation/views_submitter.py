@@ -25,7 +25,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, StringField, SubmitField, TextAreaField
 
-from validation import bp, requests
+from validation import bp, publication, requests
 from validation.models import Case, CaseState
 from validation.requests import (
     ANSWER_WORD_LIMIT,
@@ -214,6 +214,7 @@ def respond(token: str) -> ResponseReturnValue:
     if request.method == "GET" and not _waiting(case):
         return render_template("validation/status.html", case=case,
                                status=STATUS.get(case.state), withdrawable=case.state in OPEN,
+                               publication=publication.publication_for(case),
                                answered=[r for r in case.requests if r.answered_at],
                                sent=bool(request.args.get("sent")))
     if not _waiting(case):

@@ -184,6 +184,8 @@ def test_the_submitter_asks_for_a_change_then_approves_and_it_is_published(
     assert db.session.get(Publication, found.id).status == PublicationStatus.AWAITING_APPROVAL
     path = approval_path(mailbox, submitter)
     assert path == f"/validation/approve/{found.case.token}"
+    waiting = text(app.test_client().get(f"/validation/respond/{found.case.token}"))
+    assert 'id="approve-link"' in waiting and f'href="{path}"' in waiting
     # While the submitter reads it, the wording does not change under them.
     with pytest.raises(CaseRefused, match="The submitter is reading this wording"):
         publication.edit(db.session.get(Publication, found.id), form_of(found), actor=editor)
@@ -226,6 +228,10 @@ def test_the_submitter_asks_for_a_change_then_approves_and_it_is_published(
     assert found.slug.startswith("multi-agency-chronology-clinics-for-neglect-")
     public = app.test_client().get(f"/practice/{found.theme_slug}/{found.slug}")
     assert public.status_code == 200 and "Multi-agency chronology clinics" in text(public)
+    # The submitter's own status page leads to it.
+    status = text(as_(visitor).get(f"/validation/respond/{found.case.token}"))
+    assert 'id="published-link"' in status
+    assert f'href="/practice/{found.theme_slug}/{found.slug}"' in status
     assert audit_actions(found) == [
         "publication started", "publication edited", "publication sent for approval",
         "publication change requested", "publication edited", "publication sent for approval",
