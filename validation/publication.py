@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from validation import library, workflow
 from validation.models import LEVEL_LABELS, Case, CaseState, Publication, PublicationStatus
@@ -151,6 +151,27 @@ def text_problems(values: Mapping[str, str]) -> dict[str, str]:
     return problems
 
 
+def topics_in_use(limit: int = 12) -> list[str]:
+    """The topics other practice already carries, most used first: the library filters by them."""
+    count = func.count(Publication.id)
+    return list(db.session.scalars(
+        select(Publication.topic).where(Publication.topic != "")
+        .group_by(Publication.topic).order_by(count.desc(), Publication.topic).limit(limit)))
+
+
+def topic_as_used(topic: str, publication: Publication) -> str:
+    """`topic` spelt as other practice already spells it, ignoring case and spacing, so that
+    'Neglect' and 'neglect ' make one filter in the library, not two."""
+    topic = " ".join(topic.split())
+    if not topic:
+        return ""
+    same = db.session.scalar(
+        select(Publication.topic).where(func.lower(Publication.topic) == topic.lower(),
+                                        Publication.id != publication.id)
+        .order_by(Publication.id).limit(1))
+    return same or topic
+
+
 def edit(publication: Publication, values: Mapping[str, str], *, actor: User) -> list[str]:
     """Save the editor's wording; returns the names of the fields that changed."""
     _require_editor(actor)
@@ -164,6 +185,8 @@ def edit(publication: Publication, values: Mapping[str, str], *, actor: User) ->
     changed = []
     for name, _, _, _ in PUBLIC_TEXT:
         value = (values.get(name) or "").strip()
+        if name == "topic":
+            value = topic_as_used(value, publication)
         if getattr(publication, name) != value:
             setattr(publication, name, value)
             changed.append(name)

@@ -57,7 +57,8 @@ def _publication(publication_id: int) -> Publication:
     return db.get_or_404(Publication, publication_id)
 
 
-def _field_params() -> dict[str, dict]:
+def _field_params(topics: list[str]) -> dict[str, dict]:
+    in_use = f" In use already: {', '.join(topics)}." if topics else ""
     params = {}
     for name, _, limit, required in PUBLIC_TEXT:
         item: dict = {"label": {"classes": "govuk-label--s"}}
@@ -68,7 +69,7 @@ def _field_params() -> dict[str, dict]:
             if not required:
                 item["label"]["text"] = "Topic (optional)"
                 item["hint"] = {"text": "A few words readers can filter by, such as "
-                                        "‘neglect’ or ‘adolescents’."}
+                                        f"‘neglect’ or ‘adolescents’.{in_use}"}
         params[name] = item
     return params
 
@@ -117,7 +118,7 @@ def publication_edit(publication_id: int) -> ResponseReturnValue:
              for name, *_ in PUBLIC_TEXT}
     return render_template(
         "validation/publication_edit.html", form=form, publication=found,
-        params=_field_params(), leftovers=publication.leftovers(found),
+        params=_field_params(publication.topics_in_use()), leftovers=publication.leftovers(found),
         counts={name: publication.words(text or "") for name, text in shown.items()},
         limits={name: limit for name, _, limit, _ in PUBLIC_TEXT},
         requests=publication.change_requests(found), regions=REGIONS, texts=PUBLIC_TEXT,

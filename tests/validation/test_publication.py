@@ -117,6 +117,21 @@ def test_after_a_refusal_the_word_counts_are_of_the_editors_text(app, chair, edi
     assert "Up to 15 words (it has 16)." in text(response)
 
 
+def test_a_topic_takes_the_spelling_already_in_use(app, chair, editor) -> None:
+    first, second = validated(chair), validated(chair)
+    publication.edit(first, form_of(first, topic="Neglect"), actor=editor)
+    db.session.commit()
+    client = signed_in(app, editor)
+    page = text(as_(client).get(f"/validation/publications/{second.id}"))
+    assert "In use already: Neglect." in page
+    as_(client).post(f"/validation/publications/{second.id}",
+                     data=form_of(second, topic="  neglect "))
+    db.session.expire_all()
+    assert db.session.get(Publication, second.id).topic == "Neglect"
+    publication.edit(first, form_of(first, topic="Early  help"), actor=editor)
+    assert first.topic == "Early help"
+
+
 def test_the_contacts_own_details_are_never_sent_for_approval(app, chair, editor) -> None:
     found = validated(chair)
     answers = found.case.answers
