@@ -274,6 +274,15 @@ def _scores_from(form: ScoreForm) -> dict[str, int | None]:
     return values
 
 
+def _scored_message(case: Case, mine: Assignment) -> str:
+    others = sum(1 for a in case.assignments if a.scored and a.id != mine.id)
+    if not others:
+        return ("Your scores are submitted. No other member has submitted theirs yet; you will "
+                "see them here when they do.")
+    whose = "the other member's" if others == 1 else f"the other {others} members'"
+    return f"Your scores are submitted. You can now see {whose} scores."
+
+
 @bp.route("/cases/<int:case_id>/score", methods=["GET", "POST"])
 @role_required(*PANEL)
 def panel_score(case_id: int) -> ResponseReturnValue:
@@ -300,8 +309,8 @@ def panel_score(case_id: int) -> ResponseReturnValue:
                 _refuse(form, refusal, "submit")
             else:
                 db.session.commit()
-                flash("Your scores are submitted. You can now see the other members' scores."
-                      if final else "Your draft is saved. Only you can see it.", "success")
+                flash(_scored_message(case, mine) if final
+                      else "Your draft is saved. Only you can see it.", "success")
                 return redirect(url_for(".panel_score", case_id=case.id), code=303)
     return _page("validation/panel_score.html", form, case=case, mine=mine,
                  rubric=panel.rubric(), scores=panel.visible_scores(case, current_user),

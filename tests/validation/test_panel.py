@@ -294,7 +294,14 @@ def test_a_member_saves_a_draft_then_submits_and_the_scores_are_final(app, peopl
     db.session.expire_all()
     mine = panel.assignment_of(db.session.get(Case, case.id), people["ann"])
     assert (mine.adequacy, mine.evidence, mine.transferability) == (2, 3, 1) and mine.scored
-    assert "They are final" in text(as_(client).get(url))
+    page = text(as_(client).get(url))
+    assert "They are final" in page
+    assert "No other member has submitted theirs yet" in page  # not "you can now see them"
+    bob = signed_in(app, people["bob"])
+    as_(bob).post(url, data={"adequacy": "1", "evidence": "1", "transferability": "1",
+                             "rationale": "Thin.", "recommended_level": "emerging",
+                             "submit": "y"})
+    assert "You can now see the other member&#39;s scores." in text(as_(bob).get(url))
     again = as_(client).post(url, data={"adequacy": "0", "evidence": "0", "transferability": "0",
                                         "rationale": "Changed my mind",
                                         "recommended_level": "not_validated", "submit": "y"})
