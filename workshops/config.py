@@ -64,6 +64,9 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_DEFAULT_SENDER": env.get(
             "MAIL_DEFAULT_SENDER", "Knowledge workshops <workshops@localhost>"
         ),
+        # Where the public may write to the programme (the practice library's "find out more");
+        # unset, the address mail is sent from (templating.programme_email).
+        "PROGRAMME_CONTACT_EMAIL": env.get("PROGRAMME_CONTACT_EMAIL") or None,
         "PLUGINS": [p.strip() for p in plugins.split(",") if p.strip()]
         if plugins is not None
         else None,

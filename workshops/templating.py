@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 import markdown as markdown_lib
 import nh3
 from flask import Flask, has_request_context, request, url_for
@@ -83,11 +85,18 @@ def _navigation(app: Flask) -> list[dict]:
     return visible
 
 
+def programme_email(app: Flask) -> str:
+    """The programme team's address for the public: PROGRAMME_CONTACT_EMAIL, else From:."""
+    return app.config.get("PROGRAMME_CONTACT_EMAIL") or \
+        parseaddr(app.config.get("MAIL_DEFAULT_SENDER") or "")[1]
+
+
 def init_app(app: Flask) -> None:
     WTFormsHelpers(app)
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["markdown"] = markdown
     app.jinja_env.globals["event_time"] = formatting.event_time
+    app.jinja_env.globals["programme_email"] = lambda: programme_email(app)
     app.jinja_env.globals["plugin_links"] = lambda kind, subject: plugin_links(app, kind,
                                                                               subject)
 

@@ -175,7 +175,12 @@ def test_publish_puts_approved_wording_on_the_public_pages_and_audits_it(app, cl
         AuditEntry.entity == "validation_publication", AuditEntry.entity_id == publication.id))
     assert entry.action == "publish" and entry.actor_label == "submitter@example.org"
     assert entry.details["before"] == "awaiting_approval"
-    assert client.get(f"/practice/{THEME}/{publication.slug}").status_code == 200
+    page = client.get(f"/practice/{THEME}/{publication.slug}")
+    assert page.status_code == 200
+    # Readers have somewhere to write: the organisation's route, and the programme team.
+    assert "Write to the children&#39;s services duty team" in page.text
+    assert 'href="mailto:workshops@example.org?subject=About%3A%20Chronology%20clinic"' \
+        in page.text
 
 
 @pytest.mark.parametrize("status", [PublicationStatus.EDITING, PublicationStatus.PUBLISHED])
