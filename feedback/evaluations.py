@@ -22,6 +22,7 @@ from workshops import audit, clock
 from workshops.extensions import db
 from workshops.models import Booking, BookingStatus, Workshop
 from workshops.practice_form import EVALUATION_FORM, Kind, Question
+from workshops.validators import too_many_words
 
 ALREADY_SENT = ("You have already sent your evaluation of this workshop. Each delegate can send "
                 "one, and it cannot be changed.")
@@ -79,8 +80,8 @@ def _check(question: Question, value: Any) -> tuple[Any, str | None]:
         return None, f"Select an answer to ‘{question.label}’ from the list"
     if question.word_limit:
         if (count := words(text)) > question.word_limit:
-            return text, (f"Your answer to ‘{question.label}’ must be {question.word_limit} "
-                          f"words or fewer (it is {count} words)")
+            return text, too_many_words(f"Your answer to ‘{question.label}’",
+                                        question.word_limit, count)
         # Words can be very long: a cap on characters keeps a pasted file out of the database.
         if len(text) > question.word_limit * 30:
             return text, f"Your answer to ‘{question.label}’ is too long"

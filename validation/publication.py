@@ -27,6 +27,7 @@ from workshops.mail import queue_mail
 from workshops.models import AuditEntry, Role, User
 from workshops.transitions import TransitionNotAllowed, next_state
 from workshops.urls import external_url
+from workshops.validators import too_many_words
 
 P = PublicationStatus
 EDITORS = (Role.SCREENER, Role.PANEL_CHAIR)
@@ -146,8 +147,8 @@ def text_problems(values: Mapping[str, str]) -> dict[str, str]:
         value = (values.get(name) or "").strip()
         if empty and not value:
             problems[name] = empty
-        elif limit and words(value) > limit:
-            problems[name] = f"{label} must be {limit} words or fewer"
+        elif limit and (count := words(value)) > limit:
+            problems[name] = too_many_words(label, limit, count)
     return problems
 
 

@@ -35,6 +35,7 @@ from workshops.models import Role, User
 from workshops.practice_form import NOT_SCANNED, PRACTICE_FORM, Kind, Question, Section
 from workshops.transitions import next_state
 from workshops.urls import external_url
+from workshops.validators import too_many_words
 
 QUESTIONS_WORD_LIMIT = 500
 ANSWER_WORD_LIMIT = 1000
@@ -69,8 +70,7 @@ def _text(value: Any) -> str:
 
 def _limit(text: str, limit: int, label: str, field: str) -> None:
     if (count := words(text)) > limit:
-        raise CaseRefused(f"{label} must be {limit} words or fewer (it is {count} words)",
-                          field=field)
+        raise CaseRefused(too_many_words(label, limit, count), field=field)
 
 
 # --- asking -------------------------------------------------------------------------------------
@@ -318,8 +318,7 @@ def answer_request(case: Case, answer: str) -> InfoRequest:
         if not answer:
             errors["answer"] = "Enter your answer to the questions"
         elif (count := words(answer)) > ANSWER_WORD_LIMIT:
-            errors["answer"] = (f"Your answer must be {ANSWER_WORD_LIMIT} words or fewer "
-                                f"(it is {count} words)")
+            errors["answer"] = too_many_words("Your answer", ANSWER_WORD_LIMIT, count)
         amendments = dict(request.amendments or {})
         for key, (_old, new) in amendments.items():
             # Checked when saved; again here, in case the form's limits changed meanwhile.

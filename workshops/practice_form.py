@@ -17,6 +17,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from workshops.models.catalogue import REGIONS
+from workshops.validators import too_many_words
 
 
 class Kind(StrEnum):
@@ -327,8 +328,7 @@ def answer_problem(question: Question, value: Any) -> str | None:
         return None
     text = str(value).strip()
     if question.word_limit and (count := words(text)) > question.word_limit:
-        return (f"{question.label} must be {question.word_limit} words or fewer "
-                f"(it is {count} words)")
+        return too_many_words(question.label, question.word_limit, count)
     if question.kind in (Kind.TEXT, Kind.EMAIL) and len(text) > TEXT_CHARACTERS:
         return f"{question.label} must be {TEXT_CHARACTERS} characters or fewer"
     if question.kind == Kind.LONG and question.word_limit and len(text) > question.word_limit * 30:

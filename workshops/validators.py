@@ -26,3 +26,8 @@ class InputRequired(validators.InputRequired):
 def strip(value: str | None) -> str | None:
     """A field filter: spaces pasted around an answer (an e-mail address, say) are dropped."""
     return value.strip() if isinstance(value, str) else value
+
+
+def too_many_words(label: str, limit: int, count: int) -> str:
+    """The one wording for every word limit in the service, with the count to cut from."""
+    return f"{label} must be {limit} words or fewer (it is {count} words)"

@@ -268,7 +268,7 @@ def test_a_note_to_the_panel_has_a_limit(client) -> None:
     sign_in(client, Role.SCREENER)
     response = client.post(f"/validation/cases/{case.id}/screen", data={"note": "word " * 301})
     assert response.status_code == 422
-    assert "Note to the panel must be 300 words or fewer" in response.get_data(as_text=True)
+    assert "Note to the panel must be 300 words or fewer (it is 301 words)" in response.text
 
 
 def test_two_screeners_cannot_both_start_the_same_case(app) -> None:
