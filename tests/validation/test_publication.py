@@ -102,7 +102,8 @@ def test_word_limits_and_required_fields_are_checked_beside_each_field(app, chai
         found, summary="word " * 151, impact=" "))
     assert response.status_code == 422
     body = text(response)
-    assert "Summary must be 150 words or fewer (it is 151 words)" in body and "Enter what impact it made" in body
+    assert "Summary must be 150 words or fewer (it is 151 words)" in body
+    assert "Enter what impact it made" in body
     assert 'href="#summary"' in body and 'href="#impact"' in body
     db.session.expire_all()
     assert db.session.get(Publication, found.id).summary == found.case.answers["summary"]
