@@ -229,7 +229,9 @@ def test_before_the_day_the_pages_offer_no_walk_in_and_no_check_in(app, signed_i
     assert 'data-checkin="not-open"' in page and "Delegate Number1" in page
     assert "Check in<span" not in page and "Register someone who has not booked" not in page
     refused = signed_in.post(f"{base}/walk-in", data=_walk_in_form(), follow_redirects=True)
-    assert "Walk-ins are registered then" in refused.get_data(as_text=True)
+    said = refused.get_data(as_text=True)
+    assert "Walk-ins are registered from when check-in opens" in said
+    assert said.count("Check-in opens on") == 1  # the page's own notice, not said twice
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
     tapped = signed_in.post(f"{base}/checkin/{one.id}", follow_redirects=True)
     assert "Check-in opens on" in tapped.get_data(as_text=True)

@@ -134,8 +134,9 @@ def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
         flash(f"This workshop is {found.status}, so no one can be registered for it.")
         return _workshop_page(found.id)
     if not checkin.is_open(found):
-        flash(checkin.not_open_message(found) + " Walk-ins are registered then; until then, "
-              "people book through the workshop’s booking page.", "info")
+        # The check-in page says when it opens; the message adds only what a walk-in needs.
+        flash("Walk-ins are registered from when check-in opens; until then, people book "
+              "through the workshop’s booking page.", "info")
         return _checkin_page(found.id)
     form = WalkInForm()
     refusal = None  # a refusal about the whole form, not one field: shown beside the button
