@@ -31,7 +31,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from validation import panel, publication, requests, screening
+from validation import panel, publication, request_reminders, requests, screening, withdrawal
 from validation.demo_text import (
     PUBLIC_TITLES,
     RATIONALES,
@@ -287,7 +287,7 @@ class _Replay:
     def withdrawn(self, case: Case) -> None:
         self.screen(case, (2009, 12, 16, 14, 0))
         self.at(_london(2010, 1, 5, 10, 20))
-        requests.withdraw(case, WITHDRAWAL_REASON)
+        withdrawal.withdraw(case, WITHDRAWAL_REASON)
 
     def awaiting_approval(self, case: Case) -> None:
         self.to_panel(case, (2010, 1, 13, 9, 30), (2010, 1, 14, 12, 10), (2010, 1, 15, 10, 0),
@@ -347,4 +347,4 @@ class _Replay:
         requests.request_information(case, self.screener, SOMERSET_QUESTIONS)
         # The daily reminder (validation/tasks.py, 9.45): its first run after 14 days' wait.
         self.at(_london(2010, 2, 17, 9, 45))
-        requests.send_reminders()
+        request_reminders.send_reminders()

@@ -1,9 +1,9 @@
-"""Requests for more information, the submitter's answer, the reminder, and withdrawal.
+"""Requests for more information and the submitter's answer (the reminder is in
+`request_reminders.py`, withdrawal in `withdrawal.py`).
 
     screening / with_panel --request_information--> info_requested
     info_requested --answer_to_screening--> screening   (when screening asked)
     info_requested --answer_to_panel--> with_panel      (when the panel asked)
-    any open state --withdraw--> withdrawn
 
 While a request is open the submitter works on it through their personal link: a draft answer,
 amendments to their text answers and extra evidence files are kept on the open `InfoRequest`
@@ -16,12 +16,9 @@ the confirmed flags then join the case's, for screeners, the panel and the publi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
-from sqlalchemy import select, update
 
 from validation import workflow
 from validation.models import Case, CaseFile, CaseState, InfoRequest
@@ -63,12 +60,12 @@ def who_asked(stage: str) -> str:
     return "the expert panel" if stage == CaseState.WITH_PANEL else "the screening team"
 
 
-def _text(value: Any) -> str:
+def clean_text(value: Any) -> str:
     # As the e-form stores text: Windows line endings normalised, outer space trimmed.
     return str(value or "").replace("\r\n", "\n").strip()
 
 
-def _limit(text: str, limit: int, label: str, field: str) -> None:
+def limit_words(text: str, limit: int, label: str, field: str) -> None:
     if (count := words(text)) > limit:
         raise CaseRefused(too_many_words(label, limit, count), field=field)
 
@@ -86,7 +83,7 @@ def may_request(user: User, case: Case) -> bool:
 
 def request_information(case: Case, actor: User, questions: str) -> InfoRequest:
     """Put questions to the submitter; the case waits for them and returns where it was."""
-    questions = _text(questions)
+    questions = clean_text(questions)
     with changing(case):
         # The table first, so a case in the wrong state is refused as such, whoever asks.
         next_state(workflow.TRANSITIONS, "request_information", case.state)
@@ -95,7 +92,7 @@ def request_information(case: Case, actor: User, questions: str) -> InfoRequest:
                               "screened, and only the panel chair once it is with the panel.")
         if not questions:
             raise CaseRefused("Enter your questions for the submitter", field="questions")
-        _limit(questions, QUESTIONS_WORD_LIMIT, "Questions", "questions")
+        limit_words(questions, QUESTIONS_WORD_LIMIT, "Questions", "questions")
         stage = case.state
         request = InfoRequest(stage=stage, asked_by_id=actor.id, questions=questions,
                               asked_at=clock.now())
@@ -182,7 +179,7 @@ def amendment_flags(case: Case, request: InfoRequest) -> list[dict[str, Any]]:
     held = {_finding(flag) for flag in case.flags or []}  # confirmed earlier: not asked again
     confirmed = {_finding(flag) for flag in request.flags or [] if flag.get("confirmed")}
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for flag in scan({key: _text(amendments[key][1]) for key in fields}, fields):
+    for flag in scan({key: clean_text(amendments[key][1]) for key in fields}, fields):
         finding = _finding(flag.to_dict())
         if finding not in held and finding not in found:
             found[finding] = {**flag.to_dict(), "confirmed": finding in confirmed}
@@ -200,7 +197,7 @@ def _flags_still_in(held: list[dict[str, Any]], answers: Mapping[str, Any],
         if field not in amendments:
             kept.append(flag)
             continue
-        text, match = _text(answers.get(field)), str(flag.get("match") or "")
+        text, match = clean_text(answers.get(field)), str(flag.get("match") or "")
         at = text.find(match) if match else -1
         if at >= 0:
             kept.append({**flag, "start": at, "end": at + len(match)})
@@ -217,7 +214,7 @@ def amend_section(case: Case, section_key: str, values: Mapping[str, Any], *,
     """
     section = amendable_section(section_key)
     questions = [q for q in section.questions if amendable(q)]
-    cleaned = {q.key: _text(values.get(q.key)) for q in questions}
+    cleaned = {q.key: clean_text(values.get(q.key)) for q in questions}
     errors = {q.key: problem for q in questions
               if (problem := amendment_problem(q, cleaned[q.key]))}
     if errors:
@@ -229,7 +226,7 @@ def amend_section(case: Case, section_key: str, values: Mapping[str, Any], *,
         amendments = dict(request.amendments or {})
         for question in questions:
             original = (case.answers or {}).get(question.key)
-            if cleaned[question.key] == _text(original):
+            if cleaned[question.key] == clean_text(original):
                 amendments.pop(question.key, None)
             else:
                 amendments[question.key] = [original, cleaned[question.key]]
@@ -244,8 +241,8 @@ def amend_section(case: Case, section_key: str, values: Mapping[str, Any], *,
 
 def save_draft(case: Case, answer: str) -> None:
     """Keep a half-written answer, so leaving the page (to change a section) loses nothing."""
-    answer = _text(answer)
-    _limit(answer, ANSWER_WORD_LIMIT, "Your answer", "answer")
+    answer = clean_text(answer)
+    limit_words(answer, ANSWER_WORD_LIMIT, "Your answer", "answer")
     with changing(case):
         open_request(case).answer = answer
 
@@ -309,7 +306,7 @@ def remove_file(case: Case, file_id: int) -> None:
 
 def answer_request(case: Case, answer: str) -> InfoRequest:
     """Send the answer: amendments are applied, and the case returns to the stage that asked."""
-    answer = _text(answer)
+    answer = clean_text(answer)
     with changing(case):
         if case.state != CaseState.INFO_REQUESTED:
             next_state(workflow.TRANSITIONS, "answer_to_screening", case.state)  # refuses
@@ -371,73 +368,3 @@ def answer_request(case: Case, answer: str) -> InfoRequest:
                 files=added, case_url=external_url("validation.case", case_id=case.id),
             )
     return request
-
-
-# --- the reminder ---------------------------------------------------------------------------------
-
-def due_reminders(now: datetime | None = None) -> list[InfoRequest]:
-    days = current_app.config["VALIDATION_REMINDER_DAYS"]
-    cutoff = (now or clock.now()) - timedelta(days=days)
-    return list(db.session.scalars(
-        select(InfoRequest).join(Case)
-        .where(Case.state == CaseState.INFO_REQUESTED, InfoRequest.answered_at.is_(None),
-               InfoRequest.reminded_at.is_(None), InfoRequest.asked_at <= cutoff)
-        .order_by(InfoRequest.id)))
-
-
-def send_reminders() -> int:
-    """Remind, once, each submitter whose questions have waited VALIDATION_REMINDER_DAYS.
-    Returns how many were reminded; a second run reminds no one."""
-    count = 0
-    for request in due_reminders():
-        # Claim it first, so a concurrent run cannot remind the same person twice.
-        claimed = db.session.execute(
-            update(InfoRequest)
-            .where(InfoRequest.id == request.id, InfoRequest.reminded_at.is_(None))
-            .values(reminded_at=clock.now())
-            .execution_options(synchronize_session=False)).rowcount
-        if claimed != 1:
-            db.session.rollback()
-            continue
-        case = request.case
-        queue_mail(
-            case.submitter_email, "validation_info_reminder",
-            f"Reminder: questions about your practice submission {case.reference}",
-            reason=REASON, workshop_id=case.workshop_id, case=case, request=request,
-            asker=who_asked(request.stage),
-            respond_url=external_url("validation.respond", token=case.token),
-        )
-        audit.record("reminder sent", "validation_case", case.id, workshop_id=case.workshop_id,
-                     actor="system", reference=case.reference, request_id=request.id)
-        db.session.commit()
-        count += 1
-    return count
-
-
-# --- withdrawal -----------------------------------------------------------------------------------
-
-def withdraw(case: Case, reason: str = "") -> Case:
-    """The submitter takes their practice back: the case closes wherever it was."""
-    reason = _text(reason)
-    _limit(reason, REASON_WORD_LIMIT, "Your reason", "reason")
-    with changing(case):
-        was = case.state_label
-        workflow.move(case, "withdraw", actor=case.submitter_email,
-                      **({"reason": reason} if reason else {}))
-        case.asked_at_stage = None
-        queue_mail(
-            case.submitter_email, "validation_withdrawn",
-            f"You have withdrawn practice submission {case.reference}",
-            reason=REASON, workshop_id=case.workshop_id, case=case,
-            status_url=external_url("validation.respond", token=case.token),
-        )
-        screener = case.screener
-        if screener is not None and screener.active:
-            queue_mail(
-                screener.email, "validation_withdrawn_staff",
-                f"{case.reference} has been withdrawn",
-                reason="you screened this practice submission", workshop_id=case.workshop_id,
-                case=case, was=was, withdraw_reason=reason,
-                case_url=external_url("validation.case", case_id=case.id),
-            )
-    return case

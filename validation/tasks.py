@@ -10,8 +10,8 @@ from workshops.queue import periodic_task, task_app
 @periodic_task(crontab(hour="9", minute="45"))
 def remind_to_answer_questions() -> int:
     """Once a day, at a civil hour: the single reminder to submitters whose answer is overdue."""
-    from validation import requests
+    from validation import request_reminders
 
     app = task_app()
     with app.app_context():
-        return requests.send_reminders()
+        return request_reminders.send_reminders()

@@ -25,7 +25,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, StringField, SubmitField, TextAreaField
 
-from validation import bp, publication, requests
+from validation import bp, publication, requests, withdrawal
 from validation.models import Case, CaseState
 from validation.requests import (
     ANSWER_WORD_LIMIT,
@@ -366,7 +366,7 @@ def withdraw(token: str) -> ResponseReturnValue:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            requests.withdraw(case, form.reason.data or "")
+            withdrawal.withdraw(case, form.reason.data or "")
         except TransitionNotAllowed:
             return _moved_on(case, "withdraw it")
         except CaseRefused as refusal:

@@ -12,7 +12,7 @@ from typing import Any
 from feedback import submissions
 from tests.conftest import STAFF_PASSWORD, login, make_staff, make_workshop
 from tests.feedback.support import attended, complete_answers
-from validation import requests, screening
+from validation import requests, screening, withdrawal
 from validation.models import Case, CaseState
 from workshops.extensions import db
 from workshops.models import Role, User, Workshop
@@ -92,7 +92,7 @@ def case_in(state: CaseState | str, *, stage: CaseState | str = CaseState.SCREEN
     if state == CaseState.SCREENING:
         return case
     if state == CaseState.WITHDRAWN:
-        return requests.withdraw(case)
+        return withdrawal.withdraw(case)
     if state == CaseState.INFO_REQUESTED and CaseState(stage) == CaseState.SCREENING:
         requests.request_information(case, screener, "Please say how many families took part.")
         return case

@@ -13,7 +13,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from tests.validation.support import PDF, PNG, case_in, received_case, sign_in, staff
-from validation import requests, screening
+from validation import request_reminders, requests, screening, withdrawal
 from validation.models import Case, CaseFile, CaseState, InfoRequest
 from validation.tasks import remind_to_answer_questions
 from validation.workflow import CaseRefused
@@ -379,15 +379,15 @@ def test_one_reminder_after_the_set_days_if_unanswered(app, mailbox) -> None:
     answered = case_in(CaseState.INFO_REQUESTED)
     withdrawn = case_in(CaseState.INFO_REQUESTED)
     requests.answer_request(answered, "Done.")
-    requests.withdraw(withdrawn)
+    withdrawal.withdraw(withdrawn)
     mailbox.clear()
     for case in (waiting, answered, withdrawn):
         _age(_fresh(case).requests[0], 13)
-    assert requests.send_reminders() == 0  # not yet due
+    assert request_reminders.send_reminders() == 0  # not yet due
     for case in (waiting, answered, withdrawn):
         _age(_fresh(case).requests[0], 14)
     assert remind_to_answer_questions.call_local() == 1  # the periodic task itself
-    assert requests.send_reminders() == 0  # and never twice
+    assert request_reminders.send_reminders() == 0  # and never twice
     (reminder,) = mailbox.messages
     assert reminder["To"] == waiting.submitter_email
     assert reminder["Subject"] == ("Reminder: questions about your practice submission "
@@ -400,12 +400,12 @@ def test_one_reminder_after_the_set_days_if_unanswered(app, mailbox) -> None:
 def test_a_new_request_gets_its_own_reminder(app, mailbox) -> None:
     case = case_in(CaseState.INFO_REQUESTED)
     _age(case.requests[0], 20)
-    assert requests.send_reminders() == 1
+    assert request_reminders.send_reminders() == 1
     requests.answer_request(_fresh(case), "Here.")
     screener = db.session.get(User, _fresh(case).screener_id)
     requests.request_information(_fresh(case), screener, "One more thing.")
     _age(_fresh(case).requests[1], 20)
-    assert requests.send_reminders() == 1
+    assert request_reminders.send_reminders() == 1
 
 
 # --- withdrawal ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.validation.support import FLAGGED_TEXT, case_in, received_case, sign_in, staff
-from validation import requests, screening, workflow
+from validation import requests, screening, withdrawal, workflow
 from validation.models import Case, CaseState
 from validation.workflow import TRANSITIONS, CaseRefused
 from workshops.extensions import db
@@ -72,7 +72,7 @@ def test_every_change_the_table_lists_is_made(app) -> None:
                                                                    flags_reviewed=True)),
     (CaseState.RECEIVED, lambda case, user: requests.request_information(case, user, "Why?")),
     (CaseState.SCREENING, lambda case, user: requests.answer_request(case, "Because.")),
-    (CaseState.WITHDRAWN, lambda case, user: requests.withdraw(case)),
+    (CaseState.WITHDRAWN, lambda case, user: withdrawal.withdraw(case)),
 ])
 def test_domain_functions_refuse_a_case_in_the_wrong_state(app, state, call) -> None:
     case = case_in(state)
