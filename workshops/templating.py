@@ -76,10 +76,13 @@ def _navigation(app: Flask) -> list[dict]:
         if entry.roles and not (current_user.is_authenticated
                                 and current_user.has_role(*entry.roles)):
             continue
-        href = url_for(entry.endpoint)
-        visible.append({"href": href, "text": entry.label,
-                        "active": request.path.startswith(href) and href != "/"
-                        or request.path == href})
+        visible.append({"href": url_for(entry.endpoint), "text": entry.label, "active": False})
+    # One item is current: the longest href the path falls under ("/validation/panel" is the
+    # Panel's, not also the Validation queue's at "/validation/").
+    under = [item for item in visible if request.path == item["href"]
+             or item["href"] != "/" and request.path.startswith(item["href"])]
+    if under:
+        max(under, key=lambda item: len(item["href"]))["active"] = True
     if current_user.is_authenticated:
         visible.append({"href": url_for("auth.logout"), "text": "Sign out"})
     return visible

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -91,7 +92,11 @@ def test_each_role_lands_on_a_page_it_may_open(client, role: Role, home: str) ->
     response = client.post("/staff/login", data={"email": user.email,
                                                  "password": STAFF_PASSWORD})
     assert response.status_code == 303 and response.headers["Location"] == home
-    assert client.get(home).status_code == 200
+    page = client.get(home)
+    assert page.status_code == 200
+    # One navigation item is current, its own: /validation/panel is not also /validation/'s.
+    current = re.findall(r'service-navigation__item--active">\s*<a[^>]*href="([^"]+)"', page.text)
+    assert current == [home]
 
 
 def test_without_plugins_validation_staff_land_on_the_public_list(migrated,
