@@ -204,6 +204,10 @@ def section_state(submission: Submission, found: Section) -> str:
 def _answered(question: Question, value: Any) -> bool:
     return answered(question, value)
 
+CONFIRM_FLAGS = ("Check the highlighted text and confirm it does not identify a child, parent or "
+                 "carer, or change it")
+
+
 def problems(submission: Submission) -> dict[str, str]:
     """Everything that stops this submission being sent, keyed by question."""
     found: dict[str, str] = {}
@@ -212,10 +216,7 @@ def problems(submission: Submission) -> dict[str, str]:
         if message := check_answer(question, value):
             found[question.key] = message
         elif question.required and not _answered(question, value):
-            found[question.key] = (f"Confirm: {question.label[0].lower()}{question.label[1:]}"
-                                   if question.kind == Kind.CHECK
-                                   else f"Enter the {question.label[0].lower()}"
-                                        f"{question.label[1:]}")
+            found[question.key] = question.missing_message
     return found
 
 
@@ -335,8 +336,7 @@ def submit(submission: Submission, *, flags_confirmed: bool = False) -> Submissi
         raise SubmissionRefused(next(iter(missing.values())), field=next(iter(missing)))
     found = flags(submission)
     if found and not flags_confirmed:
-        raise SubmissionRefused("Check the highlighted text and confirm it does not identify a "
-                                "child, parent or carer, or change it", field="flags_confirmed")
+        raise SubmissionRefused(CONFIRM_FLAGS, field="flags_confirmed")
     # A conditional update, so that two clicks (or two tabs) cannot both submit.
     claimed = db.session.execute(
         update(Submission).where(Submission.id == submission.id,

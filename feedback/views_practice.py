@@ -224,17 +224,24 @@ def check(token: str) -> ResponseReturnValue:
     if (sent := _editable_or_status(submission)) is not None:
         return sent
     form = SubmitForm()
+    missing, flags = submissions.problems(submission), submissions.flags(submission)
     if form.validate_on_submit():
         try:
             submissions.submit(submission, flags_confirmed=bool(form.flags_confirmed.data))
         except SubmissionRefused as refusal:
-            _refusal_on(form, refusal)
+            # Missing answers are listed beside each answer already; the summary lists them
+            # all, with the tick box too if it is also needed, so one send says everything.
+            if refusal.field not in missing:
+                _refusal_on(form, refusal)
+            if flags and not form.flags_confirmed.data and not form.flags_confirmed.errors:
+                form.flags_confirmed.errors = [submissions.CONFIRM_FLAGS]
         else:
             return redirect(url_for(".practice", token=token, sent=1), code=303)
+    refused = request.method == "POST"
     return render_template(
         "feedback/check.html", submission=submission, form=form, definition=PRACTICE_FORM,
-        Kind=Kind, problems=submissions.problems(submission), flags=submissions.flags(submission),
-    ), 422 if form.errors else 200
+        Kind=Kind, problems=missing, flags=flags, refused=refused,
+    ), 422 if refused and (form.errors or missing) else 200
 
 
 @bp.get("/practice/<token>/copy.pdf")

@@ -41,9 +41,22 @@ class Question:
     options: tuple[tuple[str, str], ...] = ()
     # Printed answer space, in ruled lines; the e-form uses it as the textarea's rows.
     lines: int = 1
+    # What to say when a required answer is missing, where "Enter the <label>" reads badly.
+    missing: str = ""
 
     def option_label(self, value: str) -> str:
         return dict(self.options).get(value, value)
+
+    @property
+    def missing_message(self) -> str:
+        if self.missing:
+            return self.missing
+        label = f"{self.label[0].lower()}{self.label[1:]}"
+        if self.kind == Kind.CHECK:
+            return f"Confirm: {label}"
+        if self.kind == Kind.CHOICE:
+            return f"Choose the {label}"
+        return f"Enter the {label}"
 
 
 @dataclass(frozen=True)
@@ -77,10 +90,11 @@ class FormDefinition:
 
 
 def _long(key: str, label: str, guidance: str, words: int, *, required: bool = True,
-          lines: int | None = None) -> Question:
+          lines: int | None = None, missing: str = "") -> Question:
     # About one printed line per 12 words leaves room for handwriting without wasting paper.
     return Question(key=key, label=label, guidance=guidance, required=required, kind=Kind.LONG,
-                    word_limit=words, lines=lines or max(4, min(16, words // 25)))
+                    word_limit=words, lines=lines or max(4, min(16, words // 25)),
+                    missing=missing)
 
 
 REGION_OPTIONS: tuple[tuple[str, str], ...] = tuple(REGIONS.items())
@@ -138,9 +152,11 @@ PRACTICE_FORM = FormDefinition(
             intro="The person the panel can ask for more information. These details are not "
                   "published.",
             questions=(
-                Question(key="contact_name", label="Name"),
-                Question(key="contact_role", label="Job title or role"),
-                Question(key="contact_email", label="Email address", kind=Kind.EMAIL),
+                Question(key="contact_name", label="Name", missing="Enter the contact’s name"),
+                Question(key="contact_role", label="Job title or role",
+                         missing="Enter the contact’s job title or role"),
+                Question(key="contact_email", label="Email address", kind=Kind.EMAIL,
+                         missing="Enter the contact’s email address"),
                 Question(key="contact_phone", label="Telephone", required=False),
             ),
         ),
@@ -166,7 +182,7 @@ PRACTICE_FORM = FormDefinition(
                     "it: who does what, with whom, how often and for how long. Say what is "
                     "different from what happened before, and name any model, tool or training "
                     "you drew on.",
-                    500,
+                    500, missing="Enter what you did",
                 ),
                 _long(
                     "outcomes_aimed", "The outcomes you aimed for",
@@ -188,7 +204,7 @@ PRACTICE_FORM = FormDefinition(
                     "What has changed since the practice began? Include changes for children "
                     "and families (safety, wellbeing, engagement with services) and for "
                     "practice (decisions, timeliness, joint working).",
-                    400,
+                    400, missing="Enter what impact it made",
                 ),
                 _long(
                     "evidence", "How you know it made a difference",
@@ -196,7 +212,7 @@ PRACTICE_FORM = FormDefinition(
                     "(numbers, case audits, feedback from families or staff, independent "
                     "evaluation) and how you collected it. Say how many children or families "
                     "the figures cover and over what period.",
-                    400,
+                    400, missing="Enter how you know it made a difference",
                 ),
             ),
         ),
@@ -215,14 +231,14 @@ PRACTICE_FORM = FormDefinition(
                     "What would another area need to do the same: people, skills, agreements "
                     "between agencies, leadership support? What would you do differently if "
                     "you started again?",
-                    300,
+                    300, missing="Enter what another area would need to do the same",
                 ),
                 _long(
                     "summary", "Summary for publication",
                     "A standalone summary of the practice and its results, written for a "
                     "practitioner in another area. If the practice is validated, this is the "
                     "text we start from when we publish it.",
-                    150, lines=8,
+                    150, lines=8, missing="Enter a summary for publication",
                 ),
             ),
         ),

@@ -192,9 +192,28 @@ def test_check_page_lists_what_is_missing(client, invited) -> None:
     response = client.post(f"/feedback/practice/{draft.token}/check", data={})
     assert response.status_code == 422
     text = response.get_data(as_text=True)
-    assert "Enter the what you did" in text or "Enter the What you did" in text.replace(
-        "what", "What")
+    assert "Enter what you did" in text and "Enter how you know it made a difference" in text
+    assert "Enter the how" not in text and "Enter the what" not in text
     assert db.session.get(Submission, draft.id).status == SubmissionStatus.DRAFT
+
+
+def test_sending_with_gaps_and_unchecked_flags_lists_every_problem_in_page_order(
+        client, invited) -> None:
+    draft = _draft(invited[1])
+    answers = complete_answers(context="Jayden Smith, aged 2, of 14 Elm Road, was referred.")
+    for key in ("evidence", "costs", "transferability", "summary"):
+        answers[key] = ""
+    _fill_all(client, draft, answers)
+    response = client.post(f"/feedback/practice/{draft.token}/check", data={"submit": "y"})
+    assert response.status_code == 422
+    summary = re.search(r'govuk-error-summary.*?</ul>', response.text, re.S).group(0)
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', summary)
+    assert [href for href, _ in links] == [
+        "#answer-evidence", "#answer-costs", "#answer-transferability", "#answer-summary",
+        "#flags_confirmed"]
+    assert links[0][1] == "Enter how you know it made a difference"
+    assert "#submit" not in summary
+    assert 'id="flags_confirmed-error"' in response.text
 
 
 # --- submitting -----------------------------------------------------------------------------
