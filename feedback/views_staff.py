@@ -3,22 +3,20 @@ a validation body outside the suite (JSON and CSV, from the one form definition)
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from feedback import READERS, bp
 from feedback.models import EvidenceFile, Submission, SubmissionStatus
-from workshops import audit, uploads
+from workshops import audit, spreadsheets, uploads
 from workshops.extensions import db
 from workshops.models import Workshop
+from workshops.plugins import OnwardState, onward_states
 from workshops.practice_form import PRACTICE_FORM, Kind
-from workshops.spreadsheets import csv_safe
 from workshops.views.auth import role_required
 
 PAGE_SIZE = 50
@@ -48,7 +46,18 @@ def submissions() -> str:
     workshop = db.session.get(Workshop, workshop_id) if workshop_id else None
     return render_template("feedback/submissions.html", submissions=found, total=total,
                            page=page, pages=max(1, -(-total // PAGE_SIZE)), workshop=workshop,
-                           drafts=drafts)
+                           drafts=drafts, states=_states(found))
+
+
+def _states(found: list[Submission]) -> dict[int, OnwardState]:
+    # Where validation (or whatever carries submissions on) has got to with each; without
+    # such a plugin, a sent submission is simply received.
+    return onward_states(current_app, [s.id for s in found])
+
+
+def _status(states: dict[int, OnwardState], found: Submission) -> str:
+    state = states.get(found.id)
+    return state.label if state else "Received"
 
 
 @bp.get("/submissions/<int:submission_id>")
@@ -58,7 +67,7 @@ def submission(submission_id: int) -> str:
     if found.status != SubmissionStatus.SUBMITTED:
         abort(404)  # drafts are the submitter's own until sent
     return render_template("feedback/submission.html", submission=found, definition=PRACTICE_FORM,
-                           Kind=Kind)
+                           Kind=Kind, status=_status(_states([found]), found))
 
 
 @bp.get("/submissions/<int:submission_id>/evidence/<int:file_id>")
@@ -74,9 +83,10 @@ def staff_evidence(submission_id: int, file_id: int) -> ResponseReturnValue:
     return uploads.send_upload(attached)
 
 
-def _record(found: Submission) -> dict:
+def _record(found: Submission, status: str) -> dict:
     return {
         "reference": found.reference,
+        "status": status,
         "submitted_at": found.submitted_at.isoformat() if found.submitted_at else None,
         "source": found.source,
         "workshop": found.workshop.display_title if found.workshop else None,
@@ -96,41 +106,49 @@ def _all_received() -> list[Submission]:
         .order_by(Submission.submitted_at, Submission.id)))
 
 
+def _download(body: str, mimetype: str, extension: str) -> Response:
+    workshop_id = request.args.get("workshop", type=int)
+    name = f"practice-submissions{f'-workshop-{workshop_id}' if workshop_id else ''}.{extension}"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.get("/submissions.json")
 @role_required(*READERS)
 def export_json() -> Response:
+    received = _all_received()
+    states = _states(received)
+    # For another body to validate: what the submitter has withdrawn is not theirs to have.
+    kept = [s for s in received if not (states.get(s.id) and states[s.id].withdrawn)]
     body = json.dumps({"form": PRACTICE_FORM.key,
                        "questions": [{"key": q.key, "label": q.label, "kind": str(q.kind)}
                                      for q in PRACTICE_FORM.questions()],
-                       "submissions": [_record(s) for s in _all_received()]},
+                       "submissions": [_record(s, _status(states, s)) for s in kept]},
                       indent=2, ensure_ascii=False)
-    response = Response(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = 'attachment; filename="practice-submissions.json"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _download(body, "application/json", "json")
 
 
 @bp.get("/submissions.csv")
 @role_required(*READERS)
 def export_csv() -> Response:
     questions = list(PRACTICE_FORM.questions())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Reference", "Submitted", "Workshop", *(q.label for q in questions),
-                     "Identifying-information flags", "Evidence files"])
-    for found in _all_received():
+    received = _all_received()
+    states = _states(received)
+    rows = []
+    for found in received:
         answers = []
         for q in questions:
             value = found.answers.get(q.key)
             answers.append(("Yes" if value else "No") if q.kind == Kind.CHECK
                            else q.option_label(value) if q.kind == Kind.CHOICE and value
                            else value or "")
-        writer.writerow([csv_safe(v) for v in (
-            found.reference, found.submitted_at.isoformat() if found.submitted_at else "",
-            found.workshop.display_title if found.workshop else "", *answers,
-            "; ".join(f"{f['label']}: {f['match']}" for f in found.flags),
-            "; ".join(f.original_name for f in found.files))])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="practice-submissions.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+        rows.append([found.reference, _status(states, found), found.submitted_at,
+                     found.workshop.display_title if found.workshop else "", *answers,
+                     "; ".join(f"{f['label']}: {f['match']}" for f in found.flags),
+                     "; ".join(f.original_name for f in found.files)])
+    headers = ["Reference", "Status", "Submitted", "Workshop", *(q.label for q in questions),
+               "Identifying-information flags", "Evidence files"]
+    # The byte-order mark tells Excel the file is UTF-8, as the service's other CSVs do.
+    return _download("\ufeff" + spreadsheets.csv_text(headers, rows), "text/csv", "csv")

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, render_template
 from validation import models  # noqa: F401  (the tables, for migrations)
 from validation.search import HAND_MADE_SCHEMA
 from workshops.models import Role
-from workshops.plugins import NavEntry, Plugin
+from workshops.plugins import NavEntry, OnwardState, Plugin
 
 # Staff pages (screening, the panel, decisions, the pipeline) and the submitter's own pages.
 bp = Blueprint("validation", __name__, url_prefix="/validation", template_folder="templates")
@@ -64,6 +64,19 @@ def submission_links(submission) -> list[tuple[str, str]]:  # noqa: ANN001
     return [(case.state_label, url_for("validation.respond", token=case.token))]
 
 
+def submission_states(submission_ids: list[int]) -> dict[int, OnwardState]:
+    """Each case's state by its submission, for the feedback plugin's staff pages."""
+    from sqlalchemy import select
+
+    from validation.models import STATE_LABELS, Case, CaseState
+    from workshops.extensions import db
+
+    rows = db.session.execute(select(Case.submission_id, Case.state)
+                              .where(Case.submission_id.in_(submission_ids)))
+    return {sid: OnwardState(STATE_LABELS.get(CaseState(state), str(state)),
+                             withdrawn=state == CaseState.WITHDRAWN) for sid, state in rows}
+
+
 def load_demo() -> dict[str, tuple[str, str]]:
     # Imported when called: the demo's stories are no use to a running site. It carries the
     # feedback demo's submissions, so PLUGINS must name feedback first (entry points do).
@@ -84,6 +97,7 @@ plugin = Plugin(
          NavEntry("Validation figures", "validation.pipeline", (Role.ORGANISER,))],
     setup=setup,
     submission_links=submission_links,
+    submission_states=submission_states,
     demo=load_demo,
     hand_made_schema=HAND_MADE_SCHEMA,
 )

@@ -26,6 +26,14 @@ class NavEntry:
     home_for: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class OnwardState:
+    """Where a sent practice submission has got to in the plugin that carried it on."""
+
+    label: str  # in staff's words, e.g. "With the panel"
+    withdrawn: bool = False  # the submitter took it back: it must not be passed on again
+
+
 @dataclass
 class Plugin:
     name: str
@@ -41,6 +49,9 @@ class Plugin:
     # For a practice submission's own status page: (where it has got to, the submitter's link
     # to follow it further), from whichever plugin carries submissions on after they are sent.
     submission_links: Callable[[Any], list[tuple[str, str]]] | None = None
+    # The same for staff, for a whole list at once (one query, not one per row): by the
+    # submission's id, for those the plugin holds.
+    submission_states: Callable[[list[int]], dict[int, OnwardState]] | None = None
     # Adds the plugin's part of the demo after the core's (`flask demo`); returns any staff
     # accounts it made as {email: (role, password)}. Plugins run in the order PLUGINS names them.
     demo: Callable[[], dict[str, tuple[str, str]]] | None = None
@@ -113,4 +124,15 @@ def links(app: Flask, kind: str, subject: object) -> list[tuple[str, str]]:
         provider = getattr(plugin, f"{kind}_links")
         if provider is not None:
             found.extend(provider(subject))
+    return found
+
+
+def onward_states(app: Flask, submission_ids: list[int]) -> dict[int, OnwardState]:
+    """Every enabled plugin's `submission_states` for these submissions, merged."""
+    found: dict[int, OnwardState] = {}
+    if not submission_ids:
+        return found
+    for plugin in enabled_plugins(app).values():
+        if plugin.submission_states is not None:
+            found.update(plugin.submission_states(submission_ids))
     return found

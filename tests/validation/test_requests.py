@@ -438,6 +438,28 @@ def test_a_submitter_withdraws_from_any_open_state(client, mailbox, state) -> No
     assert "You withdrew this submission" in page and "Withdraw your submission" not in page
 
 
+def test_organisers_see_a_withdrawn_submission_as_withdrawn_and_it_is_not_exported_on(
+        app) -> None:
+    kept, gone = received_case(), case_in(CaseState.SCREENING)
+    withdrawal.withdraw(gone)
+    organiser = app.test_client()
+    sign_in(organiser, Role.ORGANISER)
+    listing = organiser.get("/feedback/submissions").text
+    row = re.search(rf"{gone.reference}.*?</tr>", listing, re.S).group(0)
+    assert "Withdrawn" in row
+    assert "Received" in re.search(rf"{kept.reference}.*?</tr>", listing, re.S).group(0)
+    detail = organiser.get(f"/feedback/submissions/{gone.submission_id}").text
+    assert re.search(r"Status\s*</dt>\s*<dd[^>]*>\s*Withdrawn", detail)
+    exported = organiser.get("/feedback/submissions.json").get_json()
+    assert [s["reference"] for s in exported["submissions"]] == [kept.reference]
+    assert exported["submissions"][0]["status"] == "Received"
+    spreadsheet = organiser.get("/feedback/submissions.csv")
+    assert spreadsheet.data.startswith(b"\xef\xbb\xbfReference,Status,Submitted,")
+    assert f"{gone.reference},Withdrawn," in spreadsheet.text
+    assert re.search(rf"{kept.reference},Received,\d{{4}}-\d\d-\d\d \d\d:\d\d,",
+                     spreadsheet.text)
+
+
 def test_a_withdrawal_reason_has_a_limit(client) -> None:
     case = received_case()
     response = client.post(_respond(case.token, "withdraw"), data={"reason": "no " * 201})
