@@ -26,6 +26,8 @@ def _links(invitation: Invitation) -> dict[str, str]:
     return {
         "evaluation_url": external_url("feedback.evaluation", token=invitation.token),
         "practice_url": external_url("feedback.invitation", token=invitation.token),
+        # The fillable practice form is downloaded from the booking page, beside the pack.
+        "booking_url": external_url("booking.manage", token=invitation.booking.token),
     }
 
 

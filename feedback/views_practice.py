@@ -7,7 +7,7 @@ submitter's confirmed address, or reached from their booking's own personal link
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -22,11 +22,12 @@ from feedback.forms import (
     field_params,
     section_form,
 )
-from feedback.models import Invitation, Submission, SubmissionStatus
+from feedback.models import Evaluation, Invitation, Submission, SubmissionStatus
 from feedback.receipt import receipt_pdf
 from feedback.submissions import SectionInvalid, SubmissionRefused
 from workshops import uploads
 from workshops.extensions import db, limiter
+from workshops.plugins import onward_states
 from workshops.practice_form import PRACTICE_FORM, Kind
 from workshops.views.booking import booking_for_link
 
@@ -77,9 +78,12 @@ def _landing(booking, invitation: Invitation | None, action: str) -> ResponseRet
     if invitation is None:
         invitation = db.session.scalar(
             select(Invitation).where(Invitation.booking_id == booking.id))
-    return render_template("feedback/landing.html", booking=booking, invitation=invitation,
-                           sent=submissions.submissions_for_booking(booking), form=form,
-                           action=action)
+    sent = submissions.submissions_for_booking(booking)
+    return render_template(
+        "feedback/landing.html", booking=booking, invitation=invitation, sent=sent, form=form,
+        action=action, states=onward_states(current_app, [s.id for s in sent]),
+        evaluated_at=db.session.scalar(select(Evaluation.submitted_at)
+                                       .where(Evaluation.booking_id == booking.id)))
 
 
 @bp.route("/booking/<token>", methods=["GET", "POST"])
@@ -105,7 +109,9 @@ def practice(token: str) -> ResponseReturnValue:
     submission = _draft(token)
     if submission.status == SubmissionStatus.SUBMITTED:
         return render_template("feedback/status.html", submission=submission, form=PRACTICE_FORM,
-                               Kind=Kind)
+                               Kind=Kind,
+                               onward=onward_states(current_app, [submission.id]).get(
+                                   submission.id))
     states = {s.key: submissions.section_state(submission, s) for s in PRACTICE_FORM.sections}
     return render_template("feedback/task_list.html", submission=submission, form=PRACTICE_FORM,
                            states=states, done=sum(v == "Completed" for v in states.values()))

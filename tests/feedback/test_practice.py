@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select, update
 from weasyprint import HTML
 
-from feedback import invitations, submissions
+from feedback import evaluations, invitations, submissions
 from feedback.models import EvidenceFile, Submission, SubmissionStatus
 from feedback.submissions import SectionInvalid, SubmissionRefused
 from packs.fillable import fillable_form
@@ -22,7 +22,7 @@ from tests.feedback.support import attended, complete_answers, fill_pdf, finish,
 from workshops import clock, signals
 from workshops.extensions import db
 from workshops.models import AuditEntry, Role
-from workshops.practice_form import PRACTICE_FORM
+from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM, Kind
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -72,6 +72,25 @@ def test_finishing_a_workshop_invites_each_attendee_once(invited, mailbox) -> No
     assert f"/feedback/invitation/{made[0].token}/evaluation" in body
     # Finishing twice is refused by the workshop's state table, and invite() is idempotent.
     assert invitations.invite(workshop, [first, second]) == []
+
+
+def test_the_after_the_workshop_page_shows_what_the_delegate_has_done(client, invited,
+                                                                      mailbox) -> None:
+    _, first, _, made = invited
+    body = [m for m in mailbox.to(first.email) if "Thank you for coming" in m["Subject"]][0]
+    assert f"/booking/{first.token}" in body.get_body(("plain",)).get_content()
+    url = f"/feedback/invitation/{made[0].token}"
+    before = client.get(url).text
+    assert "Evaluate the workshop" in before and 'id="evaluated"' not in before
+    assert f'href="/booking/{first.token}"' in before  # where the offline form is
+    answers = {q.key: (q.options[-1][0] if q.kind == Kind.RATING else "")
+               for q in EVALUATION_FORM.questions()}
+    evaluations.record_evaluation(made[0], answers)
+    _, sent = _sent_submission(first)
+    db.session.commit()
+    after = client.get(url).text
+    assert 'id="evaluated"' in after and "You sent your evaluation on" in after
+    assert f"Sent {sent.reference}" in after
 
 
 def test_one_reminder_to_those_who_have_not_responded(app, invited, mailbox) -> None:

@@ -12,6 +12,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
+from feedback.models import Submission
 from tests.validation.support import PDF, PNG, case_in, received_case, sign_in, staff
 from validation import request_reminders, requests, screening, withdrawal
 from validation.models import Case, CaseFile, CaseState, InfoRequest
@@ -453,6 +454,12 @@ def test_organisers_see_a_withdrawn_submission_as_withdrawn_and_it_is_not_export
     exported = organiser.get("/feedback/submissions.json").get_json()
     assert [s["reference"] for s in exported["submissions"]] == [kept.reference]
     assert exported["submissions"][0]["status"] == "Received"
+    # The submitter's own pages in the feedback plugin say so too.
+    submission = db.session.get(Submission, gone.submission_id)
+    status = app.test_client().get(f"/feedback/practice/{submission.token}").text
+    assert 'id="withdrawn"' in status and "What happens next" not in status
+    landing = app.test_client().get(f"/feedback/booking/{submission.booking.token}").text
+    assert f"Withdrawn {gone.reference}" in landing and f"Sent {gone.reference}" not in landing
     spreadsheet = organiser.get("/feedback/submissions.csv")
     assert spreadsheet.data.startswith(b"\xef\xbb\xbfReference,Status,Submitted,")
     assert f"{gone.reference},Withdrawn," in spreadsheet.text
