@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from workshops.booking import BookingBusy
 from workshops.extensions import db
+from workshops.uploads import MAX_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,9 @@ PAGES = {
     405: ("Sorry, that action is not allowed here",
           "The page does not accept that kind of request. Go back and use the page's buttons."),
     413: ("The file is too large",
-          "Go back and choose a smaller file. Nothing else you entered has been saved yet."),
+          f"Files must be smaller than {MAX_BYTES // (1024 * 1024)} MB. Nothing from this upload "
+          "was saved; anything you saved before it is still there. Go back and choose a "
+          "smaller file."),
     429: ("Too many attempts",
           "You have tried too many times in a short while. Wait a few minutes and try again."),
     500: ("Sorry, there is a problem with the service",
@@ -38,8 +41,10 @@ PAGES = {
 
 def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     title, advice = PAGES.get(code, PAGES[500])
+    # A refused upload or form: the page it came from is where to try again.
+    back = request.path if code == 413 and request.method == "POST" else None
     return render_template("errors/error.html", code=code, title=title,
-                           advice=description or advice), code
+                           advice=description or advice, back=back), code
 
 
 def init_app(app: Flask) -> None:

@@ -258,7 +258,9 @@ def test_an_oversized_upload_gets_the_designed_413(app, draft):
     big = b"%PDF-1.4\n" + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = _upload(_client(app), f"/feedback/practice/{draft.token}/evidence", big, "a.pdf")
     assert response.status_code == 413
-    assert "Error code 413" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Error code 413" in page and "Files must be smaller than 10 MB" in page
+    assert f'href="/feedback/practice/{draft.token}/evidence" id="go-back"' in page
 
 
 # --- the evaluation and validation's answer page ----------------------------------------------
