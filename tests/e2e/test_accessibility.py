@@ -9,9 +9,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import make_workshop
+from tests.conftest import STAFF_PASSWORD, make_staff, make_workshop
 from tests.e2e.support import Checks
 from workshops import booking
+from workshops.models import Role
 
 pytestmark = pytest.mark.browser
 
@@ -96,3 +97,31 @@ WIDEST = """() => {
       String(el.className).trim().split(/\\s+/).join(".") : "") + " ("
       + Math.round(el.getBoundingClientRect().right) + "px)");
 }"""
+
+
+def test_organiser_pages_reflow_at_320_css_pixels(live, page: Page) -> None:
+    """Organisers use phones at the venue: their wide tables scroll inside their own regions
+    (the visually hidden text in cells once widened the whole page regardless)."""
+    with live.data():
+        workshop = make_workshop(capacity=2)
+        for n in range(1, 5):  # two places held, two waiting: every table on the page
+            booking.book(workshop.id, booking.Delegate(
+                name=f"Delegate {n}", email=f"a.very.long.address.{n}@children.example.gov.uk",
+                organisation=f"Council {n}", access_needs="Step-free access"))
+        organiser = make_staff(Role.ORGANISER)
+        workshop_id, email = workshop.id, organiser.email
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/staff/login")
+    page.get_by_label("Email address", exact=True).fill(email)
+    page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    too_wide = {}
+    for path in ("/organiser/", f"/organiser/workshops/{workshop_id}",
+                 f"/organiser/workshops/{workshop_id}/cancel", "/organiser/venues",
+                 "/organiser/audit"):
+        response = page.goto(path)
+        assert response is not None and response.ok, path
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[path] = (width, page.evaluate(WIDEST))
+    assert not too_wide, f"Organiser pages wider than 320px: {too_wide}"
