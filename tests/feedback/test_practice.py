@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import current_app
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select, update
 from weasyprint import HTML
 
@@ -453,6 +453,27 @@ def test_uploaded_fillable_form_becomes_a_draft_to_check(client, invited) -> Non
     assert imported.answers["organisation_agrees"] is True
     assert imported.status == SubmissionStatus.DRAFT and imported.source == "upload"
     assert submissions.problems(imported) == {}
+
+
+def test_a_filled_form_saved_without_its_document_information_is_still_ours(client,
+                                                                          invited) -> None:
+    _, first, _, _ = invited
+    filled = fill_pdf(fillable_form(first, public_url="http://x"),
+                      complete_answers(title="Chronology clinic"))
+    # As some tools save it: the same fields, written afresh without the information dictionary.
+    rewritten = PdfWriter()
+    rewritten.append(PdfReader(io.BytesIO(filled)))
+    rewritten.set_need_appearances_writer(True)
+    out = io.BytesIO()
+    rewritten.write(out)
+    assert "/WorkshopsForm" not in (PdfReader(io.BytesIO(out.getvalue())).metadata or {})
+    draft = _draft(first)
+    response = client.post(f"/feedback/practice/{draft.token}/upload",
+                           data={"file": (io.BytesIO(out.getvalue()), "practice-form.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303, response.text[:3000]
+    db.session.expire_all()
+    assert db.session.get(Submission, draft.id).answers["title"] == "Chronology clinic"
 
 
 def test_another_delegates_form_is_refused(client, invited) -> None:
