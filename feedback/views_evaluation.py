@@ -38,7 +38,8 @@ def _label(question: Question) -> str:
 def _field(question: Question) -> RadioField | TextAreaField:
     if question.kind == Kind.RATING:
         return RadioField(_label(question), validate_choice=False, widget=GovRadioInput(),
-                          choices=[SelectChoice(value, label)
+                          # "5 – Excellent", as the results and the read-only copy say it.
+                          choices=[SelectChoice(value, f"{value} – {label}")
                                    for value, label in question.options])
     return TextAreaField(_label(question), description=question.guidance or None,
                          widget=GovCharacterCount())

@@ -297,7 +297,7 @@ def test_the_form_is_made_from_the_definition(client, invitation):
         assert f'id="{question.key}" name="{question.key}" type="radio" value="1"' in html
         for value, label in RATING_SCALE:
             assert f'name="{question.key}" type="radio" value="{value}"' in html
-            assert label in html
+            assert f"{value} – {label}" in html
     for question in WRITTEN:
         assert f'data-maxwords="{question.word_limit}"' in html
         assert f'<textarea class="govuk-textarea govuk-js-character-count" id="{question.key}"' \
@@ -324,6 +324,7 @@ def test_sending_the_evaluation_then_opening_the_link_again(client, invitation):
     resent = client.post(url, data=answers(content="1"))
     assert resent.status_code == 200 and "You have already sent your evaluation" \
         in resent.get_data(as_text=True)
+    assert 'id="not-saved"' in resent.text and 'id="not-saved"' not in html
     assert db.session.scalar(select(func.count(Evaluation.id))) == 1
 
 
