@@ -32,6 +32,11 @@ from workshops.validators import InputRequired, strip
 
 def _field(question: Question) -> Any:
     label, description = question.label, question.guidance
+    if not question.required and question.kind != Kind.CHECK:
+        label = f"{label} (optional)"  # as the printed form says
+    if question.kind == Kind.TEXT and question.word_limit:
+        # Long answers count their words as you type; a short one says its limit up front.
+        description = f"{description} Up to {question.word_limit} words.".strip()
     if question.kind == Kind.LONG:
         return TextAreaField(label, description=description, widget=GovCharacterCount())
     if question.kind == Kind.CHOICE:

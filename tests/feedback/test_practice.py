@@ -206,6 +206,16 @@ def test_choices_and_emails_are_checked(invited) -> None:
     assert "contact_email" in invalid.value.errors
 
 
+def test_sections_say_what_is_optional_and_a_short_answers_limit(client, invited) -> None:
+    draft = _draft(invited[1])
+    about = client.get(f"/feedback/practice/{draft.token}/section/about").text
+    assert "Partner agencies (optional)" in about
+    assert "Title of the practice (optional)" not in about
+    assert "Up to 15 words." in about
+    contact = client.get(f"/feedback/practice/{draft.token}/section/contact").text
+    assert "Telephone (optional)" in contact and "Name (optional)" not in contact
+
+
 def test_check_page_lists_what_is_missing(client, invited) -> None:
     draft = _draft(invited[1])
     response = client.post(f"/feedback/practice/{draft.token}/check", data={})
