@@ -257,7 +257,8 @@ def add_evidence(submission: Submission, filename: str, data: bytes) -> Evidence
     return attached
 
 
-def remove_evidence(submission: Submission, file_id: int) -> None:
+def remove_evidence(submission: Submission, file_id: int) -> str:
+    """Take a file off the draft; returns its name, for the page to say which went."""
     _editable(submission)
     attached = next((f for f in submission.files if f.id == file_id), None)
     if attached is None:
@@ -269,6 +270,7 @@ def remove_evidence(submission: Submission, file_id: int) -> None:
                  file=attached.original_name)
     db.session.commit()
     evidence.remove(stored_name)  # after the commit: a rollback must not lose a kept file
+    return attached.original_name
 
 
 # --- the filled-in fillable PDF ---------------------------------------------------------------

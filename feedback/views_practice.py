@@ -185,10 +185,10 @@ def remove_evidence(token: str, file_id: int) -> ResponseReturnValue:
         return sent
     if RemoveForm().validate_on_submit():
         try:
-            submissions.remove_evidence(submission, file_id)
+            removed = submissions.remove_evidence(submission, file_id)
         except SubmissionRefused:
             abort(404)
-        flash("File removed", "success")
+        flash(f"{removed} removed", "success")
     return redirect(url_for(".practice_evidence", token=token), code=303)
 
 

@@ -290,7 +290,8 @@ def removable(case: Case, attached: CaseFile) -> bool:
     return request is not None and attached.request_id == request.id
 
 
-def remove_file(case: Case, file_id: int) -> None:
+def remove_file(case: Case, file_id: int) -> str:
+    """Take a file added for the open request off it; returns its name."""
     with changing(case):
         request = open_request(case)
         attached = next((f for f in case.files if f.id == file_id), None)
@@ -302,6 +303,7 @@ def remove_file(case: Case, file_id: int) -> None:
                      workshop_id=case.workshop_id, actor=case.submitter_email,
                      reference=case.reference, file=label)
     uploads.remove(stored_name)  # after the commit: a rollback must not lose a kept file
+    return label
 
 
 def answer_request(case: Case, answer: str) -> InfoRequest:

@@ -344,10 +344,10 @@ def respond_remove_file(token: str, file_id: int) -> ResponseReturnValue:
         return _moved_on(case, "remove a file")
     if RemoveForm().validate_on_submit():
         try:
-            requests.remove_file(case, file_id)
+            removed = requests.remove_file(case, file_id)
         except CaseRefused:
             abort(404)  # not a file of this request: as if it did not exist
-        flash("File removed", "success")
+        flash(f"{removed} removed", "success")
     return redirect(url_for(".respond_evidence", token=token), code=303)
 
 

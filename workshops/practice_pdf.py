@@ -80,6 +80,8 @@ def read_filled_form(data: bytes) -> dict[str, Any]:
     (a PDF made before the definition gained them) read as empty, not as an error: the e-form's
     validation then asks for them like any other missing answer.
     """
+    if not data:  # as an empty evidence file is refused
+        raise DamagedPdf("The selected file is empty. Upload the practice form PDF you filled in.")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise DamagedPdf("This file is not a PDF. Upload the practice form PDF you filled in.")
     try:

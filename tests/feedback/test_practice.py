@@ -422,7 +422,8 @@ def test_at_most_five_files_and_removal(client, invited) -> None:
     assert len(db.session.get(Submission, draft.id).files) == 4
     page = client.get(f"/feedback/practice/{draft.token}/evidence").get_data(as_text=True)
     assert "Files attached (4 of 5)" in page and 'enctype="multipart/form-data"' in page
-    assert first.original_name not in page
+    assert f"{first.original_name} removed" in page  # says which went
+    assert f"/evidence/{first.id}/remove" not in page
 
 
 def test_evidence_is_served_only_to_its_submitter_and_staff(client, invited) -> None:
@@ -504,6 +505,7 @@ def test_another_delegates_form_is_refused(client, invited) -> None:
     (HTML(string="<p>A council's leaflet</p>").write_pdf(), "not the practice submission form"),
     (PDF, "damaged"),
     (b"%PDF-1.7\n garbage garbage", "damaged"),
+    (b"", "The selected file is empty"),
     (b"PK\x03\x04 a zip", "not a PDF"),
 ])
 def test_wrong_or_damaged_pdfs_get_a_clear_message(client, invited, data, message) -> None:
