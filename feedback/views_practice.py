@@ -25,7 +25,7 @@ from feedback.forms import (
 from feedback.models import Evaluation, Invitation, Submission, SubmissionStatus
 from feedback.receipt import receipt_pdf
 from feedback.submissions import SectionInvalid, SubmissionRefused
-from workshops import uploads
+from workshops import clock, uploads
 from workshops.extensions import db, limiter
 from workshops.plugins import onward_states
 from workshops.practice_form import PRACTICE_FORM, Kind
@@ -81,7 +81,7 @@ def _landing(booking, invitation: Invitation | None, action: str) -> ResponseRet
     sent = submissions.submissions_for_booking(booking)
     return render_template(
         "feedback/landing.html", booking=booking, invitation=invitation, sent=sent, form=form,
-        action=action, states=onward_states(current_app, [s.id for s in sent]),
+        action=action, states=onward_states(current_app, [s.id for s in sent]), now=clock.now(),
         evaluated_at=db.session.scalar(select(Evaluation.submitted_at)
                                        .where(Evaluation.booking_id == booking.id)))
 

@@ -19,7 +19,7 @@ from feedback.submissions import SectionInvalid, SubmissionRefused
 from packs.fillable import fillable_form
 from tests.conftest import login, make_staff, make_workshop
 from tests.feedback.support import attended, complete_answers, fill_pdf, finish, section_post
-from workshops import clock, signals
+from workshops import booking, clock, signals
 from workshops.extensions import db
 from workshops.models import AuditEntry, Role
 from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM, Kind
@@ -91,6 +91,15 @@ def test_the_after_the_workshop_page_shows_what_the_delegate_has_done(client, in
     after = client.get(url).text
     assert 'id="evaluated"' in after and "You sent your evaluation on" in after
     assert f"Sent {sent.reference}" in after
+
+
+def test_before_the_day_the_page_is_about_sharing_practice_not_after_the_workshop(
+        client) -> None:
+    booked = booking.book(make_workshop().id, booking.Delegate(
+        name="Ada Early", email="ada@example.org", organisation="Leeds City Council"))
+    page = client.get(f"/feedback/booking/{booked.token}").text
+    assert "<h1 class=\"govuk-heading-l\">Share your practice</h1>" in page
+    assert "After the workshop" not in page and "Evaluate" not in page
 
 
 def test_one_reminder_to_those_who_have_not_responded(app, invited, mailbox) -> None:
