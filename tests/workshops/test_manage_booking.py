@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.conftest import delegate_form, make_workshop
-from workshops import booking
+from workshops import booking, clock
 from workshops.extensions import db
 from workshops.models import Booking
 
@@ -123,3 +123,13 @@ def test_flash_banner_shows_text_not_markup(client, workshop):
         in page
     assert "&lt;p" not in page and "<b>Ann</b>" not in page
     assert "&lt;b&gt;Ann&lt;/b&gt;" in page  # the delegate's own text stays escaped
+
+
+def test_after_the_day_the_booking_says_whether_the_delegate_came(client, workshop):
+    came, missed = (_book_through_form(client, workshop, email=f"{who}@example.org")
+                    for who in ("came", "missed"))
+    came.checked_in_at = missed.no_show_at = clock.now()
+    db.session.commit()
+    assert "Attended" in client.get(f"/booking/{came.token}").text
+    page = client.get(f"/booking/{missed.token}").text
+    assert "Did not attend" in page and ">\n  Confirmed\n" not in page
