@@ -105,8 +105,8 @@ class EvidenceForm(FlaskForm):
 
 class FilledFormUpload(FlaskForm):
     file = FileField("Upload your filled-in practice form", widget=GovFileInput(),
-                     description="The PDF you downloaded from your booking page or from this "
-                                 "site, filled in and saved.")
+                     description="The practice form PDF you downloaded from your booking page, "
+                                 "filled in and saved.")
     submit = SubmitField("Upload form", widget=GovSubmitInput())
 
 

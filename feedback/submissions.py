@@ -291,7 +291,7 @@ def import_filled_form(submission: Submission, data: bytes) -> list[str]:
         if own is None and db.session.scalar(select(Booking.id).where(Booking.reference == code)):
             raise SubmissionRefused(
                 f"This form was made for a delegate's booking ({code}). Use the link in that "
-                "delegate's email to upload it, or upload a blank form from this page.",
+                "delegate's email to upload it, or fill in the form online here.",
                 field="file")
         if own is not None:
             raise SubmissionRefused(

@@ -118,6 +118,15 @@ def test_one_reminder_to_those_who_have_not_responded(app, invited, mailbox) -> 
 
 # --- starting from the public site ------------------------------------------------------------
 
+def test_only_a_delegates_draft_offers_to_take_back_the_fillable_pdf(client, invited) -> None:
+    public = submissions.confirm_email(submissions.start_public("ana@example.org"))
+    delegate = _draft(invited[1])
+    db.session.commit()
+    assert "/upload" not in client.get(f"/feedback/practice/{public.token}").text
+    assert f"/feedback/practice/{delegate.token}/upload" in client.get(
+        f"/feedback/practice/{delegate.token}").text
+
+
 def test_public_start_confirms_the_address_first(client, mailbox) -> None:
     response = client.post("/feedback/practice/start", data={"email": "ana@example.org"})
     assert response.status_code == 200 and b"Check your email" in response.data
