@@ -110,8 +110,7 @@ def practice(token: str) -> ResponseReturnValue:
     if submission.status == SubmissionStatus.SUBMITTED:
         return render_template("feedback/status.html", submission=submission, form=PRACTICE_FORM,
                                Kind=Kind,
-                               onward=onward_states(current_app, [submission.id]).get(
-                                   submission.id))
+                               onward=onward_states(current_app, [submission.id])[submission.id])
     states = {s.key: submissions.section_state(submission, s) for s in PRACTICE_FORM.sections}
     return render_template("feedback/task_list.html", submission=submission, form=PRACTICE_FORM,
                            states=states, done=sum(v == "Completed" for v in states.values()))

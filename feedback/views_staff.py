@@ -50,14 +50,8 @@ def submissions() -> str:
 
 
 def _states(found: list[Submission]) -> dict[int, OnwardState]:
-    # Where validation (or whatever carries submissions on) has got to with each; without
-    # such a plugin, a sent submission is simply received.
+    # Where validation (or whatever carries submissions on) has got to with each.
     return onward_states(current_app, [s.id for s in found])
-
-
-def _status(states: dict[int, OnwardState], found: Submission) -> str:
-    state = states.get(found.id)
-    return state.label if state else "Received"
 
 
 @bp.get("/submissions/<int:submission_id>")
@@ -67,7 +61,7 @@ def submission(submission_id: int) -> str:
     if found.status != SubmissionStatus.SUBMITTED:
         abort(404)  # drafts are the submitter's own until sent
     return render_template("feedback/submission.html", submission=found, definition=PRACTICE_FORM,
-                           Kind=Kind, status=_status(_states([found]), found))
+                           Kind=Kind, status=_states([found])[found.id].label)
 
 
 @bp.get("/submissions/<int:submission_id>/evidence/<int:file_id>")
@@ -121,11 +115,11 @@ def export_json() -> Response:
     received = _all_received()
     states = _states(received)
     # For another body to validate: what the submitter has withdrawn is not theirs to have.
-    kept = [s for s in received if not (states.get(s.id) and states[s.id].withdrawn)]
+    kept = [s for s in received if not states[s.id].withdrawn]
     body = json.dumps({"form": PRACTICE_FORM.key,
                        "questions": [{"key": q.key, "label": q.label, "kind": str(q.kind)}
                                      for q in PRACTICE_FORM.questions()],
-                       "submissions": [_record(s, _status(states, s)) for s in kept]},
+                       "submissions": [_record(s, states[s.id].label) for s in kept]},
                       indent=2, ensure_ascii=False)
     return _download(body, "application/json", "json")
 
@@ -144,7 +138,7 @@ def export_csv() -> Response:
             answers.append(("Yes" if value else "No") if q.kind == Kind.CHECK
                            else q.option_label(value) if q.kind == Kind.CHOICE and value
                            else value or "")
-        rows.append([found.reference, _status(states, found), found.submitted_at,
+        rows.append([found.reference, states[found.id].label, found.submitted_at,
                      found.workshop.display_title if found.workshop else "", *answers,
                      "; ".join(f"{f['label']}: {f['match']}" for f in found.flags),
                      "; ".join(f.original_name for f in found.files)])

@@ -50,31 +50,20 @@ def setup(app: Flask) -> None:
     signals.submission_received.connect(workflow.receive, weak=False)
 
 
-def submission_links(submission) -> list[tuple[str, str]]:  # noqa: ANN001
-    """The case's state, in the submitter's words, and their personal link to it."""
-    from flask import url_for
-    from sqlalchemy import select
-
-    from validation.models import Case
-    from workshops.extensions import db
-
-    case = db.session.scalar(select(Case).where(Case.submission_id == submission.id))
-    if case is None:
-        return []
-    return [(case.state_label, url_for("validation.respond", token=case.token))]
-
-
 def submission_states(submission_ids: list[int]) -> dict[int, OnwardState]:
-    """Each case's state by its submission, for the feedback plugin's staff pages."""
+    """Each case's state by its submission, with the submitter's personal link to it."""
+    from flask import url_for
     from sqlalchemy import select
 
     from validation.models import STATE_LABELS, Case, CaseState
     from workshops.extensions import db
 
-    rows = db.session.execute(select(Case.submission_id, Case.state)
+    rows = db.session.execute(select(Case.submission_id, Case.state, Case.token)
                               .where(Case.submission_id.in_(submission_ids)))
     return {sid: OnwardState(STATE_LABELS.get(CaseState(state), str(state)),
-                             withdrawn=state == CaseState.WITHDRAWN) for sid, state in rows}
+                             withdrawn=state == CaseState.WITHDRAWN,
+                             follow=url_for("validation.respond", token=token))
+            for sid, state, token in rows}
 
 
 def load_demo() -> dict[str, tuple[str, str]]:
@@ -96,7 +85,6 @@ plugin = Plugin(
          # Organisers cannot open the queue, but the programme's figures are theirs too.
          NavEntry("Validation figures", "validation.pipeline", (Role.ORGANISER,))],
     setup=setup,
-    submission_links=submission_links,
     submission_states=submission_states,
     demo=load_demo,
     hand_made_schema=HAND_MADE_SCHEMA,

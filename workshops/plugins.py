@@ -30,8 +30,13 @@ class NavEntry:
 class OnwardState:
     """Where a sent practice submission has got to in the plugin that carried it on."""
 
-    label: str  # in staff's words, e.g. "With the panel"
+    label: str  # e.g. "With the panel"
     withdrawn: bool = False  # the submitter took it back: it must not be passed on again
+    follow: str | None = None  # the submitter's own link to follow it further
+
+
+# A sent submission that no enabled plugin has carried on.
+RECEIVED = OnwardState("Received")
 
 
 @dataclass
@@ -46,11 +51,9 @@ class Plugin:
     # each returns (label, url) pairs for a delegate's booking or an organiser's workshop.
     booking_links: Callable[[Any], list[tuple[str, str]]] | None = None
     workshop_links: Callable[[Any], list[tuple[str, str]]] | None = None
-    # For a practice submission's own status page: (where it has got to, the submitter's link
-    # to follow it further), from whichever plugin carries submissions on after they are sent.
-    submission_links: Callable[[Any], list[tuple[str, str]]] | None = None
-    # The same for staff, for a whole list at once (one query, not one per row): by the
-    # submission's id, for those the plugin holds.
+    # Where sent practice submissions have got to, from whichever plugin carries them on: by
+    # submission id, for those the plugin holds, a whole list at once (one query, not one per
+    # row). For staff's lists and the submitter's own page alike.
     submission_states: Callable[[list[int]], dict[int, OnwardState]] | None = None
     # Adds the plugin's part of the demo after the core's (`flask demo`); returns any staff
     # accounts it made as {email: (role, password)}. Plugins run in the order PLUGINS names them.
@@ -128,8 +131,9 @@ def links(app: Flask, kind: str, subject: object) -> list[tuple[str, str]]:
 
 
 def onward_states(app: Flask, submission_ids: list[int]) -> dict[int, OnwardState]:
-    """Every enabled plugin's `submission_states` for these submissions, merged."""
-    found: dict[int, OnwardState] = {}
+    """Every enabled plugin's `submission_states` for these submissions, merged; RECEIVED for
+    any no plugin holds, so every id given has an entry."""
+    found: dict[int, OnwardState] = dict.fromkeys(submission_ids, RECEIVED)
     if not submission_ids:
         return found
     for plugin in enabled_plugins(app).values():

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from markupsafe import Markup
 
 from workshops import clock, formatting
-from workshops.models import Role
+from workshops.models import Role, User
 from workshops.plugins import NavEntry, enabled_plugins
 from workshops.plugins import links as plugin_links
 
@@ -55,17 +55,16 @@ def nav_entries(app: Flask) -> list[NavEntry]:
     return entries
 
 
-def staff_home(app: Flask, user: object) -> str:
+def staff_home(app: Flask, user: User) -> str:
     """Where `user` lands after signing in: the page named home for their role, else the
     first staff page their role may open, else the public list. Without this a screener or
     panel member would land on the organisers' dashboard and be refused."""
     entries = nav_entries(app)
-    role = getattr(user, "role", None)
     for entry in entries:
-        if role in entry.home_for:
+        if user.role in entry.home_for:
             return url_for(entry.endpoint)
     for entry in entries:
-        if entry.roles and user.has_role(*entry.roles):  # type: ignore[attr-defined]
+        if entry.roles and user.has_role(*entry.roles):
             return url_for(entry.endpoint)
     return url_for("public.index")
 

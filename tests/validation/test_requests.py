@@ -458,6 +458,7 @@ def test_organisers_see_a_withdrawn_submission_as_withdrawn_and_it_is_not_export
     submission = db.session.get(Submission, gone.submission_id)
     status = app.test_client().get(f"/feedback/practice/{submission.token}").text
     assert 'id="withdrawn"' in status and "What happens next" not in status
+    assert f'href="/validation/respond/{gone.token}"' in status  # followed into validation
     landing = app.test_client().get(f"/feedback/booking/{submission.booking.token}").text
     assert f"Withdrawn {gone.reference}" in landing and f"Sent {gone.reference}" not in landing
     spreadsheet = organiser.get("/feedback/submissions.csv")
