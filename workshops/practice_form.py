@@ -54,9 +54,8 @@ class Question:
         label = f"{self.label[0].lower()}{self.label[1:]}"
         if self.kind == Kind.CHECK:
             return f"Confirm: {label}"
-        if self.kind == Kind.CHOICE:
-            return f"Choose the {label}"
-        return f"Enter the {label}"
+        noun = label if label.startswith("the ") else f"the {label}"  # not "the the outcomes"
+        return f"{'Choose' if self.kind == Kind.CHOICE else 'Enter'} {noun}"
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,7 @@ def test_check_page_lists_what_is_missing(client, invited) -> None:
     text = response.get_data(as_text=True)
     assert "Enter what you did" in text and "Enter how you know it made a difference" in text
     assert "Enter the how" not in text and "Enter the what" not in text
+    assert "Enter the outcomes you aimed for" in text and "the the" not in text
     assert db.session.get(Submission, draft.id).status == SubmissionStatus.DRAFT
 
 
