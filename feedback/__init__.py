@@ -16,8 +16,10 @@ from workshops.plugins import NavEntry, Plugin
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback", template_folder="templates")
 
-# Staff who read submissions: organisers run the events, screeners and the panel validate.
-READERS = (Role.ORGANISER, Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR)
+# Staff who read every submission received: organisers run the events, screeners and the panel
+# chair validate. Not panel members: unpublished practice is about vulnerable families, so each
+# member reads only what they are given to assess (DOMAIN.md, data protection).
+READERS = (Role.ORGANISER, Role.SCREENER, Role.PANEL_CHAIR)
 
 
 @bp.after_request

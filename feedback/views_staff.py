@@ -7,6 +7,7 @@ import json
 
 from flask import Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +16,7 @@ from feedback.models import EvidenceFile, Submission, SubmissionStatus
 from workshops import audit, spreadsheets, uploads
 from workshops.extensions import db
 from workshops.models import Workshop
-from workshops.plugins import OnwardState, onward_states
+from workshops.plugins import OnwardState, grants_reading, onward_states
 from workshops.practice_form import PRACTICE_FORM, Kind
 from workshops.views.auth import role_required
 
@@ -65,8 +66,14 @@ def submission(submission_id: int) -> str:
 
 
 @bp.get("/submissions/<int:submission_id>/evidence/<int:file_id>")
-@role_required(*READERS)
+@login_required
 def staff_evidence(submission_id: int, file_id: int) -> ResponseReturnValue:
+    # Validation links here from its case page: staff who may not read every submission may
+    # still open this one's files if the plugin carrying it on says so (an assigned panel
+    # member). Asked before the lookup, so no one else learns whether the file exists.
+    if not current_user.has_role(*READERS) \
+            and not grants_reading(current_app, current_user, submission_id):
+        abort(403)
     attached = db.session.get(EvidenceFile, file_id)
     if attached is None or attached.submission_id != submission_id \
             or attached.submission.status != SubmissionStatus.SUBMITTED:

@@ -21,7 +21,9 @@ from workshops.models import Role
 
 ANONYMOUS = "anonymous"
 PERSONAS = [ANONYMOUS, *(role.value for role in Role)]
-READERS = {Role.ORGANISER, Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR}
+# Panel members read only the cases they are assigned to (tests/validation/test_case_access.py):
+# not the submissions list, its exports or the list of cases.
+READERS = {Role.ORGANISER, Role.SCREENER, Role.PANEL_CHAIR}
 VALIDATION_STAFF = {Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR}
 
 
@@ -88,7 +90,7 @@ POLICIES: list[tuple[str, Policy]] = [
     ("validation.publication*", roles(Role.SCREENER, Role.PANEL_CHAIR)),
     ("validation.pipeline", roles(Role.PANEL_CHAIR, Role.SCREENER, Role.ORGANISER)),
     ("validation.export_validated", roles(Role.PANEL_CHAIR, Role.SCREENER, Role.ORGANISER)),
-    ("validation.queue", roles(*VALIDATION_STAFF)),
+    ("validation.queue", roles(Role.SCREENER, Role.PANEL_CHAIR)),
     ("validation.case", roles(*VALIDATION_STAFF)),
     ("validation.case_file", roles(*VALIDATION_STAFF)),
     ("validation.start", roles(Role.SCREENER)),

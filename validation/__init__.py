@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, render_template
 
 from validation import models  # noqa: F401  (the tables, for migrations)
 from validation.search import HAND_MADE_SCHEMA
-from workshops.models import Role
+from workshops.models import Role, User
 from workshops.plugins import NavEntry, OnwardState, Plugin
 
 # Staff pages (screening, the panel, decisions, the pipeline) and the submitter's own pages.
@@ -23,6 +23,10 @@ bp = Blueprint("validation", __name__, url_prefix="/validation", template_folder
 library_bp = Blueprint("library", __name__, url_prefix="/practice", template_folder="templates")
 
 STAFF = (Role.SCREENER, Role.PANEL_MEMBER, Role.PANEL_CHAIR)
+# Who may list and read every case. Unpublished submissions describe work with vulnerable
+# families (DOMAIN.md, data protection), so a panel member reads only the cases they are
+# assigned to, through their panel page.
+CASE_READERS = (Role.SCREENER, Role.PANEL_CHAIR)
 
 
 @bp.after_request
@@ -48,6 +52,18 @@ def setup(app: Flask) -> None:
     app.config.setdefault("VALIDATION_REMINDER_DAYS",
                           int(env.get("VALIDATION_REMINDER_DAYS") or 14))
     signals.submission_received.connect(workflow.receive, weak=False)
+
+
+def grants_reading(user: User, submission_id: int) -> bool:
+    """A panel member may read the submission (its evidence) of a case they are assigned."""
+    from sqlalchemy import exists, select
+
+    from validation.models import Assignment, Case
+    from workshops.extensions import db
+
+    return bool(db.session.scalar(select(exists().where(
+        Assignment.case_id == Case.id, Assignment.user_id == user.id,
+        Case.submission_id == submission_id))))
 
 
 def submission_states(submission_ids: list[int]) -> dict[int, OnwardState]:
@@ -79,13 +95,14 @@ plugin = Plugin(
     title="Validation",
     blueprints=[bp, library_bp],
     nav=[NavEntry("Practice library", "library.index"),
-         NavEntry("Validation", "validation.queue", STAFF, home_for=(Role.SCREENER,)),
+         NavEntry("Validation", "validation.queue", CASE_READERS, home_for=(Role.SCREENER,)),
          NavEntry("Panel", "validation.panel_home", (Role.PANEL_MEMBER, Role.PANEL_CHAIR),
                   home_for=(Role.PANEL_MEMBER, Role.PANEL_CHAIR)),
          # Organisers cannot open the queue, but the programme's figures are theirs too.
          NavEntry("Validation figures", "validation.pipeline", (Role.ORGANISER,))],
     setup=setup,
     submission_states=submission_states,
+    grants_reading=grants_reading,
     demo=load_demo,
     hand_made_schema=HAND_MADE_SCHEMA,
 )

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
 from wtforms import BooleanField, SubmitField, TextAreaField
 
-from validation import STAFF, bp, requests, screening
+from validation import CASE_READERS, STAFF, bp, panel, requests, screening
 from validation.models import STATE_LABELS, Case, CaseFile, CaseState
 from validation.requests import QUESTIONS_WORD_LIMIT
 from validation.screening import NOTE_WORD_LIMIT
@@ -90,6 +90,15 @@ class RequestForm(FlaskForm):
 
 def _case(case_id: int) -> Case:
     return db.get_or_404(Case, case_id)
+
+
+def _readable_case(case_id: int) -> Case:
+    """The case, if the signed-in user may read it: panel members only the ones they assess."""
+    found = _case(case_id)
+    if not current_user.has_role(*CASE_READERS) \
+            and panel.assignment_of(found, current_user) is None:
+        abort(403)
+    return found
 
 
 def conflict(case: Case, what: str, error: Exception | None = None) -> tuple[str, int]:
@@ -238,7 +247,7 @@ def _pagination(page: int, pages: int) -> dict[str, Any] | None:
 
 
 @bp.get("/")
-@role_required(*STAFF)
+@role_required(*CASE_READERS)
 def queue() -> str:
     """Every case by state, with counts; open cases first, longest waiting at the top.
 
@@ -290,7 +299,7 @@ def _actions(case: Case) -> dict[str, bool]:
 @bp.get("/cases/<int:case_id>")
 @role_required(*STAFF)
 def case(case_id: int) -> str:
-    found = _case(case_id)
+    found = _readable_case(case_id)
     extra: dict[str, Any] = {}
     for part in case_page_parts:
         extra.update(part(found))
@@ -300,13 +309,13 @@ def case(case_id: int) -> str:
         start_form=StartForm(), now=clock.now(), days=days_in_stage(found), regions=REGIONS,
         labels={q.key: q.label for q in PRACTICE_FORM.questions()},
         waiting=found.open_request if found.state == CaseState.INFO_REQUESTED else None,
-        **extra)
+        lists_cases=current_user.has_role(*CASE_READERS), **extra)
 
 
 @bp.get("/cases/<int:case_id>/files/<int:file_id>")
 @role_required(*STAFF)
 def case_file(case_id: int, file_id: int) -> ResponseReturnValue:
-    found = _case(case_id)
+    found = _readable_case(case_id)
     attached = uploads.one_of(visible_files(found), file_id)
     audit.record("evidence downloaded", "validation_case", found.id,
                  workshop_id=found.workshop_id, file=attached.original_name)

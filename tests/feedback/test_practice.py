@@ -556,8 +556,14 @@ def test_staff_read_and_export_submissions(client, invited) -> None:
 
 def test_delegates_and_other_staff_cannot_read_submissions(client, invited) -> None:
     _, sent = _sent_submission(invited[1])
-    login(client, make_staff(Role.PANEL_MEMBER, "panel@example.org"))
+    login(client, make_staff(Role.PANEL_CHAIR, "chair@example.org"))
     assert client.get(f"/feedback/submissions/{sent.id}").status_code == 200
+    client.get("/staff/logout")
+    # A panel member reads only the cases assigned to them, in validation: not this list.
+    login(client, make_staff(Role.PANEL_MEMBER, "panel@example.org"))
+    for url in ("/feedback/submissions", f"/feedback/submissions/{sent.id}",
+                "/feedback/submissions.csv", "/feedback/submissions.json"):
+        assert client.get(url).status_code == 403, url
     client.get("/staff/logout")
     for url in ("/feedback/submissions", f"/feedback/submissions/{sent.id}",
                 "/feedback/submissions.csv", "/feedback/submissions.json"):

@@ -75,10 +75,16 @@ def test_plugin_navigation_entries_follow_roles(client) -> None:
 
     public = client.get("/").data
     assert b'href="/validation/"' not in public and b'href="/practice/"' in public
-    login(client, make_staff(Role.PANEL_MEMBER))
+    login(client, make_staff(Role.SCREENER))
     page = client.get("/").data
     assert b'href="/validation/"' in page and b'href="/feedback/submissions"' in page
     assert b'href="/organiser/"' not in page
+    client.get("/staff/logout")
+    # A panel member's way in is their own work list; they may not list every case.
+    login(client, make_staff(Role.PANEL_MEMBER))
+    page = client.get("/validation/panel").data
+    assert b'href="/validation/panel"' in page
+    assert b'href="/validation/"' not in page and b'href="/feedback/submissions"' not in page
 
 
 def test_the_address_printed_in_the_packs_answers(client) -> None:

@@ -114,7 +114,7 @@ def test_the_queue_lists_open_cases_with_counts_days_and_flags(client) -> None:
     flagged = received_case(flagged=True, title="Family network meetings")
     screened = case_in(CaseState.SCREENING, title="Neglect toolkit clinic")
     gone = case_in(CaseState.WITHDRAWN, title="A withdrawn example")
-    sign_in(client, Role.PANEL_MEMBER)
+    sign_in(client, Role.PANEL_CHAIR)
     page = client.get("/validation/").get_data(as_text=True)
     assert flagged.reference in page and screened.reference in page
     assert gone.reference not in page  # open cases by default
@@ -148,7 +148,7 @@ def test_the_queue_says_what_to_do_when_empty(client) -> None:
 
 def test_the_case_page_reads_the_submission_with_flags_marked_in_context(client) -> None:
     case = received_case(flagged=True, files=1)
-    sign_in(client, Role.PANEL_MEMBER)
+    sign_in(client, Role.PANEL_CHAIR)
     page = client.get(f"/validation/cases/{case.id}").get_data(as_text=True)
     assert "Received" in page and case.title in page
     for title in ("About the practice and who runs it", "The difference it made", "Declarations"):
@@ -158,7 +158,7 @@ def test_the_case_page_reads_the_submission_with_flags_marked_in_context(client)
     assert 'href="#answer-what_you_did"' in page  # the flag list links to the answer
     assert "evidence-1.pdf" in page and case.evidence[0]["url"] in page
     assert "Received from the practice form" in page  # the history thread
-    # A panel member may read but not screen.
+    # The chair may read but not screen.
     assert "Start screening" not in page and "Ask the submitter" not in page
 
 
@@ -313,9 +313,11 @@ def test_organisers_are_not_validation_staff(client, method, path) -> None:
 
 
 @pytest.mark.parametrize(("role", "method", "path", "state", "expected"), [
-    # Reading is for all validation staff.
-    (Role.PANEL_MEMBER, "get", "/validation/", CaseState.SCREENING, 200),
-    (Role.PANEL_MEMBER, "get", "/validation/cases/{id}", CaseState.SCREENING, 200),
+    # Screeners and the chair read every case; a panel member only those they are assigned
+    # (tests/validation/test_case_access.py).
+    (Role.PANEL_MEMBER, "get", "/validation/", CaseState.SCREENING, 403),
+    (Role.PANEL_MEMBER, "get", "/validation/cases/{id}", CaseState.SCREENING, 403),
+    (Role.PANEL_CHAIR, "get", "/validation/", CaseState.SCREENING, 200),
     (Role.PANEL_CHAIR, "get", "/validation/cases/{id}", CaseState.SCREENING, 200),
     # Screening is for screeners.
     (Role.PANEL_MEMBER, "post", "/validation/cases/{id}/start", CaseState.RECEIVED, 403),

@@ -46,7 +46,7 @@ ROLE_HINTS = {
     Role.ADMIN: "Everything an organiser can do, and managing staff accounts",
     Role.ORGANISER: "Workshops, venues, bookings, messages to delegates and printing",
     Role.SCREENER: "Screens the practice submitted after workshops",
-    Role.PANEL_MEMBER: "Reviews practice on the expert panel",
+    Role.PANEL_MEMBER: "Scores the practice the panel chair assigns them, and sees only that",
     Role.PANEL_CHAIR: "Leads the expert panel and records its decisions",
 }
 ROLE_ITEMS = [{"hint": {"text": ROLE_HINTS[role]}} for role in Role]
