@@ -12,12 +12,13 @@ import os
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="workshops-tests-"))
 # Before the app is imported: huey makes its queue file in the instance folder at import.
@@ -29,7 +30,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 
 from tests.live_server import free_port, scratch_database  # noqa: E402
 from workshops import create_app  # noqa: E402
-from workshops.extensions import db  # noqa: E402
+from workshops.extensions import db, limiter  # noqa: E402
 from workshops.models import Role, Series, Theme, User, Venue, Workshop  # noqa: E402
 
 STAFF_PASSWORD = "correct horse battery staple"
@@ -144,14 +145,53 @@ def app_overrides() -> dict:
     return {}
 
 
+# Settings the app reads on each request rather than when it is built: a test may set them on
+# an app it shares with other tests (they are put back after it).
+_READ_PER_REQUEST = frozenset({"EVIDENCE_FOLDER"})
+
+
+@pytest.fixture(scope="session")
+def shared_apps(migrated: str, smtp_server: SMTPServer) -> Iterator[Callable[[dict], Flask]]:
+    """Apps shared by the tests that would build them with the same settings.
+
+    Building one (every route compiled, every plugin registered) cost a test more than most
+    tests do. Their connections are closed at the end, before the scratch database is dropped.
+    """
+    apps: dict[tuple, Flask] = {}
+
+    def get(overrides: dict) -> Flask:
+        built_with = {k: v for k, v in overrides.items() if k not in _READ_PER_REQUEST}
+        key = tuple(sorted((k, repr(v)) for k, v in built_with.items()))
+        if key not in apps:
+            apps[key] = create_app(app_config(migrated, smtp_server.port, **built_with))
+        return apps[key]
+
+    yield get
+    for built in apps.values():
+        with built.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture()
-def app(migrated: str, smtp_server: SMTPServer, mailbox: Mailbox, app_overrides: dict):
-    app = create_app(app_config(migrated, smtp_server.port, **app_overrides))
-    with app.app_context():
-        _empty_tables()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(shared_apps: Callable[[dict], Flask], mailbox: Mailbox, app_overrides: dict):
+    """The app, with empty tables, the settings of `app_overrides` and no rate limits spent.
+
+    Whatever a test changes in its app's settings is put back after it, and the caches the
+    app keeps are emptied before it.
+    """
+    app = shared_apps(app_overrides)
+    settings = dict(app.config)
+    app.config.update({k: v for k, v in app_overrides.items() if k in _READ_PER_REQUEST})
+    app.extensions.pop("blank_booking_fields", None)
+    limiter.reset()
+    try:
+        with app.app_context():
+            _empty_tables()
+            yield app
+            db.session.remove()
+    finally:
+        app.config.clear()
+        app.config.update(settings)
 
 
 @pytest.fixture()

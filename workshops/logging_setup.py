@@ -69,20 +69,27 @@ def json_handler() -> JsonHandler | None:
     return next((h for h in logging.getLogger().handlers if isinstance(h, JsonHandler)), None)
 
 
+def install_json_handler() -> JsonHandler:
+    """The root logger's JSON handler, added if it has none; it logs INFO and above."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    if (found := json_handler()) is not None:
+        return found
+    # A plain handler from an earlier basicConfig would print every line twice.
+    for handler in list(root.handlers):
+        if type(handler) is logging.StreamHandler:
+            root.removeHandler(handler)
+    handler = JsonHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root.addHandler(handler)
+    return handler
+
+
 def configure(app: Flask) -> None:
     """Called by create_app before anything logs; does nothing unless LOG_FORMAT is json."""
     if app.config.get("LOG_FORMAT") != "json":
         return
-    root = logging.getLogger()
-    if json_handler() is None:
-        # A plain handler from an earlier basicConfig would print every line twice.
-        for handler in list(root.handlers):
-            if type(handler) is logging.StreamHandler:
-                root.removeHandler(handler)
-        handler = JsonHandler(sys.stderr)
-        handler.setFormatter(JsonFormatter())
-        root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    install_json_handler()
     access = logging.getLogger(ACCESS_LOGGER)
 
     @app.before_request

@@ -17,7 +17,6 @@ from packs.fillable import (
     form_version,
     read_filled_form,
 )
-from packs.fillable_views import fillable_download
 from tests.conftest import make_workshop
 from workshops import booking as rules
 from workshops.models import Booking
@@ -154,12 +153,11 @@ def test_damaged_files_give_a_clear_error(pdf: bytes, damage) -> None:  # noqa: 
 
 
 def test_download_view(app, booking: Booking) -> None:
-    # Registered here on the app itself: the packs blueprint's registration is not this module's.
-    app.add_url_rule("/test-fillable/<token>", view_func=fillable_download)
     client = app.test_client()
-    response = client.get(f"/test-fillable/{booking.token}")
+    response = client.get(f"/packs/booking/{booking.token}/practice-form.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert booking.reference in response.headers["Content-Disposition"]
     assert "no-store" in response.headers["Cache-Control"]
     assert read_filled_form(response.data)["submission_code"] == booking.reference
-    assert client.get(f"/test-fillable/{booking.token[:-1]}x").status_code == 404
+    assert client.get(f"/packs/booking/{booking.token[:-1]}x/practice-form.pdf").status_code \
+        == 404

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.conftest import app_config
 from tests.feedback.support import attended
-from workshops.logging_setup import json_handler, scrub
+from workshops import create_app
+from workshops.logging_setup import JsonHandler, install_json_handler, json_handler, scrub
 
 
 @pytest.fixture()
@@ -20,13 +22,26 @@ def app_overrides() -> dict:
 
 @pytest.fixture()
 def log_lines(app) -> Iterator[io.StringIO]:  # noqa: ANN001
-    handler = json_handler()
-    assert handler is not None
+    # Building the app added the handler (test_building_the_app_installs_the_handler); the
+    # module's tests share that app and each takes the handler away after it, so put it back.
+    handler = install_json_handler()
     stream = io.StringIO()
     handler.setStream(stream)
     yield stream
     # Later tests run with plain logs: leave the root logger as we found it.
     logging.getLogger().removeHandler(handler)
+
+
+def test_building_the_app_installs_the_handler(migrated: str, smtp_server) -> None:  # noqa: ANN001
+    root = logging.getLogger()
+    before = list(root.handlers)
+    for found in [h for h in before if isinstance(h, JsonHandler)]:
+        root.removeHandler(found)
+    try:
+        create_app(app_config(migrated, smtp_server.port, LOG_FORMAT="json"))
+        assert json_handler() is not None
+    finally:
+        root.handlers[:] = before
 
 
 def _parsed(stream: io.StringIO) -> list[dict]:
