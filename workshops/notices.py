@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from urllib.parse import urljoin
 
-from workshops import calendars
+from flask import current_app, has_request_context
+
+from workshops import calendars, plugins
 from workshops.mail import queue_mail
 from workshops.models import Booking
 from workshops.urls import external_url
@@ -24,6 +26,22 @@ def invite(booking: Booking, *, cancel: bool = False) -> bytes:
                             organiser=organiser_address())
 
 
+def booking_links(found: Booking) -> list[tuple[str, str]]:
+    """What the enabled plugins link to from a booking (the delegate pack), as absolute URLs.
+
+    The core does not know the packs plugin's pages; it asks every plugin for its links, as the
+    booking page does, and makes them absolute for an e-mail read far from the site.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    root = external_url("public.index")
+    if has_request_context():
+        found_links = plugins.links(app, "booking", found)
+    else:
+        with app.test_request_context(base_url=root):
+            found_links = plugins.links(app, "booking", found)
+    return [(label, urljoin(root, href)) for label, href in found_links]
+
+
 def _send(booking: Booking, template: str, subject: str, reason: str, *,
           calendar: bytes | None = None, method: str | None = None, **context) -> None:
     queue_mail(
@@ -34,8 +52,11 @@ def _send(booking: Booking, template: str, subject: str, reason: str, *,
 
 
 def confirmed(booking: Booking) -> None:
+    # With the plugins' links (the delegate pack, the practice form), as the reminder has:
+    # the confirmation is the e-mail a delegate keeps.
     _send(booking, "booking_confirmed", f"Place confirmed: {booking.workshop.display_title}",
-          "you booked a place", calendar=invite(booking), method="REQUEST")
+          "you booked a place", calendar=invite(booking), method="REQUEST",
+          links=booking_links(booking))
 
 
 def waitlisted(booking: Booking, position: int) -> None:

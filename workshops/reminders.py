@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from urllib.parse import urljoin
 
-from flask import current_app, has_request_context
+from flask import current_app
 from sqlalchemy import Select, select
 
-from workshops import audit, booking, clock, notices, plugins
+from workshops import audit, booking, clock, notices
 from workshops.extensions import db
 from workshops.formatting import day
 from workshops.mail import queue_mail
 from workshops.models import Booking, BookingStatus, Workshop, WorkshopStatus
-from workshops.urls import external_url
 
 log = logging.getLogger(__name__)
 
@@ -52,22 +50,6 @@ def due_workshops(now: datetime | None = None) -> list[int]:
         select(Workshop.id).where(*_window(now), waiting).order_by(Workshop.starts_at)))
 
 
-def booking_links(found: Booking) -> list[tuple[str, str]]:
-    """What the enabled plugins link to from a booking (the delegate pack), as absolute URLs.
-
-    The core does not know the packs plugin's pages; it asks every plugin for its links, as the
-    booking page does, and makes them absolute for an e-mail read far from the site.
-    """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    root = external_url("public.index")
-    if has_request_context():
-        found_links = plugins.links(app, "booking", found)
-    else:
-        with app.test_request_context(base_url=root):
-            found_links = plugins.links(app, "booking", found)
-    return [(label, urljoin(root, href)) for label, href in found_links]
-
-
 def when(starts_at: datetime, now: datetime) -> str:
     """'tomorrow', 'in 7 days': counted in London calendar days, as a delegate would."""
     days = (clock.london(starts_at).date() - clock.london(now).date()).days
@@ -85,7 +67,7 @@ def _remind(found: Booking, now: datetime) -> None:
         reason="you have a place at this workshop and it is coming up soon",
         calendar=notices.invite(found), calendar_method="REQUEST",
         workshop_id=workshop.id, booking_id=found.id, booking=found, workshop=workshop,
-        manage_url=notices.manage_url(found), links=booking_links(found),
+        manage_url=notices.manage_url(found), links=notices.booking_links(found),
         when=when(workshop.starts_at, now))
     audit.record("sent reminder", "booking", found.id, workshop_id=workshop.id, actor="system",
                  reference=found.reference)

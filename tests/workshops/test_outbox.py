@@ -33,6 +33,22 @@ def test_confirmation_has_plain_text_html_and_says_why(app, mailbox):
     assert row.status == OutboxStatus.SENT and row.attempts == 1
 
 
+def test_confirmation_links_to_the_pack_and_the_practice_form(app, mailbox):
+    # The e-mail a delegate keeps: what the booking page offers, from the plugins, absolute.
+    made = _book(make_workshop())
+    [message] = mailbox.to("lukasz1@example.org")
+    plain = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for link in (f"Download your delegate pack (PDF): http://workshops.test/packs/booking/"
+                 f"{made.token}.pdf",
+                 "Download the practice form to fill in offline (PDF): http://workshops.test"
+                 f"/packs/booking/{made.token}/practice-form.pdf",
+                 "Share your practice online, or upload the filled-in form: "
+                 f"http://workshops.test/feedback/booking/{made.token}"):
+        assert link in plain
+        assert link.rpartition(": ")[2] in html
+
+
 def test_mail_is_written_with_the_change_and_not_without_it(app, mailbox):
     workshop = make_workshop()
     _book(workshop)
