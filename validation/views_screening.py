@@ -97,7 +97,8 @@ def _readable_case(case_id: int) -> Case:
     found = _case(case_id)
     if not current_user.has_role(*CASE_READERS) \
             and panel.assignment_of(found, current_user) is None:
-        abort(403)
+        abort(403, "Panel members see only the cases the panel chair has assigned to them. "
+                   "Your cases are on your panel page.")
     return found
 
 

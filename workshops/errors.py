@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from workshops.booking import BookingBusy
 from workshops.extensions import db
+from workshops.templating import staff_home
 from workshops.uploads import MAX_BYTES
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,13 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     title, advice = PAGES.get(code, PAGES[500])
     # A refused upload or form: the page it came from is where to try again.
     back = request.path if code == 413 and request.method == "POST" else None
+    # Signed-in staff go on from their own start page, not the public list of workshops.
+    # Not after a server error: finding the user may need the database that just failed.
+    home = None
+    if code < 500 and current_user and current_user.is_authenticated:
+        home = staff_home(current_app, current_user)
     return render_template("errors/error.html", code=code, title=title,
-                           advice=description or advice, back=back), code
+                           advice=description or advice, back=back, home=home), code
 
 
 def init_app(app: Flask) -> None:
@@ -72,8 +79,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # noqa: ANN202
         if error.code and error.code < 400:
             return error
-        response = render_error(error.code or 500)
-        return response
+        # A view may say why with abort(403, "..."); werkzeug's own wording is not for users.
+        said = error.description if error.description != type(error).description else None
+        return render_error(error.code or 500, said)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):  # noqa: ANN202

@@ -55,6 +55,9 @@ def test_a_panel_member_cannot_read_a_case_they_do_not_assess(app) -> None:
     assert page.status_code == 403
     assert "Family group conferences in Leeds" not in text(page)
     assert "You do not have permission to see this page" in text(page)
+    # Said why, and where their own cases are.
+    assert "see only the cases the panel chair has assigned to them" in text(page)
+    assert 'href="/validation/panel">Go to your start page' in text(page)
     evidence = case.evidence[0]["url"].removeprefix("http://workshops.test")
     download = as_(client).get(evidence)
     assert download.status_code == 403 and not download.data.startswith(b"%PDF")

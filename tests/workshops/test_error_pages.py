@@ -36,6 +36,14 @@ def test_403_for_a_role_without_permission(client) -> None:
     client.post("/staff/login", data={"email": screener.email,
                                       "password": "correct horse battery staple"})
     _designed(client.get("/organiser/"), 403, "You do not have permission")
+    # Staff go on from their own start page (the validation queue for a screener), with the
+    # standard advice when the view gave no reason of its own.
+    page = client.get("/organiser/").get_data(as_text=True)
+    assert 'href="/validation/">Go to your start page' in page
+    assert "ask an administrator to check your role" in page
+    client.get("/staff/logout")
+    anonymous = client.get("/series/no-such-series").get_data(as_text=True)
+    assert "Go to the list of workshops" in anonymous and "start page" not in anonymous
 
 
 def test_413_when_the_request_is_too_large(client, workshop) -> None:
