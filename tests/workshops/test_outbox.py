@@ -47,6 +47,8 @@ def test_confirmation_links_to_the_pack_and_the_practice_form(app, mailbox):
                  f"http://workshops.test/feedback/booking/{made.token}"):
         assert link in plain
         assert link.rpartition(": ")[2] in html
+    # Set apart from the workshop's details, not run on from the booking reference.
+    assert f"Booking reference: {made.reference}\n\n" in plain.replace("\r\n", "\n")
 
 
 def test_mail_is_written_with_the_change_and_not_without_it(app, mailbox):

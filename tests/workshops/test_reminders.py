@@ -78,6 +78,8 @@ def test_the_reminder_carries_the_invite_the_pack_and_the_booking_link(app, mail
     assert pack.group(1) in html
     assert f"Manage your booking: http://workshops.test/booking/{made.token}" in plain
     assert "your workshop is in 5 days" in plain
+    # The details stand apart from what follows them.
+    assert f"Booking reference: {made.reference}\n\n" in plain.replace("\r\n", "\n")
     assert "You are receiving this email because you have a place at this workshop" in plain
 
 
