@@ -190,11 +190,16 @@ def save_section(submission: Submission, section_key: str, values: Mapping[str, 
 
 
 def section_state(submission: Submission, found: Section) -> str:
-    """The task list's status: "Completed", "In progress" or "Not yet started"."""
+    """The task list's status: "Completed", "In progress" or "Not yet started".
+
+    Only a section the submitter has saved can be "Completed": one filled in for them (the
+    contact details, from their booking) is "In progress" until they have checked it.
+    """
     answered = [q for q in found.questions if _answered(q, submission.answers.get(q.key))]
-    if found.key not in submission.sections_saved and not answered:
+    saved = found.key in submission.sections_saved
+    if not saved and not answered:
         return "Not yet started"
-    if all(_answered(q, submission.answers.get(q.key)) or not q.required
+    if saved and all(_answered(q, submission.answers.get(q.key)) or not q.required
            for q in found.questions) and not any(
             check_answer(q, submission.answers.get(q.key)) for q in found.questions):
         return "Completed"

@@ -186,6 +186,22 @@ def test_sections_save_as_you_go_and_show_on_the_task_list(client, invited) -> N
     assert "Referrals were rising." in client.get(f"{url}/section/practice").get_data(as_text=True)
 
 
+def test_details_filled_in_from_the_booking_are_completed_only_once_checked(client,
+                                                                           invited) -> None:
+    draft = _draft(invited[1])
+    contact = next(s for s in PRACTICE_FORM.sections if s.key == "contact")
+    assert draft.answers["contact_name"] and draft.answers["contact_email"]
+    url = f"/feedback/practice/{draft.token}"
+    page = client.get(url).get_data(as_text=True)
+    assert "You have completed 0 of" in page and "In progress" in page
+    assert submissions.section_state(draft, contact) == "In progress"
+    # Looked at and saved as they were filled in: now it is done.
+    response = client.post(f"{url}/section/contact", data={
+        q.key: draft.answers.get(q.key) or "" for q in contact.questions})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    assert "You have completed 1 of" in client.get(url).get_data(as_text=True)
+
+
 def test_the_eform_asks_what_the_printed_form_asks_in_order(client, invited) -> None:
     draft = _draft(invited[1])
     for section in PRACTICE_FORM.sections:
