@@ -55,6 +55,7 @@ from workshops.validators import InputRequired
 from workshops.views.auth import role_required
 
 PANEL = (Role.PANEL_MEMBER, Role.PANEL_CHAIR)
+EARLIER_SHOWN = 50
 
 
 def _lines(value: str | None) -> str | None:
@@ -166,12 +167,20 @@ def panel_home() -> str:
         select(Assignment).where(Assignment.user_id == current_user.id)
         .join(Case).where(Case.state.in_([CaseState.WITH_PANEL, CaseState.INFO_REQUESTED]))
         .options(selectinload(Assignment.case)).order_by(Case.state_since)).all()
+    # The cases they assessed that have moved on: still theirs to read, so they can see the
+    # decision their scores fed (the most recent, so the page stays one page).
+    before = db.session.scalars(
+        select(Assignment).where(Assignment.user_id == current_user.id)
+        .join(Case).where(Case.state.not_in([CaseState.WITH_PANEL, CaseState.INFO_REQUESTED]))
+        .options(selectinload(Assignment.case)).order_by(Case.state_since.desc(), Case.id.desc())
+        .limit(EARLIER_SHOWN)).all()
     with_panel = []
     if current_user.has_role(Role.PANEL_CHAIR):
         with_panel = db.session.scalars(
             select(Case).where(Case.state.in_([CaseState.WITH_PANEL, CaseState.INFO_REQUESTED]))
             .options(selectinload(Case.assignments)).order_by(Case.state_since)).all()
     return render_template("validation/panel_home.html", mine=mine, cases=with_panel,
+                           before=before, earlier_shown=EARLIER_SHOWN,
                            profile=panel.profile_of(current_user), blocker=panel.decision_blocker,
                            disagreements=panel.disagreements)
 

@@ -23,7 +23,14 @@ from werkzeug.security import generate_password_hash
 from feedback.models import Evaluation, Submission, SubmissionStatus
 from tests.conftest import STAFF_PASSWORD, login
 from tests.feedback.support import complete_answers
-from validation.models import Case, CaseState, Level, Publication, PublicationStatus
+from validation.models import (
+    Assignment,
+    Case,
+    CaseState,
+    Level,
+    Publication,
+    PublicationStatus,
+)
 from workshops.extensions import db
 from workshops.models import (
     REGIONS,
@@ -125,13 +132,17 @@ def grow(programme: Programme, units: int, start: int) -> None:
             {"booking_id": booking_id, "workshop_id": programme.main_workshop.id,
              "answers": evaluation} for booking_id in booked[4:8]])
         for state, submission_id in zip(CASE_STATES, submission_ids, strict=True):
-            db.session.add(Case(
+            case = Case(
                 submission_id=submission_id, reference=f"VLP-C{next(_numbers):05d}",
                 submitter_email="s@example.org", title=f"Practice {submission_id}",
                 theme="Safeguarding", region="london", organisation="Camden Council",
                 workshop_id=programme.main_workshop.id, answers=answers,
                 submitted_at=_starts(-3), state=state,
-                level=Level.VALIDATED if state == CaseState.DECIDED else None))
+                level=Level.VALIDATED if state == CaseState.DECIDED else None)
+            db.session.add(case)
+            # The admin sits on the panel: the panel page lists their cases, open and earlier.
+            if state in (CaseState.WITH_PANEL, CaseState.DECIDED):
+                case.assignments.append(Assignment(user_id=programme.admin.id))
         # Published practice, through the ORM so the search index follows as in use.
         for status in (PublicationStatus.PUBLISHED, PublicationStatus.EDITING):
             n = next(_numbers)
@@ -176,6 +187,7 @@ PAGES: dict[str, Callable[[Programme], str]] = {
         lambda p: f"/feedback/workshops/{p.main_workshop.id}/evaluations",
     "evaluation results (series)": lambda p: f"/feedback/series/{p.main_series.id}/evaluations",
     "validation queue": lambda p: "/validation/",
+    "panel page": lambda p: "/validation/panel",
     "pipeline": lambda p: "/validation/pipeline",
     "publications list": lambda p: "/validation/publications",
     "practice library theme page": lambda p: f"/practice/{THEME}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tests.validation.support import PDF, case_in, staff
 from tests.validation.test_panel import as_, person, signed_in, text
-from validation import panel, requests
+from validation import panel, requests, withdrawal
 from validation.models import CaseState
 from workshops.extensions import db
 from workshops.models import AuditEntry, Role
@@ -90,3 +90,19 @@ def test_screeners_and_the_chair_read_every_case(app) -> None:
         assert "Family group conferences in Leeds" in text(as_(client).get("/validation/"))
         page = as_(client).get(f"/validation/cases/{case.id}")
         assert page.status_code == 200 and "All cases" in text(page)
+
+
+def test_a_member_finds_the_cases_they_assessed_once_they_move_on(app) -> None:
+    case, assessor, other = _assigned_case(app)
+    client = signed_in(app, assessor)
+    home = text(as_(client).get("/validation/panel"))
+    assert "Family group conferences in Leeds" in home and "Cases you assessed before" not in home
+    withdrawal.withdraw(case)
+    db.session.commit()
+    home = text(as_(client).get("/validation/panel"))
+    earlier = home.split("Cases you assessed before", 1)[1]
+    assert "Family group conferences in Leeds" in earlier and "Withdrawn" in earlier
+    assert as_(client).get(f"/validation/cases/{case.id}").status_code == 200
+    # Someone who never had it sees nothing of it.
+    assert "Family group conferences in Leeds" not in text(
+        as_(signed_in(app, other)).get("/validation/panel"))
