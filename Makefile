@@ -41,6 +41,7 @@ test-postgresql: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.booking_rush
 	$(BIN)/python -m bench.lock_hold
+	$(BIN)/python -m bench.booking_in_process
 	$(BIN)/python -m bench.packs
 
 load: $(VENV)/.installed
