@@ -35,25 +35,28 @@ from workshops.extensions import db
 from workshops.models import Booking, Role
 
 ROOT = Path(__file__).resolve().parents[2]
-DELEGATES = 150  # enough for the build to run several seconds (~6 delegates a second here)
+# Enough for the build to run several seconds (6-20 delegates a second here) so the kill lands
+# mid-build, where progress is written every half second; more only makes the test slower.
+DELEGATES = 60
 
 # The organiser's side, in a process that shares the consumer's queue (the test process's
-# queue is the suite's own): sign in, then GET or POST the print job's page.
+# queue is the suite's own): sign in once, then for each line "METHOD PATH" on its input open
+# the page and print one JSON line. One process for the whole test: each start costs seconds.
 ORGANISER = """
 import json, sys
 from workshops import create_app
 app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
 client = app.test_client()
 client.post("/staff/login", data={"email": %(email)r, "password": %(password)r})
-method, path = sys.argv[1], sys.argv[2]
-response = client.open(path, method=method)
-print(json.dumps({"status": response.status_code,
-                  "location": response.headers.get("Location", ""),
-                  "type": response.mimetype,
-                  "body": "" if response.mimetype == "application/pdf"
-                  else response.get_data(as_text=True)}))
+for line in sys.stdin:
+    method, path = line.split()
+    response = client.open(path, method=method)
+    print(json.dumps({"status": response.status_code,
+                      "location": response.headers.get("Location", ""),
+                      "type": response.mimetype,
+                      "body": "" if response.mimetype == "application/pdf"
+                      else response.get_data(as_text=True)}), flush=True)
 """
-
 
 @pytest.fixture()
 def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -92,12 +95,32 @@ def _consumer(env: dict[str, str]) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def _organiser(env: dict[str, str], email: str, method: str, path: str) -> dict:
-    script = ORGANISER % {"email": email, "password": STAFF_PASSWORD}
-    done = subprocess.run([sys.executable, "-c", script, method, path], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+class Organiser:
+    """A signed-in organiser in a process of its own; `open` fetches a page through it."""
+
+    def __init__(self, env: dict[str, str], email: str) -> None:
+        script = ORGANISER % {"email": email, "password": STAFF_PASSWORD}
+        # Its log to a file: a pipe nobody reads until the end could fill and stall it.
+        self.log = Path(env["INSTANCE_PATH"]) / "organiser.log"
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=log, text=True)
+
+    def open(self, method: str, path: str) -> dict:
+        self.process.stdin.write(f"{method} {path}\n")
+        self.process.stdin.flush()
+        # Log lines may come first; the answer is the line that parses as our JSON.
+        for line in self.process.stdout:
+            if line.startswith("{"):
+                return json.loads(line)
+        raise AssertionError("the organiser process ended: "
+                             f"{self.log.read_text(errors='replace')[-2000:]}")
+
+    def close(self) -> None:
+        self.process.stdin.close()  # its loop ends, and so does it
+        self.process.wait(timeout=20)
+        self.process.stdout.close()
 
 
 def _wait_for(condition, seconds: float, what: str) -> None:  # noqa: ANN001
@@ -123,11 +146,13 @@ def _stop(process: subprocess.Popen, sig: int) -> None:
 
 
 def test_a_killed_build_is_never_served_shows_failed_and_is_resumed(
-        packs_app: Flask, migrated: str, smtp_server: SMTPServer, instance: Path) -> None:
+        packs_app: Flask, migrated: str, smtp_server: SMTPServer, instance: Path,
+        request: pytest.FixtureRequest) -> None:
     workshop = make_workshop(capacity=DELEGATES)
     _bulk_bookings(workshop.id, DELEGATES)
-    organiser = make_staff(Role.ORGANISER)
     env = _env(instance, migrated, smtp_server.port)
+    organiser = Organiser(env, make_staff(Role.ORGANISER).email)
+    request.addfinalizer(organiser.close)
     page, file_url = (f"/packs/workshops/{workshop.id}/print",
                       f"/packs/workshops/{workshop.id}/print-file.pdf")
     target, _ = jobs.current(workshop)
@@ -135,7 +160,7 @@ def test_a_killed_build_is_never_served_shows_failed_and_is_resumed(
 
     consumer = _consumer(env)
     try:
-        assert _organiser(env, organiser.email, "POST", page)["status"] == 303
+        assert organiser.open("POST", page)["status"] == 303
         # Kill it once the build is visibly under way: some delegates done, not all.
         _wait_for(lambda: 0 < target.status()["done"] < DELEGATES, 90, "the build to start")
         _stop(consumer, signal.SIGKILL)
@@ -151,9 +176,9 @@ def test_a_killed_build_is_never_served_shows_failed_and_is_resumed(
     assert target.status()["state"] == "failed"
     # No PDF of any kind at a served name; a half-written one could only be a dot-file .tmp.
     assert [p.name for p in jobs.folder().iterdir() if p.suffix == ".pdf"] == []
-    served = _organiser(env, organiser.email, "GET", file_url)
+    served = organiser.open("GET", file_url)
     assert served["status"] == 303 and served["location"].endswith(page)
-    shown = _organiser(env, organiser.email, "GET", page)
+    shown = organiser.open("GET", page)
     assert shown["status"] == 200 and 'data-state="failed"' in shown["body"]
     assert "could not be prepared" in shown["body"] and "Prepare the print file" in shown["body"]
     assert "Download the print file" not in shown["body"]
@@ -176,6 +201,6 @@ def test_a_killed_build_is_never_served_shows_failed_and_is_resumed(
     pack_pages = len(PdfReader(io.BytesIO(render.render_shared(workshop))).pages)
     pack_pages += pack_pages % 2  # each pack starts on a right-hand page
     assert len(PdfReader(io.BytesIO(data)).pages) == DELEGATES * pack_pages
-    served = _organiser(env, organiser.email, "GET", file_url)
+    served = organiser.open("GET", file_url)
     assert served["status"] == 200 and served["type"] == "application/pdf"
     assert [p for p in jobs.folder().iterdir() if p.suffix == ".pdf"] == [target.pdf]
