@@ -7,7 +7,7 @@ import logging
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 
 from workshops.booking import BookingBusy
 from workshops.extensions import db
@@ -79,8 +79,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # noqa: ANN202
         if error.code and error.code < 400:
             return error
-        # A view may say why with abort(403, "..."); werkzeug's own wording is not for users.
-        said = error.description if error.description != type(error).description else None
+        # A view may say why it refuses with abort(403, "..."). Only a 403: werkzeug raises the
+        # others itself, some with wording of its own that is not written for users.
+        said = error.description if isinstance(error, Forbidden) \
+            and error.description != Forbidden.description else None
         return render_error(error.code or 500, said)
 
     @app.errorhandler(Exception)
