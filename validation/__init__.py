@@ -55,15 +55,15 @@ def setup(app: Flask) -> None:
 
 
 def grants_reading(user: User, submission_id: int) -> bool:
-    """A panel member may read the submission (its evidence) of a case they are assigned."""
-    from sqlalchemy import exists, select
+    """Whoever may read a submission's case may read the submission (its evidence)."""
+    from sqlalchemy import select
 
-    from validation.models import Assignment, Case
+    from validation import panel
+    from validation.models import Case
     from workshops.extensions import db
 
-    return bool(db.session.scalar(select(exists().where(
-        Assignment.case_id == Case.id, Assignment.user_id == user.id,
-        Case.submission_id == submission_id))))
+    case = db.session.scalar(select(Case).where(Case.submission_id == submission_id))
+    return case is not None and panel.may_read(case, user)
 
 
 def submission_states(submission_ids: list[int]) -> dict[int, OnwardState]:

@@ -16,7 +16,7 @@ from statistics import median_low
 
 from sqlalchemy import select, update
 
-from validation import publication, workflow
+from validation import CASE_READERS, publication, workflow
 from validation.models import (
     CRITERION_LABELS,
     LEVEL_LABELS,
@@ -208,6 +208,11 @@ def unassign(assignment: Assignment, *, actor: User) -> None:
 
 def assignment_of(case: Case, user: User) -> Assignment | None:
     return next((a for a in case.assignments if a.user_id == user.id), None)
+
+
+def may_read(case: Case, user: User) -> bool:
+    """Screeners and the chair read every case; a panel member only those assigned to them."""
+    return user.has_role(*CASE_READERS) or assignment_of(case, user) is not None
 
 
 # --- scoring --------------------------------------------------------------------------------

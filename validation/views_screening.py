@@ -95,8 +95,7 @@ def _case(case_id: int) -> Case:
 def _readable_case(case_id: int) -> Case:
     """The case, if the signed-in user may read it: panel members only the ones they assess."""
     found = _case(case_id)
-    if not current_user.has_role(*CASE_READERS) \
-            and panel.assignment_of(found, current_user) is None:
+    if not panel.may_read(found, current_user):
         abort(403, "Panel members see only the cases the panel chair has assigned to them. "
                    "Your cases are on your panel page.")
     return found
