@@ -56,6 +56,7 @@ from workshops.views.auth import role_required
 
 PANEL = (Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 EARLIER_SHOWN = 50
+WITH_THE_PANEL = (CaseState.WITH_PANEL, CaseState.INFO_REQUESTED)
 
 
 def _lines(value: str | None) -> str | None:
@@ -163,24 +164,21 @@ def interests() -> ResponseReturnValue:
 @bp.get("/panel")
 @role_required(*PANEL)
 def panel_home() -> str:
-    mine = db.session.scalars(
-        select(Assignment).where(Assignment.user_id == current_user.id)
-        .join(Case).where(Case.state.in_([CaseState.WITH_PANEL, CaseState.INFO_REQUESTED]))
-        .options(selectinload(Assignment.case)).order_by(Case.state_since)).all()
-    # The cases they assessed that have moved on: still theirs to read, so they can see the
-    # decision their scores fed (the most recent, so the page stays one page).
-    before = db.session.scalars(
-        select(Assignment).where(Assignment.user_id == current_user.id)
-        .join(Case).where(Case.state.not_in([CaseState.WITH_PANEL, CaseState.INFO_REQUESTED]))
-        .options(selectinload(Assignment.case)).order_by(Case.state_since.desc(), Case.id.desc())
-        .limit(EARLIER_SHOWN)).all()
+    # Every case they were assigned, in one query: those still with the panel are their work;
+    # those that moved on stay theirs to read, so they can see the decision their scores fed
+    # (the most recent first, so the page stays one page).
+    assigned = db.session.scalars(
+        select(Assignment).where(Assignment.user_id == current_user.id).join(Case)
+        .options(selectinload(Assignment.case)).order_by(Case.state_since, Case.id)).all()
+    mine = [a for a in assigned if a.case.state in WITH_THE_PANEL]
+    before = [a for a in reversed(assigned) if a.case.state not in WITH_THE_PANEL]
     with_panel = []
     if current_user.has_role(Role.PANEL_CHAIR):
         with_panel = db.session.scalars(
-            select(Case).where(Case.state.in_([CaseState.WITH_PANEL, CaseState.INFO_REQUESTED]))
+            select(Case).where(Case.state.in_(WITH_THE_PANEL))
             .options(selectinload(Case.assignments)).order_by(Case.state_since)).all()
     return render_template("validation/panel_home.html", mine=mine, cases=with_panel,
-                           before=before, earlier_shown=EARLIER_SHOWN,
+                           before=before[:EARLIER_SHOWN], earlier_shown=EARLIER_SHOWN,
                            profile=panel.profile_of(current_user), blocker=panel.decision_blocker,
                            disagreements=panel.disagreements)
 
