@@ -80,6 +80,7 @@ def test_the_reminder_carries_the_invite_the_pack_and_the_booking_link(app, mail
     assert "your workshop is in 5 days" in plain
     # The details stand apart from what follows them.
     assert f"Booking reference: {made.reference}\n\n" in plain.replace("\r\n", "\n")
+    assert f"/booking/{made.token}\n\nIf you can no longer come" in plain.replace("\r\n", "\n")
     assert "You are receiving this email because you have a place at this workshop" in plain
 
 
