@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import shutil
 import statistics
 import sys
 import tempfile
@@ -23,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import remove_test_scratch
 from tests.live_server import (
     delegate_fields,
     hidden_inputs,
@@ -130,9 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
             report(backend, args.bookings)
     finally:
-        # tests.conftest makes a scratch folder when imported; it is ours to remove here.
-        if (conftest := sys.modules.get("tests.conftest")) is not None:
-            shutil.rmtree(conftest._RUN_DIR, ignore_errors=True)
+        remove_test_scratch()
     return 0
 
 

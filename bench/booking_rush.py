@@ -37,6 +37,7 @@ import redis
 import requests
 from huey import RedisHuey
 
+from bench import remove_test_scratch
 from tests.live_server import (
     Attempt,
     RushResult,
@@ -241,10 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                                        noop_requests=args.noop_requests,
                                        workers=args.workers, threads=args.threads))
     finally:
-        # tests.conftest makes a scratch folder when imported; it is ours to remove here.
-        conftest = sys.modules.get("tests.conftest")
-        if conftest is not None:
-            shutil.rmtree(conftest._RUN_DIR, ignore_errors=True)
+        remove_test_scratch()
     print_report(reports, concurrency=args.concurrency, skipped=skipped,
                  load_before=load_before, workers=args.workers, threads=args.threads)
     return 0 if all(r.counts_ok for r in reports) else 1

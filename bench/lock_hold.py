@@ -15,7 +15,6 @@ returns; both are seen through SQLAlchemy events, so nothing in the code under t
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 
+from bench import remove_test_scratch
 from bench.endpoints import durable_insert
 from tests.live_server import migrate, percentile, postgresql_available, scratch_database
 
@@ -124,9 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         for backend in backends:
             report(backend, args.bookings)
     finally:
-        # tests.conftest makes a scratch folder when imported; it is ours to remove here.
-        if (conftest := sys.modules.get("tests.conftest")) is not None:
-            shutil.rmtree(conftest._RUN_DIR, ignore_errors=True)
+        remove_test_scratch()
     return 0
 
 
