@@ -176,13 +176,11 @@ def shared_apps(migrated: str, smtp_server: SMTPServer) -> Iterator[Callable[[di
 def app(shared_apps: Callable[[dict], Flask], mailbox: Mailbox, app_overrides: dict):
     """The app, with empty tables, the settings of `app_overrides` and no rate limits spent.
 
-    Whatever a test changes in its app's settings is put back after it, and the caches the
-    app keeps are emptied before it.
+    Whatever a test changes in its app's settings is put back after it.
     """
     app = shared_apps(app_overrides)
     settings = dict(app.config)
     app.config.update({k: v for k, v in app_overrides.items() if k in _READ_PER_REQUEST})
-    app.extensions.pop("blank_booking_fields", None)
     limiter.reset()
     try:
         with app.app_context():

@@ -48,7 +48,7 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     # Signed-in staff go on from their own start page, not the public list of workshops.
     # Not after a server error: finding the user may need the database that just failed.
     home = None
-    if code < 500 and current_user and current_user.is_authenticated:
+    if code < 500 and current_user.is_authenticated:
         home = staff_home(current_app, current_user)
     return render_template("errors/error.html", code=code, title=title,
                            advice=description or advice, back=back, home=home), code

@@ -15,7 +15,7 @@ from workshops.extensions import db
 from workshops.models import AuditEntry, Role
 
 
-def _assigned_case(app):  # noqa: ANN001, ANN202
+def _assigned_case():  # noqa: ANN202
     chair = staff(Role.PANEL_CHAIR, "chair")
     assessor = person(Role.PANEL_MEMBER, "Ann Assessor", "NSPCC")
     second = person(Role.PANEL_MEMBER, "Sam Second", "Barnardo's")
@@ -31,7 +31,7 @@ def _assigned_case(app):  # noqa: ANN001, ANN202
 
 
 def test_a_panel_member_reads_the_case_they_assess_and_its_files(app) -> None:
-    case, assessor, _ = _assigned_case(app)
+    case, assessor, _ = _assigned_case()
     client = signed_in(app, assessor)
     page = as_(client).get(f"/validation/cases/{case.id}")
     assert page.status_code == 200
@@ -49,7 +49,7 @@ def test_a_panel_member_reads_the_case_they_assess_and_its_files(app) -> None:
 
 
 def test_a_panel_member_cannot_read_a_case_they_do_not_assess(app) -> None:
-    case, _, other = _assigned_case(app)
+    case, _, other = _assigned_case()
     client = signed_in(app, other)
     page = as_(client).get(f"/validation/cases/{case.id}")
     assert page.status_code == 403
@@ -69,7 +69,7 @@ def test_a_panel_member_cannot_read_a_case_they_do_not_assess(app) -> None:
 
 
 def test_a_panel_member_cannot_list_cases_or_submissions(app) -> None:
-    case, assessor, _ = _assigned_case(app)
+    case, assessor, _ = _assigned_case()
     client = signed_in(app, assessor)
     for path in ("/validation/", "/feedback/submissions", "/feedback/submissions.csv",
                  "/feedback/submissions.json",
@@ -84,7 +84,7 @@ def test_a_panel_member_cannot_list_cases_or_submissions(app) -> None:
 
 
 def test_screeners_and_the_chair_read_every_case(app) -> None:
-    case, _, _ = _assigned_case(app)
+    case, _, _ = _assigned_case()
     for role in (Role.SCREENER, Role.PANEL_CHAIR):
         client = signed_in(app, staff(role))
         assert "Family group conferences in Leeds" in text(as_(client).get("/validation/"))
@@ -93,7 +93,7 @@ def test_screeners_and_the_chair_read_every_case(app) -> None:
 
 
 def test_a_member_finds_the_cases_they_assessed_once_they_move_on(app) -> None:
-    case, assessor, other = _assigned_case(app)
+    case, assessor, other = _assigned_case()
     client = signed_in(app, assessor)
     home = text(as_(client).get("/validation/panel"))
     assert "Family group conferences in Leeds" in home and "Cases you assessed before" not in home
