@@ -1,9 +1,9 @@
 """Mail through the outbox: queue a row with the change, send it after the commit, retry.
 
-`queue_mail` only adds a row to the current session. When that session commits, the new rows
-are handed to the queue; a periodic sweep picks up anything the hand-off missed and the
-retries. A row is claimed with a conditional UPDATE before it is sent, so two workers never
-send the same message.
+`queue_mail` only adds a row to the current session (`queue_mail_later` too, leaving the body
+to be written by the worker that sends it). When that session commits, the new rows are handed
+to the queue; a periodic sweep picks up anything the hand-off missed and the retries. A row is
+claimed with a conditional UPDATE before it is sent, so two workers never send the same message.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ import logging
 import smtplib
 import ssl
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, has_request_context, render_template, request
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -46,25 +48,93 @@ def queue_mail(
 
     `attachment` is (file name, media type, bytes), sent with the message as a file.
     """
-    context.update(subject=subject, reason=reason)
-    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "local"
-    message = OutboxMessage(
-        message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
-        recipient=recipient,
-        subject=subject,
-        text_body=render_template(f"mail/{template}.txt", **context),
-        html_body=render_template(f"mail/{template}.html", **context),
-        calendar=calendar.decode() if calendar else None,
-        calendar_method=calendar_method,
-        reason=reason,
-        workshop_id=workshop_id,
-        booking_id=booking_id,
-    )
+    message = _outbox_row(recipient, subject, reason=reason, calendar_method=calendar_method,
+                          workshop_id=workshop_id, booking_id=booking_id)
+    message.text_body, message.html_body = _render(template, subject, reason, context)
+    message.calendar = calendar.decode() if calendar else None
     if attachment is not None:
         message.attachment_name, message.attachment_type, message.attachment = attachment
+    return _add(message)
+
+
+def queue_mail_later(
+    recipient: str,
+    template: str,
+    subject: str,
+    *,
+    composer: str,
+    reason: str,
+    calendar_method: str | None = None,
+    workshop_id: int | None = None,
+    booking_id: int | None = None,
+    **context: object,
+) -> OutboxMessage:
+    """Add a message to the session whose body the worker that sends it will write.
+
+    For mail queued while a lock is held: a booking in a rush waits for the workshop's lock,
+    and rendering two templates and a calendar invite under it was a third of the time it held
+    it. The row (recipient, subject, why) still commits with the change, or not at all; what
+    the message says is written on delivery by the composer registered under `composer`,
+    which reads the rest from the database. `context` must be JSON. Links are made against
+    the address the request came in on, as they would have been had it been rendered now.
+    """
+    if has_request_context():
+        context["base_url"] = request.url_root
+    message = _outbox_row(recipient, subject, reason=reason, calendar_method=calendar_method,
+                          workshop_id=workshop_id, booking_id=booking_id)
+    message.template, message.composer, message.context = template, composer, context
+    return _add(message)
+
+
+def _outbox_row(recipient: str, subject: str, **values: object) -> OutboxMessage:
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "local"
+    return OutboxMessage(message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
+                         recipient=recipient, subject=subject, **values)
+
+
+def _render(template: str, subject: str, reason: str, context: dict) -> tuple[str, str]:
+    context = {**context, "subject": subject, "reason": reason}
+    return (render_template(f"mail/{template}.txt", **context),
+            render_template(f"mail/{template}.html", **context))
+
+
+def _add(message: OutboxMessage) -> OutboxMessage:
     db.session.add(message)
     db.session.info.setdefault("outbox_new", []).append(message)
     return message
+
+
+@dataclass(frozen=True)
+class Composition:
+    """What a composer gives for a message composed on delivery: its templates' context, which
+    adds to (and may replace) the context it was queued with, and its calendar invite."""
+
+    context: dict[str, object]
+    calendar: bytes | None = None
+
+
+Composer = Callable[[OutboxMessage], Composition]
+_composers: dict[str, Composer] = {}
+
+
+def composer(name: str) -> Callable[[Composer], Composer]:
+    """Register the function that gathers what a `queue_mail_later` message needs to be written."""
+    def register(function: Composer) -> Composer:
+        _composers[name] = function
+        return function
+    return register
+
+
+def compose(row: OutboxMessage) -> None:
+    """Write the body (and invite) of a message queued with `queue_mail_later`."""
+    queued = dict(row.context or {})
+    base_url = queued.pop("base_url", None) or current_app.config.get("PUBLIC_URL") \
+        or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base_url):
+        composition = _composers[row.composer](row)
+        row.text_body, row.html_body = _render(row.template, row.subject, row.reason,
+                                               {**queued, **composition.context})
+    row.calendar = composition.calendar.decode() if composition.calendar else None
 
 
 def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
@@ -130,12 +200,19 @@ def deliver(app: Flask, message_id: int) -> str:
         if not claimed or row is None:
             return row.status if row else "missing"
         try:
+            if row.text_body is None:
+                compose(row)
+        except Exception as error:  # noqa: BLE001 (it is logged, and the message retried)
+            # A composer's data gone or a template fault: a send that failed, as far as the
+            # outbox goes, so it is retried with a backoff and given up after the last attempt.
+            log.exception("mail %s could not be composed (attempt %s)", row.id, row.attempts)
+            _attempt_failed(row, error)
+            session.commit()
+            return row.status
+        try:
             _smtp_send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]))
         except (OSError, smtplib.SMTPException) as error:
-            give_up = row.attempts >= MAX_ATTEMPTS
-            row.status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
-            row.next_attempt_at = clock.now() + backoff(row.attempts)
-            row.last_error = f"{type(error).__name__}: {error}"[:1000]
+            _attempt_failed(row, error)
             # A refused recipient's error names the address; the log gets the codes only.
             reason = (f"recipient refused {sorted({c for c, _ in error.recipients.values()})}"
                       if isinstance(error, smtplib.SMTPRecipientsRefused) else error)
@@ -146,6 +223,13 @@ def deliver(app: Flask, message_id: int) -> str:
             row.last_error = None
         session.commit()
         return row.status
+
+
+def _attempt_failed(row: OutboxMessage, error: BaseException) -> None:
+    give_up = row.attempts >= MAX_ATTEMPTS
+    row.status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
+    row.next_attempt_at = clock.now() + backoff(row.attempts)
+    row.last_error = f"{type(error).__name__}: {error}"[:1000]
 
 
 def due_messages(now: datetime | None = None) -> list[int]:

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_workshop
-from workshops import booking, mail, tasks
+from tests.conftest import delegate_form, make_workshop
+from workshops import booking, mail, signals, tasks
 from workshops.extensions import db
 from workshops.models import OutboxMessage, OutboxStatus
 
@@ -60,6 +60,68 @@ def test_mail_is_written_with_the_change_and_not_without_it(app, mailbox):
     # The refused booking rolled back, and with it any mail it might have queued.
     assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 1
     assert len(mailbox.messages) == 1
+
+
+def test_a_booking_queues_what_to_write_and_the_worker_writes_it(app, mailbox):
+    # Under the workshop's lock the booking commits only who is written to and why; the
+    # bodies and the invite, most of an e-mail's cost, are the sending worker's work.
+    seen: list[tuple] = []
+
+    def at_booking(made) -> None:  # noqa: ANN001 (runs inside the booking's transaction)
+        [row] = db.session.info["outbox_new"]
+        seen.append((row.text_body, row.html_body, row.calendar, row.template, row.context))
+
+    signals.booking_confirmed.connect(at_booking)
+    try:
+        made = _book(make_workshop())
+    finally:
+        signals.booking_confirmed.disconnect(at_booking)
+    assert seen == [(None, None, None, "booking_confirmed", {"links": True})]
+    # Sent (the test queue runs at once) with everything the e-mail has always had.
+    [message] = mailbox.to("lukasz1@example.org")
+    assert message["Subject"].startswith("Place confirmed")
+    plain = message.get_body(("plain",)).get_content()
+    assert made.reference in plain and "because you booked a place" in plain
+    assert f"http://workshops.test/packs/booking/{made.token}.pdf" in plain
+    invite = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    assert "METHOD:REQUEST" in invite.get_content() and "lukasz1@example.org" in \
+        invite.get_content()
+    row = db.session.scalar(select(OutboxMessage))
+    assert row.status == OutboxStatus.SENT and made.reference in row.text_body
+
+
+def test_links_written_later_point_at_the_address_the_delegate_booked_on(app, client, mailbox):
+    # As when the e-mail was rendered in the request: not PUBLIC_URL (workshops.test here).
+    workshop = make_workshop()
+    response = client.post(f"/series/{workshop.series.slug}/{workshop.region}/book",
+                           data=delegate_form(), base_url="https://bookings.example.org")
+    token = response.headers["Location"].split("/")[2]
+    [message] = mailbox.to("sian@example.org")
+    plain = message.get_body(("plain",)).get_content()
+    assert f"https://bookings.example.org/booking/{token}" in plain
+    assert f"https://bookings.example.org/packs/booking/{token}.pdf" in plain
+    assert "workshops.test" not in plain
+
+
+def test_a_message_that_cannot_be_written_is_retried_then_given_up(app, mailbox, caplog):
+    # Its booking gone before the worker came to it: logged, retried with the backoff like a
+    # refused send, given up after the last attempt, and nothing half-written is sent.
+    workshop = make_workshop()
+    mail.queue_mail_later("gone@example.org", "booking_confirmed", "Place confirmed",
+                          composer="booking", reason="you booked a place",
+                          workshop_id=workshop.id, booking_id=999_999)
+    db.session.commit()
+    row = db.session.scalar(select(OutboxMessage))
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1
+    assert row.text_body is None and row.last_error.startswith("LookupError: booking 999999")
+    assert "could not be composed" in caplog.text
+    for hours in range(1, mail.MAX_ATTEMPTS + 1):
+        app.config["CLOCK_OFFSET"] = timedelta(hours=6 * hours)
+        mail.deliver(app, row.id)
+    db.session.expire_all()
+    row = db.session.get(OutboxMessage, row.id)
+    assert row.status == OutboxStatus.FAILED and row.attempts == mail.MAX_ATTEMPTS
+    assert mailbox.messages == []
 
 
 def test_smtp_outage_loses_nothing_and_sends_once(app, mailbox, smtp_server):

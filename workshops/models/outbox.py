@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import LargeBinary, String, Text
+from sqlalchemy import JSON, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workshops import clock
@@ -27,8 +27,14 @@ class OutboxMessage(db.Model):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str] = mapped_column(Text)
+    # None until written: a message queued with mail.queue_mail_later is composed on delivery.
+    text_body: Mapped[str | None] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    # What such a message is written from: mail/<template>.*, the composer registered under
+    # `composer` (which reads the rest from the database) and this JSON context.
+    template: Mapped[str | None] = mapped_column(String(100))
+    composer: Mapped[str | None] = mapped_column(String(40))
+    context: Mapped[dict | None] = mapped_column(JSON)
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(20))
     # One file sent with the message (a receipt's PDF copy); deferred so lists stay light.
