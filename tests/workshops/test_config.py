@@ -29,3 +29,19 @@ def test_a_database_other_than_sqlite_or_postgresql_is_refused_at_start():
 
     with pytest.raises(RuntimeError, match="sqlite:// or postgresql://"):
         create_app({"SQLALCHEMY_DATABASE_URI": "mysql://user@localhost/workshops"})
+
+
+def test_a_commit_is_on_disk_before_the_booking_is_confirmed(app):
+    # A confirmation sent for a booking that a power cut then takes back is worse than a
+    # slower commit: each backend must sync a commit before it returns.
+    from sqlalchemy import text
+
+    from workshops.extensions import db
+
+    with db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        else:
+            assert connection.execute(text("SHOW synchronous_commit")).scalar() == "on"
+            assert connection.execute(text("SHOW fsync")).scalar() == "on"
