@@ -178,4 +178,5 @@ plugin = Plugin(
     setup=setup,
     booking_links=_booking_links,
     workshop_links=_workshop_links,
+    link_order=10,  # what a delegate needs before the day, and an organiser before printing
 )

@@ -52,6 +52,10 @@ class Plugin:
     # each returns (label, url) pairs for a delegate's booking or an organiser's workshop.
     booking_links: Callable[[Any], list[tuple[str, str]]] | None = None
     workshop_links: Callable[[Any], list[tuple[str, str]]] | None = None
+    # Where those links stand among other plugins' (lower first; ties keep PLUGINS' order).
+    # They are read in order: a delegate meets the pack and the offline form before "share
+    # your practice … or upload the filled-in form", which refers back to that form.
+    link_order: int = 100
     # Where sent practice submissions have got to, from whichever plugin carries them on: by
     # submission id, for those the plugin holds, a whole list at once (one query, not one per
     # row). For staff's lists and the submitter's own page alike.
@@ -135,7 +139,7 @@ def schema_include_name(app: Flask) -> Callable[[str | None, str, object], bool]
 def links(app: Flask, kind: str, subject: object) -> list[tuple[str, str]]:
     """Every enabled plugin's `booking_links` or `workshop_links` for `subject`."""
     found: list[tuple[str, str]] = []
-    for plugin in enabled_plugins(app).values():
+    for plugin in sorted(enabled_plugins(app).values(), key=lambda p: p.link_order):
         provider = getattr(plugin, f"{kind}_links")
         if provider is not None:
             found.extend(provider(subject))

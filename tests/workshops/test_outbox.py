@@ -47,6 +47,9 @@ def test_confirmation_links_to_the_pack_and_the_practice_form(app, mailbox):
                  f"http://workshops.test/feedback/booking/{made.token}"):
         assert link in plain
         assert link.rpartition(": ")[2] in html
+    # In the order they are used: the pack, the form, then sharing (or uploading that form).
+    order = [plain.index(label) for label in ("delegate pack", "practice form", "Share your")]
+    assert order == sorted(order)
     # Set apart from the workshop's details, not run on from the booking reference.
     assert f"Booking reference: {made.reference}\n\n" in plain.replace("\r\n", "\n")
 
