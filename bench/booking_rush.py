@@ -15,6 +15,12 @@ at 127.0.0.1:6379), and at the same concurrency we measure:
 Target: complete bookings per second at least 50% of (b). (d) shows how much of (b) a booking
 could reach if the application did nothing at all: the two requests' own cost.
 
+Each phase's CPU time is also read from the processes' counters (bench.cpu) and printed per
+request, split between the client, the web server and the database server. With the cores
+busy throughout, throughput goes as the inverse of CPU per request, so the target holds only if
+a whole booking costs at most twice what one insert request costs; the report prints that
+budget beside what a booking costs now.
+
 It prints throughput, the bookings/no-op and bookings/insert ratios (ratios travel between
 machines better than the raw figures), latency percentiles and the resulting counts. It only
 prints: no timings are asserted here or anywhere.
@@ -37,7 +43,7 @@ import redis
 import requests
 from huey import RedisHuey
 
-from bench import remove_test_scratch
+from bench import cpu, remove_test_scratch
 from tests.live_server import (
     Attempt,
     RushResult,
@@ -56,6 +62,8 @@ from tests.live_server import (
 
 WORKERS, THREADS = 4, 8
 INSERT_PATH = "/bench/durable-insert"
+NOOP, INSERT, PAIRS, BOOKING = ("no-op GET /healthz", "one insert + commit",
+                                "two no-ops, one session", "booking (form + post)")
 TARGET_SHARE_OF_INSERT = 0.5
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -74,6 +82,7 @@ class Row:
 class BackendReport:
     backend: str
     rows: list[Row]
+    cpu: dict[str, cpu.CpuSeconds]  # per request (per booking for the rush), by measure
     counts: Counter[str]
     booking_errors: int
     capacity: int
@@ -128,21 +137,40 @@ def run_backend(backend: str, *, clients: int, capacity: int, concurrency: int,
                           extra_env=env) as server:
                 warm_up(server.base_url, ["/healthz", INSERT_PATH, workshop.book_path],
                         workers)
-                noop = get_rush(server.base_url, "/healthz", requests_count=noop_requests,
-                                concurrency=concurrency, timeout=30, deadline=120)
-                insert = get_rush(server.base_url, INSERT_PATH, requests_count=noop_requests,
-                                  concurrency=concurrency, timeout=30, deadline=120)
-                pairs = run_clients(lambda i: _two_noops(server.base_url + "/healthz", i, 30),
-                                    noop_requests // 2, concurrency, deadline=120)
-                rush = booking_rush(server.base_url, workshop.book_path, clients=clients,
-                                    concurrency=concurrency, timeout=60, deadline=240)
+                used: dict[str, cpu.CpuSeconds] = {}
+
+                def measured(label: str, run, count_done):  # noqa: ANN001, ANN202
+                    before = cpu.sample(server.process.pid, postgresql=backend == "postgresql")
+                    result = run()
+                    spent = cpu.sample(server.process.pid,
+                                       postgresql=backend == "postgresql") - before
+                    used[label] = spent.per(count_done(result))
+                    return result
+
+                noop = measured(NOOP, lambda: get_rush(
+                    server.base_url, "/healthz", requests_count=noop_requests,
+                    concurrency=concurrency, timeout=30, deadline=120), _count_ok)
+                insert = measured(INSERT, lambda: get_rush(
+                    server.base_url, INSERT_PATH, requests_count=noop_requests,
+                    concurrency=concurrency, timeout=30, deadline=120), _count_ok)
+                pairs = measured(PAIRS, lambda: run_clients(
+                    lambda i: _two_noops(server.base_url + "/healthz", i, 30),
+                    noop_requests // 2, concurrency, deadline=120), _count_ok)
+                rush = measured(BOOKING, lambda: booking_rush(
+                    server.base_url, workshop.book_path, clients=clients,
+                    concurrency=concurrency, timeout=60, deadline=240),
+                    lambda result: len([a for a in result.attempts if a.confirmed_redirect]))
             counts = booking_counts(url, workshop.id)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if "HUEY_NAME" in env:
             RedisHuey(env["HUEY_NAME"], url=REDIS_URL).storage.flush_all()
-    return BackendReport(backend, _rows(noop, insert, pairs, rush), counts,
+    return BackendReport(backend, _rows(noop, insert, pairs, rush), used, counts,
                          len(rush.failures) + rush.unfinished, capacity, clients, queue)
+
+
+def _count_ok(result: RushResult) -> int:
+    return len([a for a in result.attempts if a.status == 200])
 
 
 def _rows(noop: RushResult, insert: RushResult, pairs: RushResult,
@@ -156,15 +184,15 @@ def _rows(noop: RushResult, insert: RushResult, pairs: RushResult,
     done = [a for a in rush.attempts if a.confirmed_redirect]
     rate = len(done) / rush.wall_seconds
     return [
-        Row("no-op GET /healthz", len(noop.attempts), noop_rate, 1.0,
+        Row(NOOP, len(noop.attempts), noop_rate, 1.0,
             [a.seconds for a in noop_ok], len(noop.attempts) - len(noop_ok) + noop.unfinished),
-        Row("one insert + commit", len(insert.attempts), insert_rate, insert_rate / noop_rate,
+        Row(INSERT, len(insert.attempts), insert_rate, insert_rate / noop_rate,
             [a.seconds for a in insert_ok],
             len(insert.attempts) - len(insert_ok) + insert.unfinished),
-        Row("two no-ops, one session", len(pairs.attempts), pairs_rate,
+        Row(PAIRS, len(pairs.attempts), pairs_rate,
             pairs_rate / noop_rate, [a.seconds for a in pairs_ok],
             len(pairs.attempts) - len(pairs_ok) + pairs.unfinished),
-        Row("booking (form + post)", len(rush.attempts), rate, rate / noop_rate,
+        Row(BOOKING, len(rush.attempts), rate, rate / noop_rate,
             [a.seconds for a in done], len(rush.failures) + rush.unfinished),
         Row("  of which form GET", len(done), None, None, [a.form_seconds for a in done], 0),
         Row("  of which POST", len(done), None, None, [a.post_seconds for a in done], 0),
@@ -191,6 +219,16 @@ def print_report(reports: list[BackendReport], *, concurrency: int, skipped: lis
             print(f"{report.backend:<11}{row.label:<24}{row.count:>6}{rate:>9}{ratio:>8}"
                   f"{lat[0]:>9}{lat[1]:>9}{lat[2]:>9}{row.errors:>8}")
     print()
+    print("CPU per request (per complete booking for the rush), ms, from the processes' counters")
+    cpu_header = (f"{'backend':<11}{'measure':<24}{'client':>9}{'web':>9}{'database':>9}"
+                  f"{'total':>9}")
+    print(cpu_header)
+    print("-" * len(cpu_header))
+    for report in reports:
+        for label, spent in report.cpu.items():
+            print(f"{report.backend:<11}{label:<24}{_ms(spent.client):>9}{_ms(spent.web):>9}"
+                  f"{_ms(spent.database):>9}{_ms(spent.total):>9}")
+    print()
     for report in reports:
         verdict = "as expected" if report.counts_ok else "NOT AS EXPECTED"
         print(f"{report.backend} (task queue: {report.queue}): "
@@ -210,6 +248,17 @@ def print_report(reports: list[BackendReport], *, concurrency: int, skipped: lis
                   f"({verdict} the target of {TARGET_SHARE_OF_INSERT:.0%}); two no-ops / "
                   f"one-insert endpoint = {(pairs.per_second or 0) / insert.per_second:.3f} "
                   "(no booking can beat this here)")
+    for report in reports:
+        insert, booking = report.cpu.get(INSERT), report.cpu.get(BOOKING)
+        if insert and booking:
+            # Throughput goes as 1 / CPU per request: half the insert rate allows a booking
+            # twice an insert request's CPU, of which its own client takes its share first.
+            budget = 2 * insert.total - booking.client
+            print(f"{report.backend}: for the target a booking may cost the web and database "
+                  f"servers {_ms(budget)} ms of CPU; it costs {_ms(booking.servers)} ms "
+                  f"({booking.servers / budget:.1f}x the budget; a no-op request costs "
+                  f"them {_ms(report.cpu[NOOP].servers)} ms, an insert request "
+                  f"{_ms(insert.servers)} ms)")
     # The clients are Python threads on the same cores as the server, and other work on the
     # machine moves every figure: say how busy it was so two runs can be compared fairly.
     print(f"{os.cpu_count()} CPUs; 1-minute load average before the run {load_before:.2f}, "
