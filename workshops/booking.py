@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workshops import audit, clock, notices, signals, write_queue
@@ -89,17 +88,18 @@ def _lock(workshop_id: int) -> Workshop:
     """Serialise every change to a workshop's places; returns the workshop, freshly read."""
     if current_app.config.get("BOOKING_LOCK", True):
         write_queue.join()
-        db.session.execute(
+        # One statement takes the lock and reads the workshop back as it now stands (RETURNING,
+        # on both databases): a separate read was one more round trip with the lock held.
+        workshop = db.session.scalars(
             update(Workshop).where(Workshop.id == workshop_id)
             # updated_at stays: taking the lock edits nothing about the workshop (and the
             # print file's fingerprint would otherwise change with every waiting-list join).
             .values(booking_lock=Workshop.booking_lock + 1, updated_at=Workshop.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-    # Series and venue in the same query: the e-mail names them, and lazy loads here would be
-    # round trips made while every other booking for the workshop waits for this lock.
-    workshop = db.session.get(Workshop, workshop_id, populate_existing=True,
-                              options=[joinedload(Workshop.series), joinedload(Workshop.venue)])
+            .returning(Workshop),
+            execution_options={"populate_existing": True, "synchronize_session": False},
+        ).one_or_none()
+    else:
+        workshop = db.session.get(Workshop, workshop_id, populate_existing=True)
     if workshop is None:
         raise BookingRefused("This workshop does not exist.")
     return workshop

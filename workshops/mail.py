@@ -60,7 +60,6 @@ def queue_mail(
 def queue_mail_later(
     recipient: str,
     template: str,
-    subject: str,
     *,
     composer: str,
     reason: str,
@@ -69,24 +68,24 @@ def queue_mail_later(
     booking_id: int | None = None,
     **context: object,
 ) -> OutboxMessage:
-    """Add a message to the session whose body the worker that sends it will write.
+    """Add a message to the session whose subject and body the worker sending it will write.
 
     For mail queued while a lock is held: a booking in a rush waits for the workshop's lock,
     and rendering two templates and a calendar invite under it was a third of the time it held
-    it. The row (recipient, subject, why) still commits with the change, or not at all; what
-    the message says is written on delivery by the composer registered under `composer`,
-    which reads the rest from the database. `context` must be JSON. Links are made against
-    the address the request came in on, as they would have been had it been rendered now.
+    it. The row (recipient, why) still commits with the change, or not at all; what the
+    message says is written on delivery by the composer registered under `composer`, which
+    reads the rest from the database. `context` must be JSON. Links are made against the
+    address the request came in on, as they would have been had it been rendered now.
     """
     if has_request_context():
         context["base_url"] = request.url_root
-    message = _outbox_row(recipient, subject, reason=reason, calendar_method=calendar_method,
+    message = _outbox_row(recipient, None, reason=reason, calendar_method=calendar_method,
                           workshop_id=workshop_id, booking_id=booking_id)
     message.template, message.composer, message.context = template, composer, context
     return _add(message)
 
 
-def _outbox_row(recipient: str, subject: str, **values: object) -> OutboxMessage:
+def _outbox_row(recipient: str, subject: str | None, **values: object) -> OutboxMessage:
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "local"
     return OutboxMessage(message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
                          recipient=recipient, subject=subject, **values)
@@ -106,9 +105,11 @@ def _add(message: OutboxMessage) -> OutboxMessage:
 
 @dataclass(frozen=True)
 class Composition:
-    """What a composer gives for a message composed on delivery: its templates' context, which
-    adds to (and may replace) the context it was queued with, and its calendar invite."""
+    """What a composer gives for a message composed on delivery: its subject, its templates'
+    context, which adds to (and may replace) the context it was queued with, and its calendar
+    invite."""
 
+    subject: str
     context: dict[str, object]
     calendar: bytes | None = None
 
@@ -126,12 +127,13 @@ def composer(name: str) -> Callable[[Composer], Composer]:
 
 
 def compose(row: OutboxMessage) -> None:
-    """Write the body (and invite) of a message queued with `queue_mail_later`."""
+    """Write the subject, body and invite of a message queued with `queue_mail_later`."""
     queued = dict(row.context or {})
     base_url = queued.pop("base_url", None) or current_app.config.get("PUBLIC_URL") \
         or "http://127.0.0.1:5000"
     with current_app.test_request_context(base_url=base_url):
         composition = _composers[row.composer](row)
+        row.subject = composition.subject
         row.text_body, row.html_body = _render(row.template, row.subject, row.reason,
                                                {**queued, **composition.context})
     row.calendar = composition.calendar.decode() if composition.calendar else None

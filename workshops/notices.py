@@ -52,11 +52,16 @@ def _send(booking: Booking, template: str, subject: str, reason: str, *,
     )
 
 
-def _send_later(booking: Booking, template: str, subject: str, reason: str, *,
-                method: str | None = None, **context: object) -> None:
+# What the booking composer's e-mails are called, before ": <the workshop's title>".
+SUBJECTS = {"booking_confirmed": "Place confirmed", "booking_waitlisted": "Waiting list"}
+
+
+def _send_later(booking: Booking, template: str, reason: str, *, method: str | None = None,
+                **context: object) -> None:
     """As _send, for the e-mails a booking rush sends: written by the worker that sends them,
-    from the booking as committed, so none of it is done while the workshop is locked."""
-    queue_mail_later(booking.email, template, subject, composer="booking", reason=reason,
+    from the booking as committed, so none of it (not even the subject, which names the
+    series) is done while the workshop is locked."""
+    queue_mail_later(booking.email, template, composer="booking", reason=reason,
                      calendar_method=method, workshop_id=booking.workshop_id,
                      booking_id=booking.id, **context)
 
@@ -71,20 +76,19 @@ def _compose(row: OutboxMessage) -> Composition:
     if (row.context or {}).get("links"):
         context["links"] = booking_links(booking)
     calendar = invite(booking) if row.calendar_method == "REQUEST" else None
-    return Composition(context, calendar)
+    return Composition(f"{SUBJECTS[row.template]}: {booking.workshop.display_title}", context,
+                       calendar)
 
 
 def confirmed(booking: Booking) -> None:
     # With the plugins' links (the delegate pack, the practice form), as the reminder has:
     # the confirmation is the e-mail a delegate keeps.
-    _send_later(booking, "booking_confirmed",
-                f"Place confirmed: {booking.workshop.display_title}", "you booked a place",
-                method="REQUEST", links=True)
+    _send_later(booking, "booking_confirmed", "you booked a place", method="REQUEST",
+                links=True)
 
 
 def waitlisted(booking: Booking, position: int) -> None:
-    _send_later(booking, "booking_waitlisted", f"Waiting list: {booking.workshop.display_title}",
-                "you joined the waiting list", position=position)
+    _send_later(booking, "booking_waitlisted", "you joined the waiting list", position=position)
 
 
 def offered(booking: Booking) -> None:

@@ -21,6 +21,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.alter_column('subject', existing_type=sa.String(length=300), nullable=True)
         batch_op.alter_column('text_body', existing_type=sa.Text(), nullable=True)
         batch_op.alter_column('html_body', existing_type=sa.Text(), nullable=True)
         batch_op.add_column(sa.Column('template', sa.String(length=100), nullable=True))
@@ -37,3 +38,4 @@ def downgrade():
         batch_op.drop_column('template')
         batch_op.alter_column('html_body', existing_type=sa.Text(), nullable=False)
         batch_op.alter_column('text_body', existing_type=sa.Text(), nullable=False)
+        batch_op.alter_column('subject', existing_type=sa.String(length=300), nullable=False)

@@ -72,14 +72,15 @@ def test_a_booking_queues_what_to_write_and_the_worker_writes_it(app, mailbox):
 
     def at_booking(made) -> None:  # noqa: ANN001 (runs inside the booking's transaction)
         [row] = db.session.info["outbox_new"]
-        seen.append((row.text_body, row.html_body, row.calendar, row.template, row.context))
+        seen.append((row.subject, row.text_body, row.html_body, row.calendar, row.template,
+                     row.context))
 
     signals.booking_confirmed.connect(at_booking)
     try:
         made = _book(make_workshop())
     finally:
         signals.booking_confirmed.disconnect(at_booking)
-    assert seen == [(None, None, None, "booking_confirmed", {"links": True})]
+    assert seen == [(None, None, None, None, "booking_confirmed", {"links": True})]
     # Sent (the test queue runs at once) with everything the e-mail has always had.
     [message] = mailbox.to("lukasz1@example.org")
     assert message["Subject"].startswith("Place confirmed")
@@ -110,7 +111,7 @@ def test_a_message_that_cannot_be_written_is_retried_then_given_up(app, mailbox,
     # Its booking gone before the worker came to it: logged, retried with the backoff like a
     # refused send, given up after the last attempt, and nothing half-written is sent.
     workshop = make_workshop()
-    mail.queue_mail_later("gone@example.org", "booking_confirmed", "Place confirmed",
+    mail.queue_mail_later("gone@example.org", "booking_confirmed",
                           composer="booking", reason="you booked a place",
                           workshop_id=workshop.id, booking_id=999_999)
     db.session.commit()
