@@ -93,8 +93,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         # FULL: a commit is on disk before we answer. With WAL, NORMAL skips that sync, and a
-        # power cut could take back a booking whose confirmation had already gone out (0.25 ms
-        # a commit on the development machine's disk).
+        # power cut could take back a booking whose confirmation had already gone out (about
+        # half a millisecond a commit on the development machine's disk).
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
