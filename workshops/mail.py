@@ -50,7 +50,8 @@ def queue_mail(
     """
     message = _outbox_row(recipient, subject, reason=reason, calendar_method=calendar_method,
                           workshop_id=workshop_id, booking_id=booking_id)
-    message.text_body, message.html_body = _render(template, subject, reason, context)
+    message.text_body, message.html_body = _render(template, subject, reason, context,
+                                                   calendar_attached=calendar is not None)
     message.calendar = calendar.decode() if calendar else None
     if attachment is not None:
         message.attachment_name, message.attachment_type, message.attachment = attachment
@@ -91,8 +92,11 @@ def _outbox_row(recipient: str, subject: str | None, **values: object) -> Outbox
                          recipient=recipient, subject=subject, **values)
 
 
-def _render(template: str, subject: str, reason: str, context: dict) -> tuple[str, str]:
-    context = {**context, "subject": subject, "reason": reason}
+def _render(template: str, subject: str, reason: str, context: dict, *,
+            calendar_attached: bool) -> tuple[str, str]:
+    # calendar_attached: so that the text can say what is attached (a cancellation, an update).
+    context = {**context, "subject": subject, "reason": reason,
+               "calendar_attached": calendar_attached}
     return (render_template(f"mail/{template}.txt", **context),
             render_template(f"mail/{template}.html", **context))
 
@@ -134,8 +138,9 @@ def compose(row: OutboxMessage) -> None:
     with current_app.test_request_context(base_url=base_url):
         composition = _composers[row.composer](row)
         row.subject = composition.subject
-        row.text_body, row.html_body = _render(row.template, row.subject, row.reason,
-                                               {**queued, **composition.context})
+        row.text_body, row.html_body = _render(
+            row.template, row.subject, row.reason, {**queued, **composition.context},
+            calendar_attached=composition.calendar is not None)
     row.calendar = composition.calendar.decode() if composition.calendar else None
 
 

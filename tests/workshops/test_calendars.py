@@ -124,6 +124,35 @@ def test_cancelling_workshop_sends_cancel_to_everyone(app, mailbox, organiser):
     assert not any(p.get_content_type() == "text/calendar" for p in waiting.walk())
 
 
+def _plain(message) -> str:  # noqa: ANN001
+    return message.get_body(("plain",)).get_content()
+
+
+def test_each_email_says_whether_a_calendar_file_is_attached(app, mailbox, organiser):
+    # The text must match the attachments: a delegate who booked is told their calendar entry
+    # is cancelled, someone who was only waiting is not told they booked.
+    workshop = _bst_workshop(capacity=1)
+    made = _book(workshop, organiser, "first@example.org")
+    _book(workshop, organiser, "second@example.org")
+    booking.change_details(made.id, booking.Delegate(
+        name="Zoë Renamed", email="first@example.org", organisation="Gateshead Council"))
+    changed = mailbox.to("first@example.org")[-1]
+    assert "An updated calendar invite is attached." in _plain(changed)
+    scheduling.cancel_workshop(workshop.id, actor=organiser)
+    booked, waiting = mailbox.to("first@example.org")[-1], mailbox.to("second@example.org")[-1]
+    assert "the workshop you booked has been cancelled. A calendar cancellation is attached." \
+        in _plain(booked)
+    assert "the workshop you were waiting for has been cancelled." in _plain(waiting)
+    assert "calendar cancellation" not in _plain(waiting)
+
+
+def test_cancelling_a_place_says_the_calendar_entry_goes(app, mailbox, organiser):
+    made = _book(_bst_workshop(), organiser)
+    booking.cancel(made.id)
+    assert "A calendar cancellation is attached so the workshop leaves your calendar." in \
+        _plain(mailbox.to("zoe@example.org")[-1])
+
+
 def test_series_and_region_feeds(client, app):
     workshop = _bst_workshop()
     make_workshop(series=workshop.series, region="london", starts_at=workshop.starts_at,
