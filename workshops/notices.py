@@ -43,24 +43,31 @@ def booking_links(found: Booking) -> list[tuple[str, str]]:
     return [(label, urljoin(root, href)) for label, href in found_links]
 
 
-def _send(booking: Booking, template: str, subject: str, reason: str, *,
-          calendar: bytes | None = None, method: str | None = None, **context) -> None:
-    queue_mail(
-        booking.email, template, subject, reason=reason, calendar=calendar,
-        calendar_method=method, workshop_id=booking.workshop_id, booking_id=booking.id,
-        booking=booking, workshop=booking.workshop, manage_url=manage_url(booking), **context,
-    )
+# What each booking e-mail is called, before ": <the workshop's title>".
+SUBJECTS = {
+    "booking_confirmed": "Place confirmed",
+    "booking_waitlisted": "Waiting list",
+    "place_offered": "A place is free",
+    "offer_expired": "Offer expired",
+    "booking_cancelled": "Booking cancelled",
+    "booking_changed": "Booking updated",
+    "workshop_changed": "Workshop changed",
+    "workshop_changed_waiting": "Workshop changed",
+    "workshop_cancelled": "Workshop cancelled",
+}
 
 
-# What the booking composer's e-mails are called, before ": <the workshop's title>".
-SUBJECTS = {"booking_confirmed": "Place confirmed", "booking_waitlisted": "Waiting list"}
+def _send(booking: Booking, template: str, reason: str, *, method: str | None = None,
+          **context: object) -> None:
+    """Queue a booking e-mail, to be written by the worker that sends it from the booking as
+    committed. Every booking e-mail is queued while the workshop's lock is held (a booking in a
+    rush, or an organiser's change told to a whole workshop at once), so none of it is
+    rendered there, not even the subject, which names the series.
 
-
-def _send_later(booking: Booking, template: str, reason: str, *, method: str | None = None,
-                **context: object) -> None:
-    """As _send, for the e-mails a booking rush sends: written by the worker that sends them,
-    from the booking as committed, so none of it (not even the subject, which names the
-    series) is done while the workshop is locked."""
+    `method` is the calendar file's: REQUEST (an invite or its update) or CANCEL. `context`
+    is JSON for the templates; links=True adds the plugins' links, accept=True the link that
+    answers an offered place.
+    """
     queue_mail_later(booking.email, template, composer="booking", reason=reason,
                      calendar_method=method, workshop_id=booking.workshop_id,
                      booking_id=booking.id, **context)
@@ -71,11 +78,15 @@ def _compose(row: OutboxMessage) -> Composition:
     booking = db.session.get(Booking, row.booking_id)
     if booking is None:
         raise LookupError(f"booking {row.booking_id} of mail {row.id} no longer exists")
+    queued = row.context or {}
     context = {"booking": booking, "workshop": booking.workshop,
                "manage_url": manage_url(booking)}
-    if (row.context or {}).get("links"):
+    if queued.get("links"):
         context["links"] = booking_links(booking)
-    calendar = invite(booking) if row.calendar_method == "REQUEST" else None
+    if queued.get("accept"):
+        context["accept_url"] = external_url("booking.offer", token=booking.token)
+    calendar = (invite(booking) if row.calendar_method == "REQUEST"
+                else invite(booking, cancel=True) if row.calendar_method == "CANCEL" else None)
     return Composition(f"{SUBJECTS[row.template]}: {booking.workshop.display_title}", context,
                        calendar)
 
@@ -83,57 +94,47 @@ def _compose(row: OutboxMessage) -> Composition:
 def confirmed(booking: Booking) -> None:
     # With the plugins' links (the delegate pack, the practice form), as the reminder has:
     # the confirmation is the e-mail a delegate keeps.
-    _send_later(booking, "booking_confirmed", "you booked a place", method="REQUEST",
-                links=True)
+    _send(booking, "booking_confirmed", "you booked a place", method="REQUEST", links=True)
 
 
 def waitlisted(booking: Booking, position: int) -> None:
-    _send_later(booking, "booking_waitlisted", "you joined the waiting list", position=position)
+    _send(booking, "booking_waitlisted", "you joined the waiting list", position=position)
 
 
 def offered(booking: Booking) -> None:
-    _send(booking, "place_offered", f"A place is free: {booking.workshop.display_title}",
-          "a place came free and you were next on the waiting list",
-          accept_url=external_url("booking.offer", token=booking.token))
+    _send(booking, "place_offered", "a place came free and you were next on the waiting list",
+          accept=True)
 
 
 def offer_expired(booking: Booking) -> None:
-    _send(booking, "offer_expired", f"Offer expired: {booking.workshop.display_title}",
-          "the place we held for you was not accepted in time")
+    _send(booking, "offer_expired", "the place we held for you was not accepted in time")
 
 
 def cancelled(booking: Booking, *, by_organiser: bool, had_place: bool) -> None:
-    _send(booking, "booking_cancelled", f"Booking cancelled: {booking.workshop.display_title}",
-          "your booking was cancelled", by_organiser=by_organiser,
-          calendar=invite(booking, cancel=True) if had_place else None,
-          method="CANCEL" if had_place else None)
+    _send(booking, "booking_cancelled", "your booking was cancelled",
+          method="CANCEL" if had_place else None, by_organiser=by_organiser)
 
 
-def details_changed(booking: Booking, changes: dict) -> None:
-    _send(booking, "booking_changed", f"Booking updated: {booking.workshop.display_title}",
-          "the details of your booking were changed", changes=changes,
-          calendar=invite(booking) if booking.status == "confirmed" else None,
+def details_changed(booking: Booking) -> None:
+    _send(booking, "booking_changed", "the details of your booking were changed",
           method="REQUEST" if booking.status == "confirmed" else None)
 
 
-def workshop_moved(booking: Booking, changes: dict) -> None:
-    _send(booking, "workshop_changed", f"Workshop changed: {booking.workshop.display_title}",
-          "the date, time or venue of a workshop you booked has changed", changes=changes,
-          calendar=invite(booking), method="REQUEST")
+def workshop_moved(booking: Booking, changes: list[str]) -> None:
+    _send(booking, "workshop_changed",
+          "the date, time or venue of a workshop you booked has changed",
+          method="REQUEST", changes=changes)
 
 
-def workshop_moved_waiting(booking: Booking, changes: dict) -> None:
+def workshop_moved_waiting(booking: Booking, changes: list[str]) -> None:
     _send(booking, "workshop_changed_waiting",
-          f"Workshop changed: {booking.workshop.display_title}",
           "you are on the waiting list for a workshop whose date, time or venue has changed",
           changes=changes)
 
 
 def workshop_cancelled(booking: Booking, *, had_place: bool) -> None:
     _send(booking, "workshop_cancelled",
-          f"Workshop cancelled: {booking.workshop.display_title}",
           "a workshop you booked or were waiting for has been cancelled",
-          calendar=invite(booking, cancel=True) if had_place else None,
           method="CANCEL" if had_place else None)
 
 

@@ -68,7 +68,7 @@ def update_workshop(workshop_id: int, values: dict, *, actor: User) -> dict:
             workshop.calendar_sequence += 1
         db.session.flush()
         if "venue_id" in changes:
-            # The lock's query loaded the old venue with the workshop; the mail names the new.
+            # The old venue may already be loaded with the workshop; the change names the new.
             db.session.expire(workshop, ["venue"])
         audit.record("changed workshop", "workshop", workshop.id, workshop_id=workshop.id,
                      actor=actor, changes={k: [_show(a), _show(b)] for k, (a, b) in

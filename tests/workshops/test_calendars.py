@@ -146,11 +146,18 @@ def test_each_email_says_whether_a_calendar_file_is_attached(app, mailbox, organ
     assert "calendar cancellation" not in _plain(waiting)
 
 
-def test_cancelling_a_place_says_the_calendar_entry_goes(app, mailbox, organiser):
-    made = _book(_bst_workshop(), organiser)
-    booking.cancel(made.id)
-    assert "A calendar cancellation is attached so the workshop leaves your calendar." in \
-        _plain(mailbox.to("zoe@example.org")[-1])
+def test_cancelling_a_place_says_the_calendar_entry_goes_and_who_cancelled(app, mailbox,
+                                                                           organiser):
+    workshop = _bst_workshop()
+    mine = _book(workshop, organiser)
+    theirs = _book(workshop, organiser, "second@example.org")
+    booking.cancel(mine.id)
+    booking.cancel(theirs.id, actor=organiser)
+    asked = _plain(mailbox.to("zoe@example.org")[-1])
+    assert "Your booking has been cancelled, as you asked. A calendar cancellation is " \
+        "attached so the workshop leaves your calendar." in asked
+    assert "The organisers have cancelled your booking." in \
+        _plain(mailbox.to("second@example.org")[-1])
 
 
 def test_series_and_region_feeds(client, app):
