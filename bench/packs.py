@@ -14,16 +14,22 @@ North East workshop as content):
 from __future__ import annotations
 
 import argparse
+import atexit
 import io
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="bench-packs-"))
+# The app's instance folder (its queue file, its secret key) for this run only: made once, by
+# the first process (the memory child inherits it), and removed when that process exits.
+if "INSTANCE_PATH" not in os.environ:
+    os.environ["INSTANCE_PATH"] = tempfile.mkdtemp(prefix="bench-packs-")
+    atexit.register(shutil.rmtree, os.environ["INSTANCE_PATH"], ignore_errors=True)
 
 from pypdf import PdfReader, PdfWriter  # noqa: E402
 
