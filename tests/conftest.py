@@ -125,6 +125,9 @@ def app_config(database_url: str, smtp_port: int, **overrides) -> dict:
         "RATELIMIT_ENABLED": True,  # the limiter is one object shared by every app: keep it on
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_URL": "http://workshops.test",
+        # Every e-mail a test sends is rendered strictly: a name its template uses but was not
+        # given fails the test instead of vanishing from the text (workshops.mail).
+        "MAIL_STRICT_TEMPLATES": True,
         # The same hashing code with its cost turned down: scrypt's deliberate slowness, paid
         # for every staff account the tests make and sign in, was a third of the suite's time.
         # tests/security/test_logs_and_secrets.py holds the shipped setting to scrypt.

@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import Flask, current_app, has_request_context, render_template, request
+from flask import Flask, current_app, has_request_context, request
+from jinja2 import Environment, StrictUndefined
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -97,8 +98,24 @@ def _render(template: str, subject: str, reason: str, context: dict, *,
     # calendar_attached: so that the text can say what is attached (a cancellation, an update).
     context = {**context, "subject": subject, "reason": reason,
                "calendar_attached": calendar_attached}
-    return (render_template(f"mail/{template}.txt", **context),
-            render_template(f"mail/{template}.html", **context))
+    current_app.update_template_context(context)
+    env = _mail_templates()
+    return (env.get_template(f"mail/{template}.txt").render(context),
+            env.get_template(f"mail/{template}.html").render(context))
+
+
+def _mail_templates() -> Environment:
+    """The app's templates; with MAIL_STRICT_TEMPLATES (the tests), a name a mail template uses
+    but was not given raises instead of rendering as nothing. Three e-mails once told the
+    wrong story for months because their templates asked for a name nobody passed."""
+    app = current_app
+    if not app.config.get("MAIL_STRICT_TEMPLATES"):
+        return app.jinja_env
+    strict = app.extensions.get("strict_mail_templates")
+    if strict is None:
+        strict = app.extensions["strict_mail_templates"] = app.jinja_env.overlay(
+            undefined=StrictUndefined)
+    return strict
 
 
 def _add(message: OutboxMessage) -> OutboxMessage:
