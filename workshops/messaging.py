@@ -15,13 +15,14 @@ from sqlalchemy import Select, func, select
 
 from workshops import audit, booking, notices
 from workshops.extensions import db
-from workshops.mail import queue_mail
+from workshops.mail import Composition, composer, queue_mail_later
 from workshops.models import (
     Audience,
     Booking,
     BookingStatus,
     OrganiserMessage,
     OrganiserMessageRecipient,
+    OutboxMessage,
     User,
     Workshop,
 )
@@ -152,7 +153,7 @@ def send_message(workshop: Workshop, audience: str, subject: str, body: str, act
         if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
             return earlier
         # Under the workshop lock the list cannot change between reading it and recording it.
-        locked = booking._lock(workshop_id)
+        booking._lock(workshop_id)
         if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
             return earlier
         people = recipients(workshop_id, chosen)
@@ -165,12 +166,14 @@ def send_message(workshop: Workshop, audience: str, subject: str, body: str, act
             sent_by_id=actor.id, sent_by_label=actor.display_name,
             idempotency_key=idempotency_key)
         db.session.add(message)
+        db.session.flush()  # its id, for the e-mails to be written from
         why = reason(chosen)
-        queued = [(person, queue_mail(
-            person.email, "organiser_message", message.subject, reason=why,
-            workshop_id=workshop_id, booking_id=person.id, booking=person, workshop=locked,
-            manage_url=notices.manage_url(person), body=body, body_html=body_html(body),
-            sender=actor.display_name)) for person in people]
+        # Each e-mail is written by the worker that sends it (see _compose): rendering one per
+        # person here held the workshop's lock, and every booking for it, for all of them.
+        queued = [(person, queue_mail_later(
+            person.email, "organiser_message", composer="organiser_message", reason=why,
+            workshop_id=workshop_id, booking_id=person.id, message_id=message.id))
+            for person in people]
         db.session.flush()  # the outbox rows' ids, for the log of who was sent what
         message.recipients.extend(
             OrganiserMessageRecipient(booking_id=person.id, outbox_id=row.id)
@@ -182,6 +185,18 @@ def send_message(workshop: Workshop, audience: str, subject: str, body: str, act
         return message
 
     return booking._with_retries(work)
+
+
+@composer("organiser_message")
+def _compose(row: OutboxMessage) -> Composition:
+    message = db.session.get(OrganiserMessage, (row.context or {}).get("message_id"))
+    person = db.session.get(Booking, row.booking_id)
+    if message is None or person is None:
+        raise LookupError(f"message or booking of mail {row.id} no longer exists")
+    return Composition(message.subject, {
+        "booking": person, "workshop": person.workshop,
+        "manage_url": notices.manage_url(person), "body": message.body,
+        "body_html": body_html(message.body), "sender": message.sent_by_label})
 
 
 def _by_idempotency_key(key: str) -> OrganiserMessage | None:

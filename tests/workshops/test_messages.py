@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.conftest import Mailbox, an_hour_into, doors_open, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin, messaging
@@ -101,6 +101,33 @@ def test_message_and_its_mail_are_one_transaction_with_an_audit_entry(app, organ
     assert entry.actor_id == organiser.id
     assert entry.details["recipients"] == 2 and entry.details["audience"] == "Confirmed delegates"
     assert "d1@example.org" not in str(entry.details), "the audit log holds no addresses"
+
+
+def test_the_mail_is_written_by_the_worker_not_while_the_workshop_is_locked(app, organiser,
+                                                                           mailbox):
+    # Rendering one e-mail a person held the workshop's lock (and its bookings) for them all:
+    # the transaction now commits who and why, and the sending worker writes each one.
+    workshop = make_workshop()
+    _book(workshop, 1, 2)
+    mailbox.clear()
+    at_commit: list[tuple] = []
+
+    def before_commit(session) -> None:  # noqa: ANN001
+        at_commit.extend((r.subject, r.text_body, r.template)
+                         for r in session.info.get("outbox_new", []))
+
+    event.listen(db.session, "before_commit", before_commit)
+    try:
+        messaging.send_message(workshop, "confirmed", "Parking", "Come by train.", organiser,
+                               idempotency_key=uuid.uuid4().hex)
+    finally:
+        event.remove(db.session, "before_commit", before_commit)
+    assert at_commit == [(None, None, "organiser_message")] * 2
+    for n in (1, 2):
+        [sent] = mailbox.to(f"d{n}@example.org")
+        plain = sent.get_body(("plain",)).get_content()
+        assert sent["Subject"] == "Parking" and "Come by train." in plain
+        assert organiser.display_name in plain
 
 
 def test_an_empty_audience_is_refused_and_nothing_is_written(app, organiser, mailbox):
