@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 from flask import Flask
@@ -64,6 +65,9 @@ def _trust_proxies(app: Flask) -> None:
                                 x_port=count, x_prefix=count)
 
 
+SQLITE_NEEDED = (3, 35)  # RETURNING
+
+
 def _engine_options(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if not uri.startswith(("sqlite", "postgresql")):
@@ -71,6 +75,11 @@ def _engine_options(app: Flask) -> None:
         # these two; anything else would fail later and less clearly.
         raise RuntimeError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, not "
                            f"{uri.partition(':')[0]}://")
+    if uri.startswith("sqlite") and sqlite3.sqlite_version_info < SQLITE_NEEDED:
+        # The booking lock is one UPDATE ... RETURNING: an older library would fail at the
+        # first booking instead of here.
+        raise RuntimeError(f"SQLite {'.'.join(map(str, SQLITE_NEEDED))} or newer is needed; "
+                           f"this Python has {sqlite3.sqlite_version}")
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("sqlite"):
         # Wait for the write lock rather than fail at once; the domain retries beyond this,

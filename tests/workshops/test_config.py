@@ -45,3 +45,19 @@ def test_a_commit_is_on_disk_before_the_booking_is_confirmed(app):
         else:
             assert connection.execute(text("SHOW synchronous_commit")).scalar() == "on"
             assert connection.execute(text("SHOW fsync")).scalar() == "on"
+
+
+def test_an_sqlite_without_returning_is_refused_at_start(monkeypatch):
+    # As an older system's library would report itself: refused with the versions named,
+    # rather than failing at the first booking.
+    import sqlite3
+
+    import pytest
+
+    from workshops import create_app
+
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(RuntimeError, match=r"SQLite 3\.35 or newer is needed; this Python "
+                                           r"has 3\.31\.1"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
