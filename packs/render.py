@@ -26,7 +26,7 @@ from workshops.formatting import day, event_time
 from workshops.models import Booking, BookingStatus, Workshop
 from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM, RATING_SCALE
 from workshops.templating import SERVICE_NAME, markdown
-from workshops.urls import external_url
+from workshops.urls import external_url, public_root
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +121,7 @@ def person(booking: Booking) -> Person:
 
 def online_form_url() -> str:
     # The feedback plugin will serve the e-form here; packs only print the address.
-    base = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
-    return f"{base.rstrip('/')}/feedback/"
+    return f"{public_root().rstrip('/')}/feedback/"
 
 
 def sort_key(booking: Booking) -> tuple[str, str]:

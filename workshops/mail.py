@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from workshops import clock
 from workshops.extensions import db
 from workshops.models import OutboxMessage, OutboxStatus
+from workshops.urls import public_root
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
@@ -150,9 +151,8 @@ def composer(name: str) -> Callable[[Composer], Composer]:
 def compose(row: OutboxMessage) -> None:
     """Write the subject, body and invite of a message queued with `queue_mail_later`."""
     queued = dict(row.context or {})
-    base_url = queued.pop("base_url", None) or current_app.config.get("PUBLIC_URL") \
-        or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base_url):
+    with current_app.test_request_context(base_url=queued.pop("base_url", None)
+                                          or public_root()):
         composition = _composers[row.composer](row)
         row.subject = composition.subject
         row.text_body, row.html_body = _render(
