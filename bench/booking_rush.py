@@ -82,12 +82,17 @@ class Row:
 class BackendReport:
     backend: str
     rows: list[Row]
-    cpu: dict[str, cpu.CpuSeconds]  # per request (per booking for the rush), by measure
+    cpu_spent: dict[str, cpu.CpuSeconds]  # the whole of each measure's run, by its label
     counts: Counter[str]
     booking_errors: int
     capacity: int
     clients: int
     queue: str
+
+    def cpu_per_request(self, label: str) -> cpu.CpuSeconds:
+        """A measure's CPU per request that succeeded (per complete booking for the rush)."""
+        row = next(r for r in self.rows if r.label == label)
+        return self.cpu_spent[label].per(len(row.latencies))
 
     @property
     def counts_ok(self) -> bool:
@@ -137,40 +142,34 @@ def run_backend(backend: str, *, clients: int, capacity: int, concurrency: int,
                           extra_env=env) as server:
                 warm_up(server.base_url, ["/healthz", INSERT_PATH, workshop.book_path],
                         workers)
-                used: dict[str, cpu.CpuSeconds] = {}
+                spent: dict[str, cpu.CpuSeconds] = {}
+                postgresql = backend == "postgresql"
 
-                def measured(label: str, run, count_done):  # noqa: ANN001, ANN202
-                    before = cpu.sample(server.process.pid, postgresql=backend == "postgresql")
+                def measured(label: str, run):  # noqa: ANN001, ANN202
+                    before = cpu.sample(server.process.pid, postgresql=postgresql)
                     result = run()
-                    spent = cpu.sample(server.process.pid,
-                                       postgresql=backend == "postgresql") - before
-                    used[label] = spent.per(count_done(result))
+                    spent[label] = cpu.sample(server.process.pid, postgresql=postgresql) - before
                     return result
 
                 noop = measured(NOOP, lambda: get_rush(
                     server.base_url, "/healthz", requests_count=noop_requests,
-                    concurrency=concurrency, timeout=30, deadline=120), _count_ok)
+                    concurrency=concurrency, timeout=30, deadline=120))
                 insert = measured(INSERT, lambda: get_rush(
                     server.base_url, INSERT_PATH, requests_count=noop_requests,
-                    concurrency=concurrency, timeout=30, deadline=120), _count_ok)
+                    concurrency=concurrency, timeout=30, deadline=120))
                 pairs = measured(PAIRS, lambda: run_clients(
                     lambda i: _two_noops(server.base_url + "/healthz", i, 30),
-                    noop_requests // 2, concurrency, deadline=120), _count_ok)
+                    noop_requests // 2, concurrency, deadline=120))
                 rush = measured(BOOKING, lambda: booking_rush(
                     server.base_url, workshop.book_path, clients=clients,
-                    concurrency=concurrency, timeout=60, deadline=240),
-                    lambda result: len([a for a in result.attempts if a.confirmed_redirect]))
+                    concurrency=concurrency, timeout=60, deadline=240))
             counts = booking_counts(url, workshop.id)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if "HUEY_NAME" in env:
             RedisHuey(env["HUEY_NAME"], url=REDIS_URL).storage.flush_all()
-    return BackendReport(backend, _rows(noop, insert, pairs, rush), used, counts,
+    return BackendReport(backend, _rows(noop, insert, pairs, rush), spent, counts,
                          len(rush.failures) + rush.unfinished, capacity, clients, queue)
-
-
-def _count_ok(result: RushResult) -> int:
-    return len([a for a in result.attempts if a.status == 200])
 
 
 def _rows(noop: RushResult, insert: RushResult, pairs: RushResult,
@@ -225,7 +224,8 @@ def print_report(reports: list[BackendReport], *, concurrency: int, skipped: lis
     print(cpu_header)
     print("-" * len(cpu_header))
     for report in reports:
-        for label, spent in report.cpu.items():
+        for label in report.cpu_spent:
+            spent = report.cpu_per_request(label)
             print(f"{report.backend:<11}{label:<24}{_ms(spent.client):>9}{_ms(spent.web):>9}"
                   f"{_ms(spent.database):>9}{_ms(spent.total):>9}")
     print()
@@ -249,16 +249,15 @@ def print_report(reports: list[BackendReport], *, concurrency: int, skipped: lis
                   f"one-insert endpoint = {(pairs.per_second or 0) / insert.per_second:.3f} "
                   "(no booking can beat this here)")
     for report in reports:
-        insert, booking = report.cpu.get(INSERT), report.cpu.get(BOOKING)
-        if insert and booking:
-            # Throughput goes as 1 / CPU per request: half the insert rate allows a booking
-            # twice an insert request's CPU, of which its own client takes its share first.
-            budget = 2 * insert.total - booking.client
-            print(f"{report.backend}: for the target a booking may cost the web and database "
-                  f"servers {_ms(budget)} ms of CPU; it costs {_ms(booking.servers)} ms "
-                  f"({booking.servers / budget:.1f}x the budget; a no-op request costs "
-                  f"them {_ms(report.cpu[NOOP].servers)} ms, an insert request "
-                  f"{_ms(insert.servers)} ms)")
+        insert, booking = report.cpu_per_request(INSERT), report.cpu_per_request(BOOKING)
+        # Throughput goes as 1 / CPU per request: half the insert rate allows a booking
+        # twice an insert request's CPU, of which its own client takes its share first.
+        budget = 2 * insert.total - booking.client
+        print(f"{report.backend}: for the target a booking may cost the web and database "
+              f"servers {_ms(budget)} ms of CPU; it costs {_ms(booking.servers)} ms "
+              f"({booking.servers / budget:.1f}x the budget; a no-op request costs "
+              f"them {_ms(report.cpu_per_request(NOOP).servers)} ms, an insert request "
+              f"{_ms(insert.servers)} ms)")
     # The clients are Python threads on the same cores as the server, and other work on the
     # machine moves every figure: say how busy it was so two runs can be compared fairly.
     print(f"{os.cpu_count()} CPUs; 1-minute load average before the run {load_before:.2f}, "
