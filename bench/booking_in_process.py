@@ -24,12 +24,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import remove_test_scratch
+from bench import for_each_backend
 from tests.live_server import (
     delegate_fields,
     hidden_inputs,
     migrate,
-    postgresql_available,
     scratch_database,
 )
 
@@ -116,10 +115,6 @@ def measure(backend: str, bookings: int) -> dict[str, list[float]]:
 
 
 def report(backend: str, bookings: int) -> None:
-    if backend == "postgresql" and not postgresql_available():
-        print(f"{backend}: skipped (not reachable at 127.0.0.1:5432)")
-        return
-    print(f"running {backend} ...", file=sys.stderr, flush=True)
     found = measure(backend, bookings)
     base = statistics.median(found["no-op GET"])
     rows = ["no-op GET", "form GET", "booking POST", *(label for _, _, label in PARTS), WORKER]
@@ -137,11 +132,7 @@ def main(argv: list[str] | None = None) -> int:
           "ratio = time / no-op GET, same process)")
     print(f"{'backend':<11} {'step':<38} {'median ms':>9} {'ratio':>8}")
     print("-" * 70)
-    try:
-        for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-            report(backend, args.bookings)
-    finally:
-        remove_test_scratch()
+    for_each_backend(args.backends, lambda backend: report(backend, args.bookings))
     return 0
 
 

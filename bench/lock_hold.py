@@ -24,9 +24,9 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from bench import remove_test_scratch
+from bench import for_each_backend
 from bench.endpoints import durable_insert
-from tests.live_server import migrate, percentile, postgresql_available, scratch_database
+from tests.live_server import migrate, percentile, scratch_database
 
 WARM_UP = 20
 TAKES_THE_LOCK = "UPDATE workshops SET booking_lock"
@@ -95,10 +95,6 @@ def measure(backend: str, bookings: int) -> dict[str, list[float]]:
 
 
 def report(backend: str, bookings: int) -> None:
-    if backend == "postgresql" and not postgresql_available():
-        print(f"{backend}: skipped (not reachable at 127.0.0.1:5432)")
-        return
-    print(f"running {backend} ...", file=sys.stderr, flush=True)
     found = measure(backend, bookings)
     base = _median_ms(found["insert"])
     for label, key in (("one insert + commit", "insert"), ("booking.book, whole", "book"),
@@ -115,16 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bookings", type=int, default=200)
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args(argv)
-    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     print("\nBooking lock held, one request at a time, in-process (median of "
           f"{args.bookings}; ratio = time / one insert + commit, same process and database)")
     print(f"{'backend':<11} {'measure':<34} {'median ms':>9} {'p90 ms':>7} {'ratio':>7}")
     print("-" * 72)
-    try:
-        for backend in backends:
-            report(backend, args.bookings)
-    finally:
-        remove_test_scratch()
+    for_each_backend(args.backends, lambda backend: report(backend, args.bookings))
     return 0
 
 
