@@ -6,6 +6,7 @@ made for this run and dropped after it; the default is an SQLite file in a tempo
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import os
@@ -27,6 +28,7 @@ os.environ.pop("REDIS_URL", None)
 os.environ.pop("DEMO_NOW", None)
 
 from aiosmtpd.controller import Controller  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from tests.live_server import free_port, scratch_database  # noqa: E402
 from workshops import create_app  # noqa: E402
@@ -266,6 +268,23 @@ def login(client, user: User) -> None:
     response = client.post("/staff/login", data={"email": user.email,
                                                  "password": STAFF_PASSWORD})
     assert response.status_code == 303, response.data[:500]
+
+
+@contextlib.contextmanager
+def outbox_as_committed() -> Iterator[list[tuple]]:
+    """Every outbox row a commit inside the block writes, as (subject, text_body, html_body,
+    calendar, template, context) at that commit: before the queue's worker has touched it."""
+    seen: list[tuple] = []
+
+    def before_commit(session) -> None:  # noqa: ANN001
+        seen.extend((r.subject, r.text_body, r.html_body, r.calendar, r.template, r.context)
+                    for r in session.info.get("outbox_new", []))
+
+    event.listen(db.session, "before_commit", before_commit)
+    try:
+        yield seen
+    finally:
+        event.remove(db.session, "before_commit", before_commit)
 
 
 def delegate_form(**overrides) -> dict:

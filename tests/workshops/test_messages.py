@@ -6,9 +6,17 @@ import uuid
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from tests.conftest import Mailbox, an_hour_into, doors_open, login, make_staff, make_workshop
+from tests.conftest import (
+    Mailbox,
+    an_hour_into,
+    doors_open,
+    login,
+    make_staff,
+    make_workshop,
+    outbox_as_committed,
+)
 from workshops import attendance, booking, checkin, messaging
 from workshops.extensions import db
 from workshops.models import (
@@ -110,18 +118,10 @@ def test_the_mail_is_written_by_the_worker_not_while_the_workshop_is_locked(app,
     workshop = make_workshop()
     _book(workshop, 1, 2)
     mailbox.clear()
-    at_commit: list[tuple] = []
-
-    def before_commit(session) -> None:  # noqa: ANN001
-        at_commit.extend((r.subject, r.text_body, r.template)
-                         for r in session.info.get("outbox_new", []))
-
-    event.listen(db.session, "before_commit", before_commit)
-    try:
+    with outbox_as_committed() as seen:
         messaging.send_message(workshop, "confirmed", "Parking", "Come by train.", organiser,
                                idempotency_key=uuid.uuid4().hex)
-    finally:
-        event.remove(db.session, "before_commit", before_commit)
+    at_commit = [(subject, text_body, template) for subject, text_body, _, _, template, _ in seen]
     assert at_commit == [(None, None, "organiser_message")] * 2
     for n in (1, 2):
         [sent] = mailbox.to(f"d{n}@example.org")

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import delegate_form, make_workshop
-from workshops import booking, mail, signals, tasks
+from tests.conftest import delegate_form, make_workshop, outbox_as_committed
+from workshops import booking, mail, tasks
 from workshops.extensions import db
 from workshops.models import OutboxMessage, OutboxStatus
 
@@ -17,6 +17,15 @@ def _book(workshop, n: int = 1):  # noqa: ANN001, ANN202
     return booking.book(workshop.id, booking.Delegate(
         name=f"Łukasz Żółć {n}", email=f"lukasz{n}@example.org",
         organisation="Hackney Council"))
+
+
+def _deliver_until_given_up(app, row_id: int) -> OutboxMessage:  # noqa: ANN001
+    """Every attempt the outbox allows (and one more), each six hours after the last."""
+    for hours in range(1, mail.MAX_ATTEMPTS + 2):
+        app.config["CLOCK_OFFSET"] = timedelta(hours=6 * hours)
+        mail.deliver(app, row_id)
+    db.session.expire_all()
+    return db.session.get(OutboxMessage, row_id)
 
 
 def test_confirmation_has_plain_text_html_and_says_why(app, mailbox):
@@ -68,18 +77,8 @@ def test_mail_is_written_with_the_change_and_not_without_it(app, mailbox):
 def test_a_booking_queues_what_to_write_and_the_worker_writes_it(app, mailbox):
     # Under the workshop's lock the booking commits only who is written to and why; the
     # bodies and the invite, most of an e-mail's cost, are the sending worker's work.
-    seen: list[tuple] = []
-
-    def at_booking(made) -> None:  # noqa: ANN001 (runs inside the booking's transaction)
-        [row] = db.session.info["outbox_new"]
-        seen.append((row.subject, row.text_body, row.html_body, row.calendar, row.template,
-                     row.context))
-
-    signals.booking_confirmed.connect(at_booking)
-    try:
+    with outbox_as_committed() as seen:
         made = _book(make_workshop())
-    finally:
-        signals.booking_confirmed.disconnect(at_booking)
     assert seen == [(None, None, None, None, "booking_confirmed", {"links": True})]
     # Sent (the test queue runs at once) with everything the e-mail has always had.
     [message] = mailbox.to("lukasz1@example.org")
@@ -119,11 +118,7 @@ def test_a_message_that_cannot_be_written_is_retried_then_given_up(app, mailbox,
     assert row.status == OutboxStatus.PENDING and row.attempts == 1
     assert row.text_body is None and row.last_error.startswith("LookupError: booking 999999")
     assert "could not be composed" in caplog.text
-    for hours in range(1, mail.MAX_ATTEMPTS + 1):
-        app.config["CLOCK_OFFSET"] = timedelta(hours=6 * hours)
-        mail.deliver(app, row.id)
-    db.session.expire_all()
-    row = db.session.get(OutboxMessage, row.id)
+    row = _deliver_until_given_up(app, row.id)
     assert row.status == OutboxStatus.FAILED and row.attempts == mail.MAX_ATTEMPTS
     assert mailbox.messages == []
 
@@ -166,12 +161,7 @@ def test_backoff_grows_and_is_capped() -> None:
 def test_gives_up_after_many_attempts_but_keeps_the_row(app, mailbox, smtp_server):
     smtp_server.stop()
     _book(make_workshop())
-    row = db.session.scalar(select(OutboxMessage))
-    for hours in range(1, mail.MAX_ATTEMPTS + 2):
-        app.config["CLOCK_OFFSET"] = timedelta(hours=6 * hours)
-        mail.deliver(app, row.id)
-    db.session.expire_all()
-    row = db.session.get(OutboxMessage, row.id)
+    row = _deliver_until_given_up(app, db.session.scalar(select(OutboxMessage.id)))
     assert row.status == OutboxStatus.FAILED and row.attempts == mail.MAX_ATTEMPTS
 
 
