@@ -21,7 +21,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -164,21 +164,23 @@ def interests() -> ResponseReturnValue:
 @bp.get("/panel")
 @role_required(*PANEL)
 def panel_home() -> str:
-    # Every case they were assigned, in one query: those still with the panel are their work;
-    # those that moved on stay theirs to read, so they can see the decision their scores fed
-    # (the most recent first, so the page stays one page).
-    assigned = db.session.scalars(
-        select(Assignment).where(Assignment.user_id == current_user.id).join(Case)
-        .options(selectinload(Assignment.case)).order_by(Case.state_since, Case.id)).all()
-    mine = [a for a in assigned if a.case.state in WITH_THE_PANEL]
-    before = [a for a in reversed(assigned) if a.case.state not in WITH_THE_PANEL]
+    # The cases still with the panel are their work; those that moved on stay theirs to read,
+    # so they can see the decision their scores fed: the most recent only, since a member of
+    # some years' standing has hundreds and the page should stay one page (and one read).
+    theirs = select(Assignment).where(Assignment.user_id == current_user.id).join(Case) \
+        .options(contains_eager(Assignment.case))
+    mine = db.session.scalars(theirs.where(Case.state.in_(WITH_THE_PANEL))
+                              .order_by(Case.state_since, Case.id)).all()
+    before = db.session.scalars(theirs.where(Case.state.not_in(WITH_THE_PANEL))
+                                .order_by(Case.state_since.desc(), Case.id.desc())
+                                .limit(EARLIER_SHOWN)).all()
     with_panel = []
     if current_user.has_role(Role.PANEL_CHAIR):
         with_panel = db.session.scalars(
             select(Case).where(Case.state.in_(WITH_THE_PANEL))
             .options(selectinload(Case.assignments)).order_by(Case.state_since)).all()
     return render_template("validation/panel_home.html", mine=mine, cases=with_panel,
-                           before=before[:EARLIER_SHOWN], earlier_shown=EARLIER_SHOWN,
+                           before=before, earlier_shown=EARLIER_SHOWN,
                            profile=panel.profile_of(current_user), blocker=panel.decision_blocker,
                            disagreements=panel.disagreements)
 

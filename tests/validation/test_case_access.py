@@ -7,9 +7,11 @@ real case, an assignment and a file, so they are here.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.validation.support import PDF, case_in, staff
 from tests.validation.test_panel import as_, person, signed_in, text
-from validation import panel, requests, withdrawal
+from validation import panel, requests, views_panel, withdrawal
 from validation.models import CaseState
 from workshops.extensions import db
 from workshops.models import AuditEntry, Role
@@ -106,3 +108,26 @@ def test_a_member_finds_the_cases_they_assessed_once_they_move_on(app) -> None:
     # Someone who never had it sees nothing of it.
     assert "Family group conferences in Leeds" not in text(
         as_(signed_in(app, other)).get("/validation/panel"))
+
+
+def test_a_members_earlier_cases_are_the_most_recent_few(app, monkeypatch) -> None:
+    # A member of some years' standing has hundreds; the page lists the latest, newest first.
+    monkeypatch.setattr(views_panel, "EARLIER_SHOWN", 2)
+    chair = staff(Role.PANEL_CHAIR, "chair")
+    assessor = person(Role.PANEL_MEMBER, "Ann Assessor", "NSPCC")
+    second = person(Role.PANEL_MEMBER, "Sam Second", "Barnardo's")
+    titles = ["Oldest practice", "Middle practice", "Newest practice"]
+    for day, title in enumerate(titles, start=1):
+        case = case_in(CaseState.WITH_PANEL, title=title)
+        panel.assign(case, [assessor.id, second.id], actor=chair)
+        withdrawal.withdraw(case)
+        case.state_since = datetime(2010, 5, day, tzinfo=UTC)
+    still_open = case_in(CaseState.WITH_PANEL, title="Open practice")
+    panel.assign(still_open, [assessor.id, second.id], actor=chair)
+    db.session.commit()
+    home = text(as_(signed_in(app, assessor)).get("/validation/panel"))
+    mine, earlier = home.split("Cases you assessed before", 1)
+    assert "Open practice" in mine and "Open practice" not in earlier
+    assert "The 2 most recent." in earlier
+    assert earlier.index("Newest practice") < earlier.index("Middle practice")
+    assert "Oldest practice" not in home
