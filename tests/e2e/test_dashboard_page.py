@@ -1,8 +1,7 @@
 """The series dashboard in a real browser: no axe violations, and charts that read well.
 
-A screenshot of the page goes to /tmp/dashboard.png (and to docs/screenshots/ with
-SCREENSHOTS=1), for a person to look at: overlapping labels or clipped bars are not something
-axe can see.
+With SCREENSHOTS=1, screenshots of the page go to docs/screenshots/ for a person to look at:
+overlapping labels or clipped bars are not something axe can see.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from workshops.models import Role
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = "/tmp/dashboard.png"
 ORGANISATIONS = [
     "Newcastle City Council", "Gateshead Council", "Northumbria Police",
     "Barnardo’s", "Leeds Teaching Hospitals NHS Trust",
@@ -68,7 +66,6 @@ def test_series_dashboard_has_no_axe_violations(live, page: Page, checks: Checks
                  "Delegates by sector", "Delegates by organisation, top 10"):
         expect(page.get_by_role("img", name=name)).to_be_visible()
     checks.axe(page, "series dashboard")
-    page.screenshot(path=SCREENSHOT, full_page=True)
     screenshot(page, "series-dashboard")
 
     # The tables behind the charts, opened, are checked too.
@@ -77,11 +74,11 @@ def test_series_dashboard_has_no_axe_violations(live, page: Page, checks: Checks
     expect(page.get_by_role("cell", name="&lt;script&gt;")).to_have_count(0)
     expect(page.get_by_role("rowheader", name="<script>")).to_be_visible()
     checks.axe(page, "series dashboard, tables open")
-    page.screenshot(path=SCREENSHOT.replace(".png", "-tables.png"), full_page=True)
+    screenshot(page, "series-dashboard-tables")
 
     # On a phone the charts shrink to fit and the table scrolls inside its own region.
     page.set_viewport_size({"width": 320, "height": 640})
     page.reload()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
-    page.screenshot(path=SCREENSHOT.replace(".png", "-phone.png"), full_page=True)
+    screenshot(page, "series-dashboard-phone")
     checks.assert_clean()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from feedback import evaluations
 from feedback.models import Evaluation, Invitation
 from tests.conftest import STAFF_PASSWORD, make_staff, make_workshop
-from tests.e2e.support import Checks, focused, tab_to
+from tests.e2e.support import Checks, focused, screenshot, tab_to
 from tests.e2e.test_accessibility import WIDEST
 from workshops import booking
 from workshops.extensions import db
@@ -53,7 +53,7 @@ def test_a_delegate_evaluates_by_keyboard_and_an_organiser_reads_the_results(
     page.goto(f"/feedback/invitation/{token}/evaluation")
     expect(page.get_by_role("heading", level=1)).to_have_text("Evaluation of the day")
     checks.axe(page, "evaluation form")
-    page.screenshot(path="/tmp/eval_form.png", full_page=True)
+    screenshot(page, "evaluation-form")
     keys = page.keyboard
 
     # Sent empty: the summary takes focus, and its first link leads to the first rating.
@@ -67,7 +67,7 @@ def test_a_delegate_evaluates_by_keyboard_and_an_organiser_reads_the_results(
                                                  f"{question.label[0].lower()}"
                                                  f"{question.label[1:]}")).to_be_visible()
     checks.axe(page, "evaluation form with errors")
-    page.screenshot(path="/tmp/eval_form_errors.png", full_page=True)
+    screenshot(page, "evaluation-form-errors")
     keys.press("Tab")
     assert focused(page) == "Select a rating for content"
     keys.press("Enter")
@@ -100,7 +100,7 @@ def test_a_delegate_evaluates_by_keyboard_and_an_organiser_reads_the_results(
     panel = page.locator(".govuk-panel")
     expect(panel.get_by_role("heading", level=1)).to_have_text("Evaluation sent")
     checks.axe(page, "evaluation sent")
-    page.screenshot(path="/tmp/eval_confirmation.png", full_page=True)
+    screenshot(page, "evaluation-confirmation")
 
     with live.data():
         stored = db.session.scalar(select(Evaluation).join(
@@ -115,7 +115,7 @@ def test_a_delegate_evaluates_by_keyboard_and_an_organiser_reads_the_results(
     expect(page.locator("form textarea")).to_have_count(0)
     expect(page.get_by_text("Thank you: <b>useful</b> & well run.")).to_be_visible()
     checks.axe(page, "evaluation already sent")
-    page.screenshot(path="/tmp/eval_sent_before.png", full_page=True)
+    screenshot(page, "evaluation-sent-before")
 
     organiser = new_page("organiser")
     organiser.goto(f"/feedback/workshops/{workshop_id}/evaluations")
@@ -128,7 +128,7 @@ def test_a_delegate_evaluates_by_keyboard_and_an_organiser_reads_the_results(
     expect(organiser.locator("figure.app-chart")).to_have_count(len(RATINGS))
     expect(organiser.get_by_text("Thank you: <b>useful</b> & well run.")).to_be_visible()
     checks.axe(organiser, "evaluation results")
-    organiser.screenshot(path="/tmp/eval_results.png", full_page=True)
+    screenshot(organiser, "evaluation-results")
 
     # The figures behind a chart, by keyboard too.
     organiser.locator("#rating-venue summary").focus()
@@ -139,7 +139,7 @@ def test_a_delegate_evaluates_by_keyboard_and_an_organiser_reads_the_results(
     expect(organiser.get_by_role("heading", level=1)).to_have_text(
         "Evaluation results: all workshops")
     checks.axe(organiser, "series evaluation results")
-    organiser.screenshot(path="/tmp/eval_series_results.png", full_page=True)
+    screenshot(organiser, "evaluation-series-results")
 
     # At 320 CSS pixels (400% zoom) the scale's radios stack and the charts shrink: nothing
     # needs scrolling sideways (WCAG 1.4.10).

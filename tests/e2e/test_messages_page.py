@@ -14,9 +14,6 @@ from workshops.models import Role
 
 pytestmark = pytest.mark.browser
 
-PREVIEW_SCREENSHOT = "/tmp/message_preview.png"
-
-
 def test_organiser_previews_then_sends_a_message(live, page: Page, checks: Checks) -> None:
     with live.data():
         workshop = make_workshop(capacity=2)
@@ -54,7 +51,6 @@ def test_organiser_previews_then_sends_a_message(live, page: Page, checks: Check
     expect(page.get_by_role("table", name=re.compile("Who will be e-mailed"))).to_contain_text(
         "d1@example.org")
     checks.axe(page, "preview")
-    page.screenshot(path=PREVIEW_SCREENSHOT, full_page=True)
     screenshot(page, "message-preview")
     assert not live.mailbox.to("d1@example.org")[1:], "the preview sends nothing"
 

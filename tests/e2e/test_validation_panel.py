@@ -2,20 +2,19 @@
 members score blind, the chair validates and edits the feedback, an editor copy-edits and sends
 the text for approval, and the submitter approves it through the e-mailed link.
 
-Set PANEL_SCREENSHOTS=1 to save the chair's case view, the scoring page and the other steps as
-/tmp/panel_*.png.
+With SCREENSHOTS=1 the chair's case view, the scoring page and the other steps are saved in
+docs/screenshots/ as panel-*.png.
 """
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import STAFF_PASSWORD
-from tests.e2e.support import Checks, text_body, wait_for_mail
+from tests.e2e.support import Checks, screenshot, text_body, wait_for_mail
 from tests.validation.test_panel import panel_case, person, seed_rubric
 from validation.models import Case, CaseState, Publication, PublicationStatus
 from workshops.extensions import db
@@ -33,8 +32,7 @@ def _sign_in(page: Page, email: str, then: str) -> None:
 
 
 def _shot(page: Page, name: str) -> None:
-    if os.environ.get("PANEL_SCREENSHOTS") == "1":
-        page.screenshot(path=f"/tmp/panel_{name}.png", full_page=True)
+    screenshot(page, f"panel-{name}")
 
 
 def _score(page: Page, checks: Checks, label: str, scores: tuple[int, int, int],

@@ -1,7 +1,7 @@
 """The pipeline page in a real browser: no axe violations, and charts and tables that read well.
 
-A screenshot goes to /tmp/pipeline.png (and to docs/screenshots/ with SCREENSHOTS=1), for a
-person to look at: overlapping labels or clipped bars are not something axe can see.
+With SCREENSHOTS=1, screenshots of the page go to docs/screenshots/ for a person to look at:
+overlapping labels or clipped bars are not something axe can see.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from workshops.models import Role
 pytestmark = pytest.mark.browser
 
 C = CaseState
-SCREENSHOT = "/tmp/pipeline.png"
 TITLES = ["Chronology clinic for neglect cases", "Family group conferences at the front door",
           "One worker, one family: continuity in child protection",
           "Reflective supervision for teams working with resistant families",
@@ -95,7 +94,6 @@ def test_pipeline_page_has_no_axe_violations(live, page: Page, checks: Checks) -
     expect(page.get_by_role("link", name="CSV file of validated and promising practice")
            ).to_be_visible()
     checks.axe(page, "pipeline")
-    page.screenshot(path=SCREENSHOT, full_page=True)
     screenshot(page, "validation-pipeline")
 
     # The tables behind the charts, opened from the keyboard, are checked too.
@@ -104,12 +102,12 @@ def test_pipeline_page_has_no_axe_violations(live, page: Page, checks: Checks) -
         page.keyboard.press("Enter")
     expect(page.locator("details[open]")).to_have_count(3)
     checks.axe(page, "pipeline, tables open")
-    page.screenshot(path=SCREENSHOT.replace(".png", "-tables.png"), full_page=True)
+    screenshot(page, "validation-pipeline-tables")
 
     # On a phone the charts shrink to fit and wide tables scroll inside their own regions.
     page.set_viewport_size({"width": 320, "height": 640})
     page.reload()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
-    page.screenshot(path=SCREENSHOT.replace(".png", "-phone.png"), full_page=True)
+    screenshot(page, "validation-pipeline-phone")
     checks.axe(page, "pipeline on a phone")
     checks.assert_clean()

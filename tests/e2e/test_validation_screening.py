@@ -3,8 +3,6 @@ the e-mailed link and changes a section, and the screener passes the case to the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -15,9 +13,6 @@ from workshops.models import Role
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp")
-
-
 def _sign_in(page: Page, email: str) -> None:
     page.goto("/staff/login")
     page.get_by_label("Email address", exact=True).fill(email)
@@ -26,8 +21,6 @@ def _sign_in(page: Page, email: str) -> None:
 
 
 def _shot(page: Page, name: str) -> None:
-    """Screenshots to look at while building (in /tmp), and to docs/ when SCREENSHOTS=1."""
-    page.screenshot(path=str(SHOTS / f"val_{name}.png"), full_page=True)
     screenshot(page, f"validation-{name}")
 
 
