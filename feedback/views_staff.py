@@ -18,6 +18,7 @@ from workshops.extensions import db
 from workshops.models import Workshop
 from workshops.plugins import OnwardState, grants_reading, onward_states
 from workshops.practice_form import PRACTICE_FORM, Kind
+from workshops.row_ids import row_id
 from workshops.views.auth import role_required
 
 PAGE_SIZE = 50
@@ -33,10 +34,13 @@ def _received(workshop_id: int | None):  # noqa: ANN202
 @bp.get("/submissions")
 @role_required(*READERS)
 def submissions() -> str:
-    workshop_id = request.args.get("workshop", type=int)
-    page = max(request.args.get("page", 1, type=int), 1)
+    workshop_id = request.args.get("workshop", type=row_id)
     total = db.session.scalar(
         select(func.count()).select_from(_received(workshop_id).subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    # Past the last page is the last page, as on the other lists (and an offset the database
+    # can hold).
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
     found = db.session.scalars(
         _received(workshop_id).options(selectinload(Submission.files),
                                        selectinload(Submission.workshop))
@@ -46,7 +50,7 @@ def submissions() -> str:
         Submission.status == SubmissionStatus.DRAFT)) or 0
     workshop = db.session.get(Workshop, workshop_id) if workshop_id else None
     return render_template("feedback/submissions.html", submissions=found, total=total,
-                           page=page, pages=max(1, -(-total // PAGE_SIZE)), workshop=workshop,
+                           page=page, pages=pages, workshop=workshop,
                            drafts=drafts, states=_states(found))
 
 
@@ -100,7 +104,7 @@ def _record(found: Submission, status: str) -> dict:
 
 
 def _all_received() -> list[Submission]:
-    workshop_id = request.args.get("workshop", type=int)
+    workshop_id = request.args.get("workshop", type=row_id)
     return list(db.session.scalars(
         _received(workshop_id).options(selectinload(Submission.files),
                                        selectinload(Submission.workshop))
@@ -108,7 +112,7 @@ def _all_received() -> list[Submission]:
 
 
 def _download(body: str, mimetype: str, extension: str) -> Response:
-    workshop_id = request.args.get("workshop", type=int)
+    workshop_id = request.args.get("workshop", type=row_id)
     name = f"practice-submissions{f'-workshop-{workshop_id}' if workshop_id else ''}.{extension}"
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -134,7 +134,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from workshops import cli, errors, templating
+    from workshops import cli, errors, row_ids, templating
     from workshops.views import (
         auth,
         booking,
@@ -146,6 +146,7 @@ def _register_core(app: Flask) -> None:
         staff_admin,
     )
 
+    row_ids.init_app(app)
     for blueprint in (public.bp, booking.bp, calendar_feeds.bp, auth.bp, organiser.bp,
                       checkin.bp, staff_admin.bp, staff_admin.invite_bp, health.bp):
         app.register_blueprint(blueprint)
