@@ -150,7 +150,7 @@ class WholeNumber(Field):
         text = (valuelist[0] if valuelist else "").strip().replace(",", "")
         self.data = None
         if text:
-            if not text.isdigit():
+            if not (text.isascii() and text.isdigit()):
                 raise ValueError(f"{self.name_in_errors} must be a whole number, like "
                                  f"{self.example}")
             self.data = int(text)
