@@ -34,7 +34,7 @@ from workshops.extensions import db
 from workshops.models import REGIONS, AuditEntry, Role, User
 from workshops.practice_form import PRACTICE_FORM, Kind
 from workshops.transitions import TransitionNotAllowed
-from workshops.validators import InputRequired
+from workshops.validators import InputRequired, searchable
 from workshops.views.auth import role_required
 
 PER_PAGE = 50
@@ -256,7 +256,7 @@ def queue() -> str:
     state = request.args.get("state") or "open"
     if state != "open" and state not in STATE_LABELS:
         abort(404)
-    needle = request.args.get("q", "").strip()[:100]
+    needle = searchable(request.args.get("q"))[:100]
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "stage"
     matching = []
     if needle:

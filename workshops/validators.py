@@ -28,6 +28,15 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def searchable(value: str | None) -> str:
+    """What a search box or filter sent, fit to search with: no spaces around it and no NUL.
+
+    No browser types a NUL, but a link can carry one (%00), and PostgreSQL refuses a text
+    parameter that holds one: an error, not "nothing found". Also a field filter.
+    """
+    return value.replace("\x00", "").strip() if isinstance(value, str) else ""
+
+
 def too_many_words(label: str, limit: int, count: int) -> str:
     """The one wording for every word limit in the service, with the count to cut from."""
     return f"{label} must be {limit} words or fewer (it is {count} words)"

@@ -21,7 +21,7 @@ from workshops import clock
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Workshop
 from workshops.organiser_fields import DateParts, OrganiserForm
-from workshops.validators import strip
+from workshops.validators import searchable
 from workshops.views.organiser import bp
 
 PER_PAGE = 50
@@ -33,9 +33,9 @@ class AuditFilterForm(OrganiserForm):
     class Meta:
         csrf = False  # a GET that changes nothing
 
-    action = SelectField("Action", widget=GovSelect(), choices=[],
+    action = SelectField("Action", widget=GovSelect(), choices=[], filters=[searchable],
                          validate_choice=False)  # an unknown action simply matches nothing
-    who = StringField("Who", widget=GovTextInput(), filters=[strip],
+    who = StringField("Who", widget=GovTextInput(), filters=[searchable],
                       description="Part of an email address, or ‘delegate’ or ‘system’",
                       validators=[Length(max=254, message="Who must be 254 characters or "
                                                           "fewer")])

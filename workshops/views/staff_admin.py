@@ -35,7 +35,7 @@ from workshops.extensions import db, limiter
 from workshops.forms import ConfirmForm
 from workshops.models import Role, User
 from workshops.organiser_fields import OrganiserForm
-from workshops.validators import InputRequired, strip
+from workshops.validators import InputRequired, searchable, strip
 from workshops.views.auth import role_required
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
@@ -151,7 +151,7 @@ def _pagination(page: int, pages: int) -> dict | None:
 
 @bp.get("/")
 def index() -> str:
-    needle = request.args.get("q", "").strip()[:254]
+    needle = searchable(request.args.get("q"))[:254]
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "name"
     descending = request.args.get("dir") == "desc"
     query = select(User)
