@@ -145,10 +145,15 @@ def text_problems(values: Mapping[str, str]) -> dict[str, str]:
     problems = {}
     for name, label, limit, empty in PUBLIC_TEXT:
         value = (values.get(name) or "").strip()
+        # The short fields' columns have a length too: a word limit alone let one very long
+        # "word" through, which PostgreSQL refused on saving (SQLite would have kept it).
+        characters = getattr(Publication.__table__.c[name].type, "length", None)
         if empty and not value:
             problems[name] = empty
         elif limit and (count := words(value)) > limit:
             problems[name] = too_many_words(label, limit, count)
+        elif characters and len(value) > characters:
+            problems[name] = f"{label} must be {characters:,} characters or fewer"
     return problems
 
 

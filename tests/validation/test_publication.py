@@ -109,6 +109,22 @@ def test_word_limits_and_required_fields_are_checked_beside_each_field(app, chai
     assert db.session.get(Publication, found.id).summary == found.case.answers["summary"]
 
 
+def test_one_very_long_word_is_refused_beside_its_field_not_by_the_database(app, chair,
+                                                                           editor) -> None:
+    # Within the word limit, past the column: PostgreSQL refused it on saving (a 500).
+    found = validated(chair)
+    response = as_(signed_in(app, editor)).post(f"/validation/publications/{found.id}",
+                                                data=form_of(found, title="x" * 301,
+                                                             organisation="y" * 5000))
+    assert response.status_code == 422
+    body = text(response)
+    assert "Title must be 300 characters or fewer" in body
+    assert "Organisation must be 300 characters or fewer" in body
+    assert 'href="#title"' in body and 'href="#organisation"' in body
+    db.session.expire_all()
+    assert db.session.get(Publication, found.id).title == found.title
+
+
 def test_after_a_refusal_the_word_counts_are_of_the_editors_text(app, chair, editor) -> None:
     found = validated(chair)
     response = as_(signed_in(app, editor)).post(f"/validation/publications/{found.id}",
