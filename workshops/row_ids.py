@@ -3,8 +3,8 @@
 A number past the database's integer range names no row, but handed to the driver it is an
 error, not an empty result (PostgreSQL's integer stops at 2**31 - 1; SQLite cannot bind a
 number past 2**63 - 1), so a mistyped or hostile link such as /organiser/workshops/9999999999
-would be a 500. Past the range it is no row: 404
-for a path, and for a query string the parameter is treated as absent.
+would be a 500. Past the range it is no row: a 404 for a path, and for a query string the
+parameter is treated as absent.
 """
 
 from __future__ import annotations
