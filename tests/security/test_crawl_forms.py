@@ -1,11 +1,12 @@
-"""Every form a signed-in admin can reach in the demo, fed hostile values: never a server error.
+"""Every staff form the demo leads to, fed hostile values: never a server error.
 
 The public forms are fuzzed one by one (test_fuzz_forms.py); the staff forms are many, and a
 new one is easy to add without a fuzz test of its own. So this crawls the demo as the admin
-(who may open every staff page), on a workshop's day so that the check-in forms are there too,
-and sends each form it finds a set of values that have broken forms before: a number past the
-database's integers, a digit int() cannot read, one word longer than any column, a NUL (which
-PostgreSQL refuses in text), markup and header injection. Each value goes into every field at
+(who may open every staff page) and as a panel member (who alone sees the scoring forms of
+their cases), on a workshop's day so that the check-in forms are there too, and sends each
+form it finds values that have broken forms before: a number past the database's integers, a
+digit int() cannot read, one word longer than any column, a NUL (which PostgreSQL refuses in
+text), markup and header injection. Each value goes into every field at
 once, and the worst few into one field at a time with the others as the page filled them.
 """
 
@@ -78,16 +79,21 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+", "N", re.sub(r"/[A-Za-z0-9_-]{20,}", "/TOKEN", path))
 
 
-def _signed_in_admin(app: Flask):  # noqa: ANN202
+def _demo_passwords(app: Flask) -> dict[str, tuple[str, str]]:
     passwords = demo.load()
     for plugin in enabled_plugins(app).values():
         if plugin.demo is not None:
             passwords.update(plugin.demo())
-    email, (_, password) = next((e, p) for e, p in passwords.items() if p[0] == "admin")
+    return passwords
+
+
+def _signed_in(app: Flask, passwords: dict[str, tuple[str, str]], role: str,
+               address: str):  # noqa: ANN202
+    email, (_, password) = next((e, p) for e, p in passwords.items() if p[0] == role)
     client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = "10.77.0.1"
+    client.environ_base["REMOTE_ADDR"] = address
     response = client.post("/staff/login", data={"email": email, "password": password})
-    assert response.status_code == 303, "the admin could not sign in"
+    assert response.status_code == 303, f"the {role} could not sign in"
     return client
 
 
@@ -102,13 +108,25 @@ def _variants(fields: list[list]) -> list[list[tuple[str, str]]]:
     return every_field + one_field
 
 
-def test_every_form_the_admin_reaches_survives_hostile_values(app: Flask) -> None:
-    current_app.config["CLOCK_OFFSET"] = clock_at(A_WORKSHOPS_DAY)
-    client = _signed_in_admin(app)
+def _send(client, form: dict, action: str, data: list[tuple[str, str]]):  # noqa: ANN001, ANN202
+    if form["method"] == "get":
+        return client.get(action, query_string=data)
+    body: dict = collections.defaultdict(list)
+    for name, value in data:
+        body[name].append(value)
+    if form["multipart"]:
+        for name, kind, _ in form["fields"]:
+            if kind == "file":
+                body[name] = (io.BytesIO(b"not a real file"), "hostile.txt")
+    return client.post(action, data=dict(body))
+
+
+def _crawl(client, forms: set, problems: list[str]) -> int:  # noqa: ANN001
+    """Follow every link from the staff start pages; fuzz each form not met before. Returns
+    the number of requests the forms were sent."""
     queue = collections.deque(["/organiser/", "/validation/", "/validation/panel",
                                "/feedback/submissions", "/admin/staff/", "/"])
-    seen, shapes, forms, problems = set(), collections.Counter(), set(), []
-    sent = 0
+    seen, shapes, sent = set(), collections.Counter(), 0
     while queue:
         parts = urlsplit(urljoin("http://workshops.test/", queue.popleft()))
         path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -136,26 +154,29 @@ def test_every_form_the_admin_reaches_survives_hostile_values(app: Flask) -> Non
             forms.add(shape)
             for data in _variants(form["fields"]):
                 sent += 1
-                if form["method"] == "get":
-                    answer = client.get(action, query_string=data)
-                else:
-                    body: dict = collections.defaultdict(list)
-                    for name, value in data:
-                        body[name].append(value)
-                    if form["multipart"]:
-                        for name, kind, _ in form["fields"]:
-                            if kind == "file":
-                                body[name] = (io.BytesIO(b"not a real file"), "hostile.txt")
-                    answer = client.post(action, data=dict(body))
+                answer = _send(client, form, action, data)
                 if answer.status_code >= 500:
                     shown = ", ".join(f"{n}={v[:12]!r}" for n, v in data)
                     problems.append(f"{form['method'].upper()} {action} [{shown}]: "
                                     f"{answer.status_code}")
+    return sent
+
+
+def test_every_staff_form_the_demo_reaches_survives_hostile_values(app: Flask) -> None:
+    current_app.config["CLOCK_OFFSET"] = clock_at(A_WORKSHOPS_DAY)
+    passwords = _demo_passwords(app)
+    forms: set = set()
+    problems: list[str] = []
+    # The admin opens every staff page; a panel member also has the scoring forms of the cases
+    # assigned to them, which no one else sees.
+    sent = _crawl(_signed_in(app, passwords, "admin", "10.77.0.1"), forms, problems)
+    sent += _crawl(_signed_in(app, passwords, "panel-member", "10.77.0.2"), forms, problems)
     # Enough was reached that a pass means something: the organiser's, the validation
     # staff's and the admin's forms, the check-in forms of the day among them.
     actions = {shape[1] for shape in forms}
     assert len(forms) >= 25 and sent > 400, sorted(actions)
     for expected in ("/organiser/workshops/N/edit", "/organiser/workshops/N/walk-in",
-                     "/validation/publications/N", "/admin/staff/invite"):
+                     "/validation/publications/N", "/admin/staff/invite",
+                     "/validation/cases/N/score"):
         assert expected in actions, sorted(actions)
     assert not problems, "\n".join(problems)
