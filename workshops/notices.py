@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from flask import current_app, has_request_context
+from flask import current_app
 
 from workshops import calendars, plugins
 from workshops.extensions import db
+from workshops.formatting import day
 from workshops.mail import Composition, composer, queue_mail, queue_mail_later
 from workshops.models import Booking, OutboxMessage
 from workshops.urls import external_url
@@ -31,29 +32,26 @@ def booking_links(found: Booking) -> list[tuple[str, str]]:
     """What the enabled plugins link to from a booking (the delegate pack), as absolute URLs.
 
     The core does not know the packs plugin's pages; it asks every plugin for its links, as the
-    booking page does, and makes them absolute for an e-mail read far from the site.
+    booking page does, and makes them absolute for an e-mail read far from the site. Called as
+    an e-mail is written, in a request made for the address its links should name.
     """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     root = external_url("public.index")
-    if has_request_context():
-        found_links = plugins.links(app, "booking", found)
-    else:
-        with app.test_request_context(base_url=root):
-            found_links = plugins.links(app, "booking", found)
-    return [(label, urljoin(root, href)) for label, href in found_links]
+    return [(label, urljoin(root, href))
+            for label, href in plugins.links(current_app, "booking", found)]
 
 
-# What each booking e-mail is called, before ": <the workshop's title>".
+# Each booking e-mail's subject: `title` is the workshop's, `day` the day it is held.
 SUBJECTS = {
-    "booking_confirmed": "Place confirmed",
-    "booking_waitlisted": "Waiting list",
-    "place_offered": "A place is free",
-    "offer_expired": "Offer expired",
-    "booking_cancelled": "Booking cancelled",
-    "booking_changed": "Booking updated",
-    "workshop_changed": "Workshop changed",
-    "workshop_changed_waiting": "Workshop changed",
-    "workshop_cancelled": "Workshop cancelled",
+    "booking_confirmed": "Place confirmed: {title}",
+    "booking_waitlisted": "Waiting list: {title}",
+    "place_offered": "A place is free: {title}",
+    "offer_expired": "Offer expired: {title}",
+    "booking_cancelled": "Booking cancelled: {title}",
+    "booking_changed": "Booking updated: {title}",
+    "workshop_changed": "Workshop changed: {title}",
+    "workshop_changed_waiting": "Workshop changed: {title}",
+    "workshop_cancelled": "Workshop cancelled: {title}",
+    "workshop_reminder": "Reminder: {title}, {day}",
 }
 
 
@@ -87,8 +85,9 @@ def _compose(row: OutboxMessage) -> Composition:
         context["accept_url"] = external_url("booking.offer", token=booking.token)
     calendar = (invite(booking) if row.calendar_method == "REQUEST"
                 else invite(booking, cancel=True) if row.calendar_method == "CANCEL" else None)
-    return Composition(f"{SUBJECTS[row.template]}: {booking.workshop.display_title}", context,
-                       calendar)
+    subject = SUBJECTS[row.template].format(title=booking.workshop.display_title,
+                                            day=day(booking.workshop.starts_at))
+    return Composition(subject, context, calendar)
 
 
 def confirmed(booking: Booking) -> None:
@@ -130,6 +129,13 @@ def workshop_moved_waiting(booking: Booking, changes: list[str]) -> None:
     _send(booking, "workshop_changed_waiting",
           "you are on the waiting list for a workshop whose date, time or venue has changed",
           changes=changes)
+
+
+def reminder(booking: Booking, when: str) -> None:
+    # With the links, as the confirmation has: the pack is most wanted in the days before.
+    _send(booking, "workshop_reminder",
+          "you have a place at this workshop and it is coming up soon", method="REQUEST",
+          links=True, when=when)
 
 
 def workshop_cancelled(booking: Booking, *, had_place: bool) -> None:

@@ -17,8 +17,6 @@ from sqlalchemy import Select, select
 
 from workshops import audit, booking, clock, notices
 from workshops.extensions import db
-from workshops.formatting import day
-from workshops.mail import queue_mail
 from workshops.models import Booking, BookingStatus, Workshop, WorkshopStatus
 
 log = logging.getLogger(__name__)
@@ -59,18 +57,10 @@ def when(starts_at: datetime, now: datetime) -> str:
 
 
 def _remind(found: Booking, now: datetime) -> None:
-    workshop = found.workshop
     found.reminder_sent_at = now
-    queue_mail(
-        found.email, "workshop_reminder",
-        f"Reminder: {workshop.display_title}, {day(workshop.starts_at)}",
-        reason="you have a place at this workshop and it is coming up soon",
-        calendar=notices.invite(found), calendar_method="REQUEST",
-        workshop_id=workshop.id, booking_id=found.id, booking=found, workshop=workshop,
-        manage_url=notices.manage_url(found), links=notices.booking_links(found),
-        when=when(workshop.starts_at, now))
-    audit.record("sent reminder", "booking", found.id, workshop_id=workshop.id, actor="system",
-                 reference=found.reference)
+    notices.reminder(found, when(found.workshop.starts_at, now))
+    audit.record("sent reminder", "booking", found.id, workshop_id=found.workshop_id,
+                 actor="system", reference=found.reference)
 
 
 def _remind_workshop(workshop_id: int) -> int:

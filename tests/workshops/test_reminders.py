@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import Mailbox, make_staff, make_workshop
+from tests.conftest import Mailbox, make_staff, make_workshop, outbox_as_committed
 from workshops import booking, reminders, scheduling, tasks
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Role, Workshop
@@ -82,6 +82,19 @@ def test_the_reminder_carries_the_invite_the_pack_and_the_booking_link(app, mail
     assert f"Booking reference: {made.reference}\n\n" in plain.replace("\r\n", "\n")
     assert f"/booking/{made.token}\n\nIf you can no longer come" in plain.replace("\r\n", "\n")
     assert "You are receiving this email because you have a place at this workshop" in plain
+
+
+def test_reminders_are_queued_under_the_lock_and_written_by_the_worker(app, mailbox):
+    # A workshop's reminders are queued while its lock is held, every booking for it waiting:
+    # the commit carries who and why, and the worker writes each e-mail when it sends it.
+    workshop = make_workshop(starts_at=_in_days(5))
+    _book(workshop, 1, 2)
+    mailbox.clear()
+    with outbox_as_committed() as seen:
+        assert reminders.send_due_reminders() == 2
+    assert [(subject, text, html, calendar, template) for subject, text, html, calendar,
+            template, _ in seen] == [(None, None, None, None, "workshop_reminder")] * 2
+    assert _reminded(mailbox) == ["d1@example.org", "d2@example.org"]
 
 
 def test_the_pack_link_opens_the_delegates_pack(app, client, mailbox):
