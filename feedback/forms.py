@@ -73,8 +73,9 @@ def field_params(question: Question) -> dict[str, Any]:
         params["classes"] = "govuk-!-width-full" if (question.word_limit or 0) > 5 \
             else "govuk-!-width-two-thirds"
     if question.kind == Kind.EMAIL:
-        params.update(classes="govuk-!-width-two-thirds", autocomplete="email",
-                      spellcheck=False)
+        params.update(classes="govuk-!-width-two-thirds", spellcheck=False)
+    if question.autocomplete:
+        params["autocomplete"] = question.autocomplete
     if question.kind != Kind.CHECK:
         params["label"] = {"classes": "govuk-label--s"}
     return params

@@ -43,6 +43,9 @@ class Question:
     lines: int = 1
     # What to say when a required answer is missing, where "Enter the <label>" reads badly.
     missing: str = ""
+    # The e-form's autocomplete token, where the answer is often the submitter's own details
+    # (WCAG 1.3.5: browsers can fill it in, and assistive technology can say what it asks).
+    autocomplete: str = ""
 
     def option_label(self, value: str) -> str:
         return dict(self.options).get(value, value)
@@ -151,12 +154,15 @@ PRACTICE_FORM = FormDefinition(
             intro="The person the panel can ask for more information. These details are not "
                   "published.",
             questions=(
-                Question(key="contact_name", label="Name", missing="Enter the contact’s name"),
+                Question(key="contact_name", label="Name", missing="Enter the contact’s name",
+                         autocomplete="name"),
                 Question(key="contact_role", label="Job title or role",
-                         missing="Enter the contact’s job title or role"),
+                         missing="Enter the contact’s job title or role",
+                         autocomplete="organization-title"),
                 Question(key="contact_email", label="Email address", kind=Kind.EMAIL,
-                         missing="Enter the contact’s email address"),
-                Question(key="contact_phone", label="Telephone", required=False),
+                         missing="Enter the contact’s email address", autocomplete="email"),
+                Question(key="contact_phone", label="Telephone", required=False,
+                         autocomplete="tel"),
             ),
         ),
         Section(

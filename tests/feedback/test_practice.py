@@ -202,6 +202,17 @@ def test_details_filled_in_from_the_booking_are_completed_only_once_checked(clie
     assert "You have completed 1 of" in client.get(url).get_data(as_text=True)
 
 
+def test_the_contact_fields_say_what_they_ask_so_a_browser_can_fill_them(client,
+                                                                          invited) -> None:
+    # WCAG 1.3.5: the contact is often the submitter, whose details the browser already has.
+    draft = _draft(invited[1])
+    page = client.get(f"/feedback/practice/{draft.token}/section/contact").get_data(as_text=True)
+    inputs = {m.group(1): m.group(0) for m in re.finditer(r'<input[^>]*name="(\w+)"[^>]*>', page)}
+    for name, token in (("contact_name", "name"), ("contact_role", "organization-title"),
+                        ("contact_email", "email"), ("contact_phone", "tel")):
+        assert f'autocomplete="{token}"' in inputs[name], inputs[name]
+
+
 def test_the_eform_asks_what_the_printed_form_asks_in_order(client, invited) -> None:
     draft = _draft(invited[1])
     for section in PRACTICE_FORM.sections:
