@@ -26,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length
 
+from workshops.form_widgets import GovEmailInput
 from workshops.practice_form import Kind, Question, Section
 from workshops.validators import InputRequired, strip
 
@@ -47,7 +48,7 @@ def _field(question: Question) -> Any:
     if question.kind == Kind.CHECK:
         return BooleanField(label, description=description, widget=GovCheckboxInput())
     if question.kind == Kind.EMAIL:
-        return EmailField(label, description=description, widget=GovTextInput(),
+        return EmailField(label, description=description, widget=GovEmailInput(),
                           filters=[strip])
     return StringField(label, description=description, widget=GovTextInput())
 
@@ -76,13 +77,16 @@ def field_params(question: Question) -> dict[str, Any]:
         params.update(classes="govuk-!-width-two-thirds", spellcheck=False)
     if question.autocomplete:
         params["autocomplete"] = question.autocomplete
+    if question.autocomplete == "tel":
+        # GOV.UK's telephone pattern: a keypad on phones, and no format imposed.
+        params["type"] = "tel"
     if question.kind != Kind.CHECK:
         params["label"] = {"classes": "govuk-label--s"}
     return params
 
 
 class StartForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(), filters=[strip],
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip],
                        description="We will send a link to this address. Use it to fill in the "
                                    "form, and to come back to it later.",
                        validators=[InputRequired("Enter your email address"),

@@ -43,6 +43,7 @@ from validation.requests import (
 from validation.workflow import OPEN, CaseRefused
 from workshops import uploads
 from workshops.extensions import db
+from workshops.form_widgets import GovEmailInput
 from workshops.practice_form import Kind, Question, Section
 from workshops.transitions import TransitionNotAllowed
 from workshops.validators import strip
@@ -119,7 +120,7 @@ def _amend_field(question: Question) -> Any:
         return TextAreaField(question.label, description=question.guidance,
                              widget=GovCharacterCount())
     if question.kind == Kind.EMAIL:
-        return EmailField(question.label, description=question.guidance, widget=GovTextInput(),
+        return EmailField(question.label, description=question.guidance, widget=GovEmailInput(),
                           filters=[strip])
     return StringField(question.label, description=question.guidance, widget=GovTextInput())
 
@@ -147,10 +148,13 @@ def field_params(question: Question) -> dict[str, Any]:
     if question.kind == Kind.LONG:
         params.update(maxwords=question.word_limit, rows=max(5, min(12, question.lines)))
     elif question.kind == Kind.EMAIL:
-        params.update(classes="govuk-!-width-two-thirds", autocomplete="email",
-                      spellcheck=False)
+        params.update(classes="govuk-!-width-two-thirds", spellcheck=False)
     else:
         params["classes"] = "govuk-!-width-full"
+    if question.autocomplete:
+        params["autocomplete"] = question.autocomplete
+    if question.autocomplete == "tel":
+        params["type"] = "tel"
     return params
 
 

@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, EqualTo, Length, Optional
 
+from workshops.form_widgets import GovEmailInput
 from workshops.models import REGIONS, SECTORS
 from workshops.validators import InputRequired, strip
 
@@ -36,7 +37,7 @@ class DelegateForm(FlaskForm):
     name = StringField("Full name", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter your full name"), Length(max=200, message="Full name must be "
                                                       "200 characters or fewer")])
-    email = EmailField("Email address", widget=GovTextInput(), filters=[strip],
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip],
                        description="We’ll send your confirmation and calendar invite here",
                        validators=[InputRequired("Enter your email address"),
                                    Email("Enter an email address in the correct format, "
@@ -85,7 +86,7 @@ class ConfirmForm(FlaskForm):
 
 
 class LinksForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(), filters=[strip], validators=[
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip], validators=[
         InputRequired("Enter your email address"),
         Email("Enter an email address in the correct format, like name@example.org",
               check_deliverability=False)])
@@ -93,7 +94,7 @@ class LinksForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(), filters=[strip],
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip],
                        validators=[InputRequired("Enter your email address")])
     password = PasswordField("Password", widget=GovPasswordInput(),
                              validators=[InputRequired("Enter your password")])

@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, Regexp, StopValidation
 
 from workshops import clock
+from workshops.form_widgets import GovEmailInput
 from workshops.formatting import date_time
 from workshops.models import REGIONS, Workshop
 from workshops.organiser_fields import (
@@ -78,7 +79,7 @@ class SeriesForm(OrganiserForm):
         validators=[Optional(), Length(max=20000, message="Key messages must be 20,000 "
                                        "characters or fewer")])
     organiser_email = EmailField(
-        "Organiser’s email address (optional)", widget=GovTextInput(), filters=[strip],
+        "Organiser’s email address (optional)", widget=GovEmailInput(), filters=[strip],
         description="Calendar invites show this as the organiser. Leave it blank to use the "
                     "service’s address.",
         validators=[Optional(), Email("Enter an email address in the correct format, like "

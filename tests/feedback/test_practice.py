@@ -211,6 +211,10 @@ def test_the_contact_fields_say_what_they_ask_so_a_browser_can_fill_them(client,
     for name, token in (("contact_name", "name"), ("contact_role", "organization-title"),
                         ("contact_email", "email"), ("contact_phone", "tel")):
         assert f'autocomplete="{token}"' in inputs[name], inputs[name]
+    # GOV.UK's email and telephone patterns: phones offer a keyboard with @, or a keypad.
+    for name, kind in (("contact_name", "text"), ("contact_email", "email"),
+                       ("contact_phone", "tel")):
+        assert f'type="{kind}"' in inputs[name], inputs[name]
 
 
 def test_the_eform_asks_what_the_printed_form_asks_in_order(client, invited) -> None:

@@ -19,6 +19,7 @@ from wtforms.validators import Email, Length, Optional
 
 from workshops import attendance, booking, checkin, scheduling
 from workshops.extensions import db
+from workshops.form_widgets import GovEmailInput
 from workshops.formatting import time_of_day
 from workshops.forms import ConfirmForm
 from workshops.models import SECTORS, Booking, BookingStatus, Workshop, WorkshopStatus
@@ -32,7 +33,7 @@ class WalkInForm(OrganiserForm):
     name = StringField("Full name", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter the delegate’s full name"),
         Length(max=200, message="Full name must be 200 characters or fewer")])
-    email = EmailField("Email address", widget=GovTextInput(), filters=[strip],
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip],
                        description="Their confirmation and the invitation to send practice "
                                    "after the workshop go here",
                        validators=[InputRequired("Enter the delegate’s email address"),

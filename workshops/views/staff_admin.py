@@ -32,6 +32,7 @@ from wtforms.validators import AnyOf, Email, EqualTo, Length
 
 from workshops import staff
 from workshops.extensions import db, limiter
+from workshops.form_widgets import GovEmailInput
 from workshops.forms import ConfirmForm
 from workshops.models import Role, User
 from workshops.organiser_fields import OrganiserForm
@@ -70,7 +71,7 @@ class InviteForm(OrganiserForm):
     name = StringField("Full name", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter their full name"),
         Length(max=200, message="Full name must be 200 characters or fewer")])
-    email = EmailField("Email address", widget=GovTextInput(), filters=[strip],
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip],
                        description="The invitation goes here, and they sign in with it",
                        validators=[InputRequired("Enter their email address"),
                                    Email("Enter an email address in the correct format, like "
