@@ -17,12 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from feedback.models import Evaluation, Invitation
-from feedback.submissions import words
 from workshops import audit, clock
 from workshops.extensions import db
 from workshops.models import Booking, BookingStatus, Workshop
 from workshops.practice_form import EVALUATION_FORM, Kind, Question
-from workshops.validators import too_many_words
+from workshops.validators import word_limit_problem
 
 ALREADY_SENT = ("You have already sent your evaluation of this workshop. Each delegate can send "
                 "one, and it cannot be changed.")
@@ -78,13 +77,9 @@ def _check(question: Question, value: Any) -> tuple[Any, str | None]:
         return "", (f"Enter your answer to ‘{question.label}’" if question.required else None)
     if question.kind == Kind.CHOICE and text not in dict(question.options):
         return None, f"Select an answer to ‘{question.label}’ from the list"
-    if question.word_limit:
-        if (count := words(text)) > question.word_limit:
-            return text, too_many_words(f"Your answer to ‘{question.label}’",
-                                        question.word_limit, count)
-        # Words can be very long: a cap on characters keeps a pasted file out of the database.
-        if len(text) > question.word_limit * 30:
-            return text, f"Your answer to ‘{question.label}’ is too long"
+    if question.word_limit and (problem := word_limit_problem(
+            f"Your answer to ‘{question.label}’", text, question.word_limit)):
+        return text, problem
     return text, None
 
 

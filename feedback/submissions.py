@@ -30,7 +30,7 @@ from workshops import audit, clock, signals
 from workshops.extensions import db
 from workshops.mail import queue_mail
 from workshops.models import Booking
-from workshops.practice_form import (  # noqa: F401  (`words` is feedback's name too)
+from workshops.practice_form import (
     NOT_SCANNED,
     PRACTICE_FORM,
     Kind,
@@ -38,7 +38,6 @@ from workshops.practice_form import (  # noqa: F401  (`words` is feedback's name
     Section,
     answer_problem,
     answered,
-    words,
 )
 from workshops.practice_pdf import SUBMISSION_CODE, FillableFormError, read_filled_form
 from workshops.transitions import next_state

@@ -27,7 +27,7 @@ from workshops.mail import queue_mail
 from workshops.models import AuditEntry, Role, User
 from workshops.transitions import TransitionNotAllowed, next_state
 from workshops.urls import external_url
-from workshops.validators import too_many_words
+from workshops.validators import CHARACTERS_PER_WORD, too_many_words, words
 
 P = PublicationStatus
 EDITORS = (Role.SCREENER, Role.PANEL_CHAIR)
@@ -62,10 +62,6 @@ PERSONAL = {"contact_name": "The contact's name", "contact_email": "The contact'
 CHANGE_REQUESTED = "publication change requested"
 AUDIT_ACTIONS = {"send_for_approval": "publication sent for approval",
                  "request_change": CHANGE_REQUESTED}
-
-
-def words(text: str) -> int:
-    return len(text.split())
 
 
 def _lock(publication: Publication) -> Publication:
@@ -145,9 +141,11 @@ def text_problems(values: Mapping[str, str]) -> dict[str, str]:
     problems = {}
     for name, label, limit, empty in PUBLIC_TEXT:
         value = (values.get(name) or "").strip()
-        # The short fields' columns have a length too: a word limit alone let one very long
-        # "word" through, which PostgreSQL refused on saving (SQLite would have kept it).
-        characters = getattr(Publication.__table__.c[name].type, "length", None)
+        # Words can be very long, so a word limit bounds the characters too; and the short
+        # fields' columns have a length of their own, which PostgreSQL enforces on saving.
+        column = getattr(Publication.__table__.c[name].type, "length", None)
+        characters = min(filter(None, (column, limit and limit * CHARACTERS_PER_WORD)),
+                         default=None)
         if empty and not value:
             problems[name] = empty
         elif limit and (count := words(value)) > limit:

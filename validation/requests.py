@@ -22,7 +22,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from validation import workflow
 from validation.models import Case, CaseFile, CaseState, InfoRequest
-from validation.screening import answer_problem, changing, words
+from validation.screening import answer_problem, changing
 from validation.workflow import CaseRefused
 from workshops import audit, clock, uploads
 from workshops.extensions import db
@@ -32,7 +32,7 @@ from workshops.models import Role, User
 from workshops.practice_form import NOT_SCANNED, PRACTICE_FORM, Kind, Question, Section
 from workshops.transitions import next_state
 from workshops.urls import external_url
-from workshops.validators import too_many_words
+from workshops.validators import word_limit_problem
 
 QUESTIONS_WORD_LIMIT = 500
 ANSWER_WORD_LIMIT = 1000
@@ -66,8 +66,8 @@ def clean_text(value: Any) -> str:
 
 
 def limit_words(text: str, limit: int, label: str, field: str) -> None:
-    if (count := words(text)) > limit:
-        raise CaseRefused(too_many_words(label, limit, count), field=field)
+    if problem := word_limit_problem(label, text, limit):
+        raise CaseRefused(problem, field=field)
 
 
 # --- asking -------------------------------------------------------------------------------------
@@ -316,8 +316,8 @@ def answer_request(case: Case, answer: str) -> InfoRequest:
         errors: dict[str, str] = {}
         if not answer:
             errors["answer"] = "Enter your answer to the questions"
-        elif (count := words(answer)) > ANSWER_WORD_LIMIT:
-            errors["answer"] = too_many_words("Your answer", ANSWER_WORD_LIMIT, count)
+        elif problem := word_limit_problem("Your answer", answer, ANSWER_WORD_LIMIT):
+            errors["answer"] = problem
         amendments = dict(request.amendments or {})
         for key, (_old, new) in amendments.items():
             # Checked when saved; again here, in case the form's limits changed meanwhile.

@@ -22,10 +22,10 @@ from validation.workflow import CaseRefused
 from workshops.extensions import db
 from workshops.mail import queue_mail
 from workshops.models import Role, User
-from workshops.practice_form import PRACTICE_FORM, Kind, Question, answered, words
+from workshops.practice_form import PRACTICE_FORM, Kind, Question, answered
 from workshops.practice_form import answer_problem as form_answer_problem
 from workshops.urls import external_url
-from workshops.validators import too_many_words
+from workshops.validators import word_limit_problem, words
 
 # Longest note a screener can leave for the panel when passing a case on.
 NOTE_WORD_LIMIT = 300
@@ -141,9 +141,8 @@ def pass_to_panel(case: Case, screener: User, *, flags_reviewed: bool = False,
             if case.flags and not flags_reviewed:
                 raise CaseRefused("Confirm you have read the possible identifying information",
                                   field="flags_reviewed")
-            if (count := words(note)) > NOTE_WORD_LIMIT:
-                raise CaseRefused(too_many_words("Note to the panel", NOTE_WORD_LIMIT, count),
-                                  field="note")
+            if problem := word_limit_problem("Note to the panel", note, NOTE_WORD_LIMIT):
+                raise CaseRefused(problem, field="note")
         workflow.move(case, "pass_to_panel", actor=screener, flags=len(case.flags or []),
                       **({"note": note} if note else {}))
         queue_mail(

@@ -122,6 +122,11 @@ for _name, _value in {"CRITERION_LABELS": CRITERION_LABELS, "LEVEL_LABELS": LEVE
     bp.add_app_template_global(_value, _name)
 
 
+# Free text with no word limit of its own: room for a long rationale, not for a pasted file.
+LONG_TEXT = 20_000
+DESCRIPTOR = 1_000  # what a score means: a sentence or two, shown beside every score
+
+
 # --- declared interests ---------------------------------------------------------------------
 
 class InterestsForm(FlaskForm):
@@ -134,7 +139,9 @@ class InterestsForm(FlaskForm):
     local_authorities = TextAreaField(
         "Local authorities you work with", widget=GovTextArea(), filters=[_lines],
         description="One per line: councils you work for, advise, commission or are paid by. "
-                    "Leave empty if there are none.")
+                    "Leave empty if there are none.",
+        validators=[Length(max=5000, message="Local authorities you work with must be 5,000 "
+                                             "characters or fewer")])
     submit = SubmitField("Save your interests", widget=GovSubmitInput())
 
 
@@ -267,7 +274,9 @@ class ScoreForm(FlaskForm):
         "Your rationale", widget=GovTextArea(), filters=[_lines],
         description="What led you to these scores: the strengths, the gaps, and what would "
                     "strengthen the submission. The chair draws on it for the submitter's "
-                    "feedback.")
+                    "feedback.",
+        validators=[Length(max=LONG_TEXT, message=f"Your rationale must be {LONG_TEXT:,} "
+                                                  "characters or fewer")])
     recommended_level = RadioField(
         "The level you recommend", widget=GovRadioInput(), validate_choice=False,
         choices=[SelectChoice(level.value, LEVEL_LABELS[level]) for level in Level])
@@ -341,9 +350,13 @@ class DecisionForm(FlaskForm):
     rationale = TextAreaField(
         "Reasons for the decision", widget=GovTextArea(), filters=[_lines],
         description="For the record and the submitter: how the panel weighed the scores.",
-        validators=[InputRequired("Enter the reasons for the decision")])
+        validators=[InputRequired("Enter the reasons for the decision"),
+                    Length(max=LONG_TEXT, message="Reasons for the decision must be "
+                                                  f"{LONG_TEXT:,} characters or fewer")])
     feedback = TextAreaField("Feedback e-mail to the submitter", widget=GovTextArea(),
-                             filters=[_lines])
+                             filters=[_lines],
+                             validators=[Length(max=LONG_TEXT, message="The feedback must be "
+                                                f"{LONG_TEXT:,} characters or fewer")])
     # The draft as the service wrote it, carried with the form so that "Change the decision"
     # can tell whether the chair has edited the feedback and must not lose those edits.
     drafted = HiddenField(filters=[_lines])
@@ -407,7 +420,10 @@ def _rubric_form(texts: dict[Criterion, list[str]] | None) -> FlaskForm:
             setattr(RubricForm, f"{criterion.value}_{score}", TextAreaField(
                 f"Score {score}", widget=GovTextArea(), filters=[_lines],
                 validators=[InputRequired(f"Enter what a score of {score} means for "
-                                          f"{CRITERION_LABELS[criterion].lower()}")]))
+                                          f"{CRITERION_LABELS[criterion].lower()}"),
+                            Length(max=DESCRIPTOR, message=f"What a score of {score} means "
+                                   f"for {CRITERION_LABELS[criterion].lower()} must be "
+                                   f"{DESCRIPTOR:,} characters or fewer")]))
     data = {f"{c.value}_{s}": texts[c][s] for c in Criterion for s in panel.SCORES} \
         if texts else None
     return RubricForm(data=data)

@@ -20,13 +20,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length
 
 from validation import bp, publication
 from validation.models import LEVEL_LABELS, Case, Publication, PublicationStatus
 from validation.publication import EDITORS, PUBLIC_TEXT, CaseRefused
 from workshops.extensions import db
 from workshops.models.catalogue import REGIONS
-from workshops.validators import InputRequired
+from workshops.validators import InputRequired, words
 from workshops.views.auth import role_required
 
 LONG_TEXT = {"summary", "what_you_did", "impact", "evidence", "transferability"}
@@ -119,7 +120,7 @@ def publication_edit(publication_id: int) -> ResponseReturnValue:
     return render_template(
         "validation/publication_edit.html", form=form, publication=found,
         params=_field_params(publication.topics_in_use()), leftovers=publication.leftovers(found),
-        counts={name: publication.words(text or "") for name, text in shown.items()},
+        counts={name: words(text or "") for name, text in shown.items()},
         limits={name: limit for name, _, limit, _ in PUBLIC_TEXT},
         requests=publication.change_requests(found), regions=REGIONS, texts=PUBLIC_TEXT,
         level_label=LEVEL_LABELS.get(found.level, found.level),
@@ -171,7 +172,9 @@ class ChangeForm(FlaskForm):
     comment = TextAreaField("What would you like us to change?", widget=GovTextArea(),
                             filters=[_lines],
                             description="Say which part, and what it should say instead.",
-                            validators=[InputRequired("Say what you would like us to change")])
+                            validators=[InputRequired("Say what you would like us to change"),
+                                        Length(max=5000, message="What you would like us to "
+                                               "change must be 5,000 characters or fewer")])
     change = SubmitField("Ask for this change", widget=GovSubmitInput())
 
 

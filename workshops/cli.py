@@ -13,6 +13,7 @@ from workshops.extensions import db
 from workshops.models import Role, User
 from workshops.plugins import enabled_plugins
 from workshops.retention_cli import retention_group
+from workshops.validators import password_problem
 
 users = AppGroup("users", help="Manage staff accounts.")
 
@@ -27,8 +28,8 @@ def create_user(email: str, role: str, name: str, password: str) -> None:
     email = email.strip().lower()
     if db.session.scalar(select(User).where(User.email == email)):
         raise click.ClickException(f"{email} already has an account")
-    if len(password) < 12:
-        raise click.ClickException("the password must be 12 characters or more")
+    if problem := password_problem(password):
+        raise click.ClickException(problem)
     user = User(email=email, role=role, name=name)
     user.set_password(password)
     db.session.add(user)

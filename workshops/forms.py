@@ -26,7 +26,7 @@ from wtforms.validators import Email, EqualTo, Length, Optional
 
 from workshops.form_widgets import GovEmailInput
 from workshops.models import REGIONS, SECTORS
-from workshops.validators import InputRequired, strip
+from workshops.validators import PASSWORD_MIN, InputRequired, new_password, strip
 
 
 def _choices(mapping: dict[str, str], prompt: str) -> list[SelectChoice]:
@@ -105,10 +105,8 @@ class PasswordChangeForm(FlaskForm):
     current = PasswordField("Current password", widget=GovPasswordInput(),
                             validators=[InputRequired("Enter your current password")])
     new = PasswordField("New password", widget=GovPasswordInput(),
-                        description="At least 12 characters",
-                        validators=[InputRequired("Enter a new password"),
-                                    Length(min=12, message="Password must be 12 characters "
-                                           "or more")])
+                        description=f"At least {PASSWORD_MIN} characters",
+                        validators=[InputRequired("Enter a new password"), new_password])
     confirm = PasswordField("Confirm new password", widget=GovPasswordInput(),
                             validators=[InputRequired("Confirm your new password"),
                                         EqualTo("new", "Passwords must match")])

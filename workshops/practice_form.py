@@ -8,7 +8,6 @@ keyed by them, so rename a label freely but never a key.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,7 +16,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from workshops.models.catalogue import REGIONS
-from workshops.validators import too_many_words
+from workshops.validators import word_limit_problem
 
 
 class Kind(StrEnum):
@@ -324,13 +323,7 @@ EVALUATION_FORM = FormDefinition(
 
 # --- the rules an answer must keep, wherever it is typed (e-form, upload, amendment) --------
 
-_WORD = re.compile(r"\S+")
 TEXT_CHARACTERS = 300  # a one-line answer
-
-
-def words(text: str | None) -> int:
-    """Words as the e-form's counter counts them (runs of non-space)."""
-    return len(_WORD.findall(text or ""))
 
 
 def answered(question: Question, value: Any) -> bool:
@@ -348,12 +341,11 @@ def answer_problem(question: Question, value: Any) -> str | None:
     if question.kind == Kind.CHECK or not answered(question, value):
         return None
     text = str(value).strip()
-    if question.word_limit and (count := words(text)) > question.word_limit:
-        return too_many_words(question.label, question.word_limit, count)
+    if question.word_limit and (
+            problem := word_limit_problem(question.label, text, question.word_limit)):
+        return problem
     if question.kind in (Kind.TEXT, Kind.EMAIL) and len(text) > TEXT_CHARACTERS:
         return f"{question.label} must be {TEXT_CHARACTERS} characters or fewer"
-    if question.kind == Kind.LONG and question.word_limit and len(text) > question.word_limit * 30:
-        return f"{question.label} is too long"
     if question.kind == Kind.CHOICE and text not in dict(question.options):
         return f"Select the {question.label.lower()} from the list"
     if question.kind == Kind.EMAIL:

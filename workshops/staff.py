@@ -26,9 +26,9 @@ from workshops.mail import queue_mail
 from workshops.models import Role, User
 from workshops.models.users import hash_password
 from workshops.urls import external_url
+from workshops.validators import password_problem
 
 INVITE_VALID = timedelta(days=7)
-PASSWORD_MIN = 12  # as the change-password form and the command line ask
 EMAIL_MAX = 254
 
 
@@ -196,8 +196,8 @@ def resend_invite(user_id: int, *, actor: User) -> User:
 def set_password(token: str, password: str) -> User:
     """Set the password of the user the link is for; the link then stops working."""
     user = user_for_token(token)
-    if len(password) < PASSWORD_MIN:
-        raise StaffRefused(f"Password must be {PASSWORD_MIN} characters or more", field="new")
+    if problem := password_problem(password):
+        raise StaffRefused(problem, field="new")
     # Only if the hash is still the one the link was made for: two tabs, one password.
     changed = db.session.execute(
         update(User).where(User.id == user.id, User.password_hash == user.password_hash)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from wtforms import validators
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
+
+# A staff password, wherever it is set (the change-password form, an invitation, the command
+# line). The most is far beyond any passphrase or password manager, and keeps a pasted file
+# from being hashed.
+PASSWORD_MIN, PASSWORD_MAX = 12, 256
 
 
 class InputRequired(validators.InputRequired):
@@ -23,6 +29,21 @@ class InputRequired(validators.InputRequired):
         super().__call__(form, field)
 
 
+def password_problem(password: str) -> str | None:
+    """What is wrong with `password` as a new staff password, or None."""
+    if len(password) < PASSWORD_MIN:
+        return f"Password must be {PASSWORD_MIN} characters or more"
+    if len(password) > PASSWORD_MAX:
+        return f"Password must be {PASSWORD_MAX} characters or fewer"
+    return None
+
+
+def new_password(form: Any, field: Any) -> None:
+    """A field validator: `password_problem`, as the field's message."""
+    if problem := password_problem(field.data or ""):
+        raise ValidationError(problem)
+
+
 def strip(value: str | None) -> str | None:
     """A field filter: spaces pasted around an answer (an e-mail address, say) are dropped."""
     return value.strip() if isinstance(value, str) else value
@@ -37,6 +58,28 @@ def searchable(value: str | None) -> str:
     return value.replace("\x00", "").strip() if isinstance(value, str) else ""
 
 
+_WORD = re.compile(r"\S+")
+# Characters a word limit allows for each word: far more than any real word needs (with its
+# punctuation, or a long web address), and a cap that keeps a pasted file, which may be a
+# single "word", out of the database.
+CHARACTERS_PER_WORD = 30
+
+
+def words(text: str | None) -> int:
+    """Words as the forms' counters count them: runs of non-space."""
+    return len(_WORD.findall(text or ""))
+
+
 def too_many_words(label: str, limit: int, count: int) -> str:
     """The one wording for every word limit in the service, with the count to cut from."""
     return f"{label} must be {limit} words or fewer (it is {count} words)"
+
+
+def word_limit_problem(label: str, text: str, limit: int) -> str | None:
+    """What is wrong with `text` for a box of `limit` words, or None: too many words, or
+    too many characters for that many words."""
+    if (count := words(text)) > limit:
+        return too_many_words(label, limit, count)
+    if len(text) > limit * CHARACTERS_PER_WORD:
+        return f"{label} must be {limit * CHARACTERS_PER_WORD:,} characters or fewer"
+    return None

@@ -243,6 +243,11 @@ def test_word_limits_are_enforced_and_the_text_kept(client, invited) -> None:
     assert too_long in text and 'value="Neglect"' in text  # nothing typed is lost
     db.session.expire_all()
     assert "context" not in db.session.get(Submission, draft.id).answers
+    pasted = "w" * (limit * 30 + 1)  # one "word": within the words, not the characters
+    response = client.post(f"/feedback/practice/{draft.token}/section/practice",
+                           data={"context": pasted, "theme": "Neglect"})
+    assert response.status_code == 422
+    assert f"must be {limit * 30:,} characters or fewer" in response.get_data(as_text=True)
 
 
 def test_choices_and_emails_are_checked(invited) -> None:

@@ -417,6 +417,36 @@ def test_only_the_chair_decides(app, people) -> None:
     assert db.session.get(Case, case.id).state == CaseState.WITH_PANEL
 
 
+def test_the_panels_free_text_has_a_limit_that_is_said_beside_the_box(app, people) -> None:
+    # A pasted file is not a rationale: each box refuses it with a message, and keeps nothing.
+    scoring = panel_case()
+    panel.assign(scoring, [people["ann"].id, people["bob"].id], actor=people["chair"])
+    db.session.commit()
+    pasted = "x" * 20_001
+    member = as_(signed_in(app, people["ann"]))
+    scored = member.post(f"/validation/cases/{scoring.id}/score", data={
+        "adequacy": "2", "evidence": "2", "transferability": "2", "rationale": pasted,
+        "recommended_level": "validated", "submit": "y"})
+    assert scored.status_code == 422 and 'id="rationale-error"' in text(scored)
+    assert "Your rationale must be 20,000 characters or fewer" in text(scored)
+    assert not panel.assignment_of(db.session.get(Case, scoring.id), people["ann"]).scored
+    interests = member.post("/validation/interests", data={
+        "organisation": "Independent", "local_authorities": "Leeds\n" * 1_000})
+    assert interests.status_code == 422
+    assert "Local authorities you work with must be 5,000 characters or fewer" in text(interests)
+    case = scored_case(people["chair"], people["ann"], people["bob"])
+    chair = as_(signed_in(app, people["chair"]))
+    url = f"/validation/cases/{case.id}/decision"
+    decided = chair.post(url, data={"level": "validated", "rationale": pasted,
+                                    "feedback": pasted, "send": "y"})
+    assert decided.status_code == 422
+    for message in ("Reasons for the decision must be 20,000 characters or fewer",
+                    "The feedback must be 20,000 characters or fewer"):
+        assert message in text(decided)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).state == CaseState.WITH_PANEL
+
+
 def test_a_chair_on_the_panel_scores_before_deciding(app, people) -> None:
     case = scored_case(people["chair"], people["ann"], people["bob"])
     panel.assign(case, [people["chair"].id], actor=people["chair"])

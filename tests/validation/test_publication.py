@@ -103,6 +103,8 @@ def test_the_redact_helper_shows_flagged_text_until_it_is_edited_out(app, chair,
     ({"title": "x" * 301, "organisation": "y" * 5000},
      {"title": "Title must be 300 characters or fewer",
       "organisation": "Organisation must be 300 characters or fewer"}),
+    # The long fields have no column length: their word limit bounds the characters.
+    ({"summary": "s" * 4_501}, {"summary": "Summary must be 4,500 characters or fewer"}),
 ])
 def test_limits_and_required_fields_are_checked_beside_each_field(app, chair, editor, changes,
                                                                   messages) -> None:

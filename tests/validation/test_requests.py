@@ -75,6 +75,8 @@ def test_a_screener_asks_and_the_submitter_gets_a_personal_link(client, mailbox)
     ("", "Enter your questions for the submitter"),
     ("   ", "Enter your questions for the submitter"),
     ("why " * 501, "Questions must be 500 words or fewer"),
+    # One "word" as long as a pasted file: within the word limit, not the characters.
+    ("w" * 15_001, "Questions must be 15,000 characters or fewer"),
 ])
 def test_questions_are_required_and_limited(client, mailbox, questions, message) -> None:
     case = case_in(CaseState.SCREENING)
@@ -468,9 +470,13 @@ def test_organisers_see_a_withdrawn_submission_as_withdrawn_and_it_is_not_export
                      spreadsheet.text)
 
 
-def test_a_withdrawal_reason_has_a_limit(client) -> None:
+@pytest.mark.parametrize(("reason", "message"), [
+    ("no " * 201, "Your reason must be 200 words or fewer"),
+    ("n" * 6_001, "Your reason must be 6,000 characters or fewer"),
+])
+def test_a_withdrawal_reason_has_a_limit(client, reason, message) -> None:
     case = received_case()
-    response = client.post(_respond(case.token, "withdraw"), data={"reason": "no " * 201})
+    response = client.post(_respond(case.token, "withdraw"), data={"reason": reason})
     assert response.status_code == 422
-    assert "Your reason must be 200 words or fewer" in response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True)
     assert _fresh(case).state == CaseState.RECEIVED

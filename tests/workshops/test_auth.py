@@ -29,6 +29,10 @@ def test_cli_refuses_short_passwords_and_duplicates(app) -> None:
     short = runner.invoke(args=["users", "create", "a@example.org", "--role", "admin"],
                           input="short\nshort\n")
     assert short.exit_code != 0 and "12 characters" in short.output
+    pasted = runner.invoke(args=["users", "create", "a@example.org", "--role", "admin"],
+                           input=("y" * 257 + "\n") * 2)
+    assert pasted.exit_code != 0 and "256 characters or fewer" in pasted.output
+    assert db.session.scalar(select(User).where(User.email == "a@example.org")) is None
     make_staff(Role.ADMIN, "b@example.org")
     again = runner.invoke(args=["users", "create", "b@example.org", "--role", "admin"],
                           input="a long enough secret\n" * 2)
@@ -119,6 +123,13 @@ def test_password_change(client) -> None:
     mismatch = client.post("/staff/password", data={"current": STAFF_PASSWORD,
                                                     "new": "x" * 12, "confirm": "y" * 12})
     assert b"Passwords must match" in mismatch.data
+    # A pasted file is not a password: refused beside the field, not hashed.
+    pasted = client.post("/staff/password", data={"current": STAFF_PASSWORD,
+                                                  "new": "y" * 257, "confirm": "y" * 257})
+    assert pasted.status_code == 422 and b'id="new-error"' in pasted.data
+    assert b"Password must be 256 characters or fewer" in pasted.data
+    db.session.refresh(user)
+    assert user.check_password(STAFF_PASSWORD)
     ok = client.post("/staff/password", data={"current": STAFF_PASSWORD,
                                               "new": "a brand new passphrase",
                                               "confirm": "a brand new passphrase"})

@@ -150,6 +150,11 @@ def test_set_password_validates_like_changing_a_password(app, signed_in, mailbox
     assert "Passwords must match" in page and 'id="confirm-error"' in page
     empty = client.post(link, data={})
     assert "Enter a new password" in empty.get_data(as_text=True)
+    pasted = client.post(link, data={"new": "y" * 257, "confirm": "y" * 257})
+    assert pasted.status_code == 422
+    assert "Password must be 256 characters or fewer" in pasted.get_data(as_text=True)
+    longest = client.post(link, data={"new": "y" * 256, "confirm": "y" * 256})
+    assert longest.status_code == 303, "256 characters is still a password"
 
 
 def test_invite_form_validates_beside_its_fields(app, signed_in, admin):

@@ -36,7 +36,7 @@ from workshops.form_widgets import GovEmailInput
 from workshops.forms import ConfirmForm
 from workshops.models import Role, User
 from workshops.organiser_fields import OrganiserForm
-from workshops.validators import InputRequired, searchable, strip
+from workshops.validators import PASSWORD_MIN, InputRequired, new_password, searchable, strip
 from workshops.views.auth import role_required
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
@@ -90,10 +90,8 @@ class RoleForm(OrganiserForm):
 class SetPasswordForm(OrganiserForm):
     # The same rules and messages as the change-password form.
     new = PasswordField("New password", widget=GovPasswordInput(),
-                        description=f"At least {staff.PASSWORD_MIN} characters",
-                        validators=[InputRequired("Enter a new password"),
-                                    Length(min=staff.PASSWORD_MIN, message="Password must be "
-                                           f"{staff.PASSWORD_MIN} characters or more")])
+                        description=f"At least {PASSWORD_MIN} characters",
+                        validators=[InputRequired("Enter a new password"), new_password])
     confirm = PasswordField("Confirm new password", widget=GovPasswordInput(),
                             validators=[InputRequired("Confirm your new password"),
                                         EqualTo("new", "Passwords must match")])
