@@ -1,13 +1,17 @@
-"""Every staff form the demo leads to, fed hostile values: never a server error.
+"""Every form the demo leads to, fed hostile values: never a server error.
 
-The public forms are fuzzed one by one (test_fuzz_forms.py); the staff forms are many, and a
-new one is easy to add without a fuzz test of its own. So this crawls the demo as the admin
-(who may open every staff page) and as a panel member (who alone sees the scoring forms of
-their cases), on a workshop's day so that the check-in forms are there too, and sends each
-form it finds values that have broken forms before: a number past the database's integers, a
-digit int() cannot read, one word longer than any column, a NUL (which PostgreSQL refuses in
-text), markup and header injection. Each value goes into every field at
-once, and the worst few into one field at a time with the others as the page filled them.
+The booking and practice forms are fuzzed one by one (test_fuzz_forms.py); the others are many,
+and a new one is easy to add without a fuzz test of its own. So this crawls the demo on a
+workshop's day (so that the check-in forms are there too) as the admin, who may open every
+staff page; as a panel member and as the chair, who alone see the scoring and decision forms;
+and with no one signed in, from the personal links the demo's e-mails carry (a submitter's
+answers to the screener's questions, their approval of the public text, an evaluation, a new
+colleague's invitation to set a password). It sends each form it finds values that have broken
+forms before: a number past the database's integers, a digit int() cannot read, one word longer
+than any column, a NUL (which PostgreSQL refuses in text), markup and header injection. Each
+value goes into every field at once, and the worst few into one field at a time with the others
+as the page filled them; each post carries the form's first button, as a browser's would.
+And no form may accept the long word: every box a person types into has a limit, and says so.
 """
 
 from __future__ import annotations
@@ -20,15 +24,27 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, current_app
+from sqlalchemy import select
 
+from feedback.models import Evaluation, Invitation
 from tests.conftest import clock_at
-from workshops import demo
+from validation.models import Case, CaseState, PublicationStatus
+from validation.publication import publication_for
+from validation.requests import amendable_sections
+from workshops import demo, staff
+from workshops.extensions import db
+from workshops.models import Role, User
 from workshops.plugins import enabled_plugins
 
-HOSTILE = ["9" * 25, "2147483648", "²", "-1", "x" * 20_000, "a\x00b", "",
-           "\u202e<script>alert(1)</script>", "\r\nBcc: someone@example.org", "../../etc/passwd"]
-ONE_FIELD = ["9" * 25, "x" * 20_000, "a\x00b"]
-PUBLIC_FORMS = ("/series/", "/booking/", "/practice/")  # fuzzed one by one
+# The text attacks first: a form that ends its link's purpose (ENDINGS) takes values only until
+# it accepts one.
+OVERSIZED = "x" * 30_001  # more than the longest box takes (1,000 words of an answer)
+HOSTILE = [OVERSIZED, "\u202e<script>alert(1)</script>", "\r\nBcc: someone@example.org",
+           "a\x00b", "../../etc/passwd", "²", "9" * 25, "2147483648", "-1", ""]
+ONE_FIELD = ["9" * 25, OVERSIZED, "a\x00b"]
+PUBLIC_FORMS = ("/series/", "/booking/", "/practice/", "/feedback/practice/")  # fuzzed one by one
+# Posted last: each ends what its link was for, and the other forms behind the link with it.
+ENDINGS = ("/withdraw",)
 NOT_PAGES = (".pdf", ".csv", ".xlsx", ".json", ".ics", ".atom", "/logout")
 PAGES_PER_SHAPE = 4  # enough pages of one kind (a past workshop has no edit form) to find its forms
 A_WORKSHOPS_DAY = datetime(2010, 3, 2, 10, 30, tzinfo=UTC)  # the demo's North East workshop
@@ -63,6 +79,9 @@ class _Page(HTMLParser):
                 value = found.get("value", "")
             self._form["fields"].append([found["name"], kind, value])
             self._select = self._form["fields"][-1] if tag == "select" else None
+        elif self._form is not None and tag == "button" and found.get("name") \
+                and found.get("type", "submit") == "submit":
+            self._form["fields"].append([found["name"], "submit", found.get("value", "")])
         elif tag == "option" and self._select is not None \
                 and ("selected" in found or not self._select[2]):
             self._select[2] = found.get("value", "")
@@ -76,7 +95,7 @@ class _Page(HTMLParser):
 
 def _shape(path: str) -> str:
     # Ids and tokens vary; the page they lead to does not.
-    return re.sub(r"\d+", "N", re.sub(r"/[A-Za-z0-9_-]{20,}", "/TOKEN", path))
+    return re.sub(r"\d+", "N", re.sub(r"/[A-Za-z0-9_.-]{20,}", "/TOKEN", path))
 
 
 def _demo_passwords(app: Flask) -> dict[str, tuple[str, str]]:
@@ -99,13 +118,14 @@ def _signed_in(app: Flask, passwords: dict[str, tuple[str, str]], role: str,
 
 def _variants(fields: list[list]) -> list[list[tuple[str, str]]]:
     named = [f for f in fields if f[1] not in ("submit", "button", "file")]
+    button = [(name, value) for name, kind, value in fields if kind == "submit"][:1]
     as_filled = [(name, value) for name, _, value in named if value is not None]
     every_field = [[(name, odd) for name in dict.fromkeys(f[0] for f in named)]
                    for odd in HOSTILE]
     one_field = [[(n, odd if n == name else v) for n, v in as_filled]
                  + ([] if any(n == name for n, _ in as_filled) else [(name, odd)])
                  for name in dict.fromkeys(f[0] for f in named) for odd in ONE_FIELD]
-    return every_field + one_field
+    return [variant + button for variant in every_field + one_field]
 
 
 def _send(client, form: dict, action: str, data: list[tuple[str, str]]):  # noqa: ANN001, ANN202
@@ -121,12 +141,16 @@ def _send(client, form: dict, action: str, data: list[tuple[str, str]]):  # noqa
     return client.post(action, data=dict(body))
 
 
-def _crawl(client, forms: set, problems: list[str]) -> int:  # noqa: ANN001
-    """Follow every link from the staff start pages; fuzz each form not met before. Returns
-    the number of requests the forms were sent."""
-    queue = collections.deque(["/organiser/", "/validation/", "/validation/panel",
-                               "/feedback/submissions", "/admin/staff/", "/"])
-    seen, shapes, sent = set(), collections.Counter(), 0
+def _crawl(client, start: list[str], forms: set, problems: list[str]) -> int:  # noqa: ANN001
+    """Follow every link from `start`, then fuzz each form not met before. Returns the number
+    of requests the forms were sent.
+
+    The forms are sent once the crawl is done, so no post (a withdrawal, say) can take away
+    a page before the crawl has found it; and the deeper forms behind a link go before the
+    link's own, so that an answer to a request is not sent before the amendments it ends.
+    """
+    queue = collections.deque(start)
+    seen, shapes, found = set(), collections.Counter(), []
     while queue:
         parts = urlsplit(urljoin("http://workshops.test/", queue.popleft()))
         path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -147,36 +171,80 @@ def _crawl(client, forms: set, problems: list[str]) -> int:  # noqa: ANN001
         queue.extend(link for link in page.links if not link.startswith(("mailto:", "#")))
         for form in page.forms:
             action = urlsplit(urljoin(f"http://workshops.test{path}", form["action"])).path
-            names = tuple(sorted({f[0] for f in form["fields"] if f[1] not in ("submit",)}))
+            names = tuple(sorted({f[0] for f in form["fields"] if f[1] != "submit"}))
             shape = (form["method"], _shape(action), names)
             if not names or shape in forms or action.startswith(PUBLIC_FORMS):
                 continue
             forms.add(shape)
-            for data in _variants(form["fields"]):
-                sent += 1
-                answer = _send(client, form, action, data)
-                if answer.status_code >= 500:
-                    shown = ", ".join(f"{n}={v[:12]!r}" for n, v in data)
-                    problems.append(f"{form['method'].upper()} {action} [{shown}]: "
-                                    f"{answer.status_code}")
+            found.append((action, form))
+    sent = 0
+    found.sort(key=lambda each: (each[0].endswith(ENDINGS), -each[0].count("/")))
+    for action, form in found:
+        for data in _variants(form["fields"]):
+            sent += 1
+            answer = _send(client, form, action, data)
+            if answer.status_code >= 500:
+                shown = ", ".join(f"{n}={v[:12]!r}" for n, v in data)
+                problems.append(f"{form['method'].upper()} {action} [{shown}]: "
+                                f"{answer.status_code}")
+            typed = {name for name, kind, _ in form["fields"]
+                     if kind not in ("hidden", "submit") and name != "csrf_token"}
+            if form["method"] == "post" and answer.status_code in (301, 302, 303) \
+                    and (took := [n for n, v in data if v == OVERSIZED and n in typed]):
+                problems.append(f"POST {action} accepted {len(OVERSIZED):,} characters in "
+                                f"{', '.join(took)}")
     return sent
 
 
-def test_every_staff_form_the_demo_reaches_survives_hostile_values(app: Flask) -> None:
+def _personal_links() -> list[str]:
+    """The links the demo's e-mails carry to people who do not sign in, one of each kind that
+    leads to a form: questions to answer, a public text to approve, an evaluation to give, and
+    a new colleague's invitation to set a password."""
+    cases = db.session.scalars(select(Case)).all()
+    asked = next(c for c in cases if c.state == CaseState.INFO_REQUESTED)
+    approving = next(c for c in cases if (p := publication_for(c)) is not None
+                     and p.status == PublicationStatus.AWAITING_APPROVAL)
+    invitation = db.session.scalars(
+        select(Invitation).where(~select(Evaluation.id).where(
+            Evaluation.booking_id == Invitation.booking_id).exists())
+        .order_by(Invitation.id)).first()
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    colleague = staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER,
+                             actor=admin)
+    # The answer page reaches the amendments through buttons, not links.
+    respond = f"/validation/respond/{asked.token}"
+    return [respond, f"{respond}/evidence",
+            *(f"{respond}/section/{section.key}" for section in amendable_sections()),
+            f"/validation/approve/{approving.token}",
+            f"/feedback/invitation/{invitation.token}/evaluation",
+            f"/staff/set-password/{staff.invite_token(colleague)}"]
+
+
+def test_every_form_the_demo_reaches_survives_hostile_values(app: Flask) -> None:
     current_app.config["CLOCK_OFFSET"] = clock_at(A_WORKSHOPS_DAY)
     passwords = _demo_passwords(app)
+    links = _personal_links()
     forms: set = set()
     problems: list[str] = []
-    # The admin opens every staff page; a panel member also has the scoring forms of the cases
-    # assigned to them, which no one else sees.
-    sent = _crawl(_signed_in(app, passwords, "admin", "10.77.0.1"), forms, problems)
-    sent += _crawl(_signed_in(app, passwords, "panel-member", "10.77.0.2"), forms, problems)
+    staff_pages = ["/organiser/", "/validation/", "/validation/panel", "/feedback/submissions",
+                   "/admin/staff/", "/"]
+    sent = 0
+    for role, address in (("admin", "10.77.0.1"), ("panel-member", "10.77.0.2"),
+                          ("panel-chair", "10.77.0.3")):
+        sent += _crawl(_signed_in(app, passwords, role, address), staff_pages, forms, problems)
+    anonymous = app.test_client()
+    anonymous.environ_base["REMOTE_ADDR"] = "10.77.0.4"
+    sent += _crawl(anonymous, links, forms, problems)
     # Enough was reached that a pass means something: the organiser's, the validation
-    # staff's and the admin's forms, the check-in forms of the day among them.
+    # staff's and the admin's forms, the check-in forms of the day among them, and the forms
+    # behind each kind of personal link.
     actions = {shape[1] for shape in forms}
-    assert len(forms) >= 25 and sent > 400, sorted(actions)
+    assert len(forms) >= 35 and sent > 500, sorted(actions)
     for expected in ("/organiser/workshops/N/edit", "/organiser/workshops/N/walk-in",
                      "/validation/publications/N", "/admin/staff/invite",
-                     "/validation/cases/N/score"):
+                     "/validation/cases/N/score", "/validation/cases/N/decision",
+                     "/validation/respond/TOKEN/section/difference",
+                     "/validation/respond/TOKEN/withdraw", "/validation/approve/TOKEN",
+                     "/feedback/invitation/TOKEN/evaluation", "/staff/set-password/TOKEN"):
         assert expected in actions, sorted(actions)
     assert not problems, "\n".join(problems)
