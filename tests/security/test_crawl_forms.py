@@ -11,12 +11,14 @@ forms before: a number past the database's integers, a digit int() cannot read, 
 than any column, a NUL (which PostgreSQL refuses in text), markup and header injection. Each
 value goes into every field at once, and the worst few into one field at a time with the others
 as the page filled them; each post carries the form's first button, as a browser's would.
-And no form may accept the long word: every box a person types into has a limit, and says so.
+Every refusal (422) must name the field, as GOV.UK's error summary does, with a link to it;
+and no form may accept the long word: every box a person types into has a limit, and says so.
 """
 
 from __future__ import annotations
 
 import collections
+import dataclasses
 import io
 import re
 from datetime import UTC, datetime
@@ -43,8 +45,9 @@ HOSTILE = [OVERSIZED, "\u202e<script>alert(1)</script>", "\r\nBcc: someone@examp
            "a\x00b", "../../etc/passwd", "²", "9" * 25, "2147483648", "-1", ""]
 ONE_FIELD = ["9" * 25, OVERSIZED, "a\x00b"]
 PUBLIC_FORMS = ("/series/", "/booking/", "/practice/", "/feedback/practice/")  # fuzzed one by one
-# Posted last: each ends what its link was for, and the other forms behind the link with it.
-ENDINGS = ("/withdraw",)
+# Posted last: each ends what its page was for, and the other forms about the case with it
+# (questions to the submitter take a case from the screener or the panel until answered).
+ENDINGS = ("/withdraw", "/request")
 NOT_PAGES = (".pdf", ".csv", ".xlsx", ".json", ".ics", ".atom", "/logout")
 PAGES_PER_SHAPE = 4  # enough pages of one kind (a past workshop has no edit form) to find its forms
 A_WORKSHOPS_DAY = datetime(2010, 3, 2, 10, 30, tzinfo=UTC)  # the demo's North East workshop
@@ -141,16 +144,61 @@ def _send(client, form: dict, action: str, data: list[tuple[str, str]]):  # noqa
     return client.post(action, data=dict(body))
 
 
-def _crawl(client, start: list[str], forms: set, problems: list[str]) -> int:  # noqa: ANN001
-    """Follow every link from `start`, then fuzz each form not met before. Returns the number
-    of requests the forms were sent.
+def _named_fields(page: str) -> bool:
+    """Whether a page that refused a form says why beside the fields: a GOV.UK error summary
+    whose every link leads to an element on the page."""
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
+    links = re.findall(r'href="#([^"]+)"', summary.group(0)) if summary else []
+    return bool(links) and all(f'id="{target}"' in page for target in links)
+
+
+def _fuzz(client, action: str, form: dict, problems: list[str]) -> tuple[int, bool]:  # noqa: ANN001
+    """Send the form its variants. Returns how many were sent, and whether each was refused
+    for the state of what the page is about (409, 410) rather than judged on its values."""
+    sent, judged = 0, False
+    typed = {name for name, kind, _ in form["fields"]
+             if kind not in ("hidden", "submit") and name != "csrf_token"}
+    for data in _variants(form["fields"]):
+        sent += 1
+        answer = _send(client, form, action, data)
+        shown = ", ".join(f"{n}={v[:12]!r}" for n, v in data)
+        if answer.status_code >= 500:
+            problems.append(f"{form['method'].upper()} {action} [{shown}]: "
+                            f"{answer.status_code}")
+        if answer.status_code == 422 and not _named_fields(answer.get_data(as_text=True)):
+            problems.append(f"POST {action} [{shown}]: refused without naming the field")
+        if form["method"] == "post" and answer.status_code in (301, 302, 303) \
+                and (took := [n for n, v in data if v == OVERSIZED and n in typed]):
+            problems.append(f"POST {action} accepted {len(OVERSIZED):,} characters in "
+                            f"{', '.join(took)}")
+        # A NUL is refused before any form sees it (400), whatever the state.
+        judged = judged or answer.status_code not in (400, 409, 410)
+    return sent, not judged
+
+
+@dataclasses.dataclass
+class Reach:
+    """What the crawls have done: the forms met (by shape), the actions whose forms were judged
+    on their values at least once, the requests sent, and what went wrong."""
+
+    forms: set = dataclasses.field(default_factory=set)
+    judged: set = dataclasses.field(default_factory=set)
+    sent: int = 0
+    problems: list[str] = dataclasses.field(default_factory=list)
+
+
+def _crawl(client, start: list[str], reach: Reach) -> None:  # noqa: ANN001
+    """Follow every link from `start`, then fuzz each form not met before.
 
     The forms are sent once the crawl is done, so no post (a withdrawal, say) can take away
     a page before the crawl has found it; and the deeper forms behind a link go before the
     link's own, so that an answer to a request is not sent before the amendments it ends.
+    A form refused every time for the state of its case (a decision before the scores are
+    in) is sent again from the next page of its kind.
     """
     queue = collections.deque(start)
-    seen, shapes, found = set(), collections.Counter(), []
+    seen, shapes = set(), collections.Counter()
+    found: dict[tuple, list[tuple[str, dict]]] = {}
     while queue:
         parts = urlsplit(urljoin("http://workshops.test/", queue.popleft()))
         path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -163,7 +211,7 @@ def _crawl(client, start: list[str], forms: set, problems: list[str]) -> int:  #
             continue
         response = client.get(path)
         if response.status_code >= 500:
-            problems.append(f"GET {path}: {response.status_code}")
+            reach.problems.append(f"GET {path}: {response.status_code}")
         if response.mimetype != "text/html":
             continue
         page = _Page()
@@ -173,27 +221,19 @@ def _crawl(client, start: list[str], forms: set, problems: list[str]) -> int:  #
             action = urlsplit(urljoin(f"http://workshops.test{path}", form["action"])).path
             names = tuple(sorted({f[0] for f in form["fields"] if f[1] != "submit"}))
             shape = (form["method"], _shape(action), names)
-            if not names or shape in forms or action.startswith(PUBLIC_FORMS):
+            if not names or shape in reach.forms or action.startswith(PUBLIC_FORMS):
                 continue
-            forms.add(shape)
-            found.append((action, form))
-    sent = 0
-    found.sort(key=lambda each: (each[0].endswith(ENDINGS), -each[0].count("/")))
-    for action, form in found:
-        for data in _variants(form["fields"]):
-            sent += 1
-            answer = _send(client, form, action, data)
-            if answer.status_code >= 500:
-                shown = ", ".join(f"{n}={v[:12]!r}" for n, v in data)
-                problems.append(f"{form['method'].upper()} {action} [{shown}]: "
-                                f"{answer.status_code}")
-            typed = {name for name, kind, _ in form["fields"]
-                     if kind not in ("hidden", "submit") and name != "csrf_token"}
-            if form["method"] == "post" and answer.status_code in (301, 302, 303) \
-                    and (took := [n for n, v in data if v == OVERSIZED and n in typed]):
-                problems.append(f"POST {action} accepted {len(OVERSIZED):,} characters in "
-                                f"{', '.join(took)}")
-    return sent
+            if all(action != other for other, _ in found.get(shape, [])):
+                found.setdefault(shape, []).append((action, form))
+    reach.forms.update(found)
+    for shape, instances in sorted(found.items(), key=lambda each: (
+            each[1][0][0].endswith(ENDINGS), -each[1][0][0].count("/"))):
+        for action, form in instances:
+            count, refused = _fuzz(client, action, form, reach.problems)
+            reach.sent += count
+            if not refused:
+                reach.judged.add(shape[1])
+                break
 
 
 def _personal_links() -> list[str]:
@@ -224,27 +264,28 @@ def test_every_form_the_demo_reaches_survives_hostile_values(app: Flask) -> None
     current_app.config["CLOCK_OFFSET"] = clock_at(A_WORKSHOPS_DAY)
     passwords = _demo_passwords(app)
     links = _personal_links()
-    forms: set = set()
-    problems: list[str] = []
+    reach = Reach()
     staff_pages = ["/organiser/", "/validation/", "/validation/panel", "/feedback/submissions",
                    "/admin/staff/", "/"]
-    sent = 0
-    for role, address in (("admin", "10.77.0.1"), ("panel-member", "10.77.0.2"),
-                          ("panel-chair", "10.77.0.3")):
-        sent += _crawl(_signed_in(app, passwords, role, address), staff_pages, forms, problems)
+    # The chair's decision pages directly: the case pages that link to them are many.
+    deciding = [f"/validation/cases/{case_id}/decision" for case_id in db.session.scalars(
+        select(Case.id).where(Case.state == CaseState.WITH_PANEL))]
+    for role, address, start in (("admin", "10.77.0.1", staff_pages),
+                                 ("panel-member", "10.77.0.2", staff_pages),
+                                 ("panel-chair", "10.77.0.3", deciding + staff_pages)):
+        _crawl(_signed_in(app, passwords, role, address), start, reach)
     anonymous = app.test_client()
     anonymous.environ_base["REMOTE_ADDR"] = "10.77.0.4"
-    sent += _crawl(anonymous, links, forms, problems)
+    _crawl(anonymous, links, reach)
     # Enough was reached that a pass means something: the organiser's, the validation
     # staff's and the admin's forms, the check-in forms of the day among them, and the forms
-    # behind each kind of personal link.
-    actions = {shape[1] for shape in forms}
-    assert len(forms) >= 35 and sent > 500, sorted(actions)
+    # behind each kind of personal link, each judged on its values at least once.
+    assert len(reach.forms) >= 35 and reach.sent > 500, sorted(reach.judged)
     for expected in ("/organiser/workshops/N/edit", "/organiser/workshops/N/walk-in",
                      "/validation/publications/N", "/admin/staff/invite",
                      "/validation/cases/N/score", "/validation/cases/N/decision",
                      "/validation/respond/TOKEN/section/difference",
                      "/validation/respond/TOKEN/withdraw", "/validation/approve/TOKEN",
                      "/feedback/invitation/TOKEN/evaluation", "/staff/set-password/TOKEN"):
-        assert expected in actions, sorted(actions)
-    assert not problems, "\n".join(problems)
+        assert expected in reach.judged, sorted(reach.judged)
+    assert not reach.problems, "\n".join(reach.problems)
