@@ -1,4 +1,5 @@
-"""Property-based fuzzing of every public form and upload.
+"""Property-based fuzzing of every public form and upload, a submitter's answers, amendments,
+files, withdrawal and approval among them.
 
 Whatever is sent, the answer is never a server error; a refusal is either a page that points at
 the field to fix (the error summary links to an id present in the page) or a designed error page.
@@ -20,11 +21,15 @@ from feedback import submissions
 from feedback.models import Invitation, Submission
 from tests.conftest import delegate_form, make_workshop
 from tests.security import corpus
-from tests.validation.support import case_in
-from validation.models import CaseState
+from tests.validation.support import case_in, staff
+from tests.validation.test_panel import seed_rubric
+from tests.validation.test_publication import validated
+from validation import publication, requests
+from validation.models import Case, CaseState
+from validation.requests import amendable, amendable_sections
 from workshops import booking
 from workshops.extensions import db
-from workshops.models import REGIONS, SECTORS
+from workshops.models import REGIONS, SECTORS, Role
 from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM, RATING_SCALE, Kind
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
@@ -294,6 +299,16 @@ def asked_case(app):  # noqa: ANN001, ANN201
     return case_in(CaseState.INFO_REQUESTED)
 
 
+@pytest.fixture()
+def awaiting_approval(app):  # noqa: ANN001, ANN201
+    """A validated case's public text, sent to its submitter for approval."""
+    seed_rubric()
+    found = validated(staff(Role.PANEL_CHAIR))
+    publication.send_for_approval(found, actor=staff(Role.SCREENER), flags_checked=True)
+    db.session.commit()
+    return found
+
+
 @settings(FUZZ, max_examples=30)
 @given(answer=odd_text, action=st.sampled_from([{"save": "y"}, {"send": "y"}, {},
                                                 {"change": "about"}, {"change": "../x"}]))
@@ -301,6 +316,51 @@ def test_validation_respond_form(app, asked_case, answer, action):
     url = f"/validation/respond/{asked_case.token}"
     response = _client(app).post(url, data={"answer": answer, **action})
     assert_answers_well(response, f"respond {answer!r:.100} {action}")
+
+
+@settings(FUZZ, max_examples=40)
+@given(data=st.data())
+def test_validation_amendments(app, asked_case, data):
+    section = data.draw(st.sampled_from(amendable_sections()))
+    posted = data.draw(sometimes_missing(
+        {q.key: _question_value(q.kind, q.options) for q in section.questions
+         if amendable(q)} | {"flags_confirmed": st.sampled_from(["y", "", "\x00"])}))
+    url = f"/validation/respond/{asked_case.token}/section/{section.key}"
+    assert_answers_well(_client(app).post(url, data=posted), f"POST {url} {posted!r:.300}")
+    # The answer page still renders whatever amendment was kept.
+    assert _client(app).get(f"/validation/respond/{asked_case.token}").status_code == 200
+
+
+@settings(FUZZ, max_examples=40)
+@given(content=file_bytes, name=file_names)
+def test_validation_evidence_upload(app, asked_case, content, name):
+    url = f"/validation/respond/{asked_case.token}/evidence"
+    assert_answers_well(_upload(_client(app), url, content, name), f"evidence {name!r:.80}")
+    db.session.expire_all()
+    for attached in db.session.get(Case, asked_case.id).files:
+        label = attached.original_name
+        assert "/" not in label and "\\" not in label and "\x00" not in label
+        # Removed again, so the request never reaches its limit of files.
+        requests.remove_file(asked_case, attached.id)
+        db.session.commit()
+
+
+@settings(FUZZ, max_examples=30)
+@given(reason=odd_text)
+def test_withdrawal_reason(app, reason):
+    # A case of its own each time: a reason that is accepted withdraws it.
+    case = case_in(CaseState.SCREENING)
+    url = f"/validation/respond/{case.token}/withdraw"
+    response = _client(app).post(url, data={"reason": reason, "submit": "y"})
+    assert_answers_well(response, f"withdraw {reason!r:.100}")
+
+
+@settings(FUZZ, max_examples=30)
+@given(comment=odd_text, button=st.sampled_from([{"change": "y"}, {"approve": "y"}, {}]))
+def test_publication_approval(app, awaiting_approval, comment, button):
+    url = f"/validation/approve/{awaiting_approval.case.token}"
+    response = _client(app).post(url, data={"comment": comment, **button})
+    assert_answers_well(response, f"approve {comment!r:.100} {button}")
 
 
 # --- odd values in every link and every query string -------------------------------------------
