@@ -1,0 +1,165 @@
+"""axe-core on every kind of page the demo leads to, as everyone who uses the service.
+
+The journeys check the pages they pass through; this finds the rest, as the access matrix does
+for routes, so a new page cannot escape the check. It loads the demo, moves the clock to a
+workshop's day (so the check-in pages show their day-of state), and follows every link from
+each person's start pages in chromium: the public's, each kind of staff's, and the personal
+links the demo's e-mails carry. One page of each kind is checked (ids and tokens vary; the
+template does not), and every page must load without a server error or a script refused by
+the Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import collections
+from datetime import timedelta
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import MapAdapter
+
+from feedback.models import Invitation, Submission
+from tests.conftest import clock_at
+from tests.e2e.conftest import LiveServer
+from tests.e2e.support import Checks
+from tests.security.test_crawl_forms import A_WORKSHOPS_DAY, NOT_PAGES, _demo_passwords
+from validation.models import Case, CaseState
+from validation.publication import publication_for
+from validation.requests import amendable_sections
+from workshops import staff
+from workshops.extensions import db
+from workshops.models import Booking, Role, User, Workshop
+
+pytestmark = pytest.mark.browser
+
+VISITS_PER_ROUTE = 3
+# What a page is built from: the classes used in its main content, whatever the words.
+STRUCTURE = """() => [...new Set([...document.querySelectorAll('main [class]')]
+    .flatMap(e => [...e.classList]))].sort().join(' ')"""
+
+STAFF_START = ["/organiser/", "/validation/", "/validation/panel", "/feedback/submissions",
+               "/admin/staff/"]
+PUBLIC_START = ["/", "/practice/", "/feedback/", "/booking/links", "/privacy", "/accessibility"]
+
+
+def _one_of_each(rows: list[tuple[str, str]]) -> list[str]:
+    """The token of one row in each state, from (state, token) pairs."""
+    return list({state: token for state, token in rows}.values())
+
+
+def _personal_links() -> list[str]:
+    """The personal links the demo's e-mails carry, one for each state of what they are for:
+    a booking confirmed, waiting or cancelled; a practice submission in draft or sent; a case
+    at each stage (with the answer page and its amendments where questions wait, and the
+    approval page where the public text waits); an evaluation; a set-password invitation."""
+    links = [f"/booking/{token}" for token in _one_of_each(db.session.execute(
+        select(Booking.status, Booking.token).order_by(Booking.id)).all())]
+    links += [f"/feedback/practice/{token}" for token in _one_of_each(db.session.execute(
+        select(Submission.status, Submission.token).order_by(Submission.id)).all())]
+    cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+    links += [f"/validation/respond/{token}" for token in _one_of_each(
+        [(case.state, case.token) for case in cases])]
+    asked = next(c for c in cases if c.state == CaseState.INFO_REQUESTED)
+    links += [f"/validation/respond/{asked.token}/section/{section.key}"
+              for section in amendable_sections()]
+    links += [f"/validation/approve/{case.token}" for case in cases
+              if publication_for(case) is not None]
+    invitation = db.session.scalars(select(Invitation).order_by(Invitation.id)).first()
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    colleague = staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER,
+                             actor=admin)
+    return [*links, f"/feedback/invitation/{invitation.token}",
+            f"/staff/set-password/{staff.invite_token(colleague)}"]
+
+
+def _crawl(page: Page, start: list[str], routes: MapAdapter, checked: set, checks: Checks,
+           problems: list[str]) -> None:
+    """Follow the links from `start`; axe each kind of page not checked before.
+
+    A kind is the route (ids and tokens vary; the template does not) and the components its
+    page is built from, since one route shows other components in another state (a booking
+    waiting for a place, a case with its scores in). A few pages of each route are opened, to
+    meet those states and their links; every start page is opened.
+    """
+    queue = collections.deque(start)
+    seen: set[str] = set()
+    visits: collections.Counter = collections.Counter()
+    while queue:
+        parts = urlsplit(urljoin(page.url or "http://x/", queue.popleft()))
+        path = parts.path
+        if path in seen or path.endswith(NOT_PAGES) or parts.scheme not in ("", "http") \
+                or parts.netloc not in ("", urlsplit(page.url).netloc):
+            continue
+        seen.add(path)
+        try:
+            endpoint = routes.match(path, method="GET")[0]
+        except HTTPException:
+            continue  # not a page of the app (a static file, the test's axe script)
+        visits[endpoint] += 1
+        if endpoint == "static" or (visits[endpoint] > VISITS_PER_ROUTE and path not in start):
+            continue
+        try:
+            response = page.goto(path)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):
+                continue  # a file (evidence, an export): not a page
+            raise
+        if response is None or response.status >= 500:
+            problems.append(f"GET {path}: {response and response.status}")
+            continue
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        kind = (endpoint, response.status, page.evaluate(STRUCTURE))
+        if kind not in checked:
+            checked.add(kind)
+            checks.axe(page, path)
+        queue.extend(page.eval_on_selector_all(
+            "a[href]", "links => links.map(a => a.getAttribute('href'))"))
+
+
+def _sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/staff/login")
+    page.get_by_label("Email address", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/staff/login" not in page.url, f"{email} could not sign in"
+
+
+def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Checks) -> None:
+    live.app.config["CLOCK_OFFSET"] = clock_at(A_WORKSHOPS_DAY)
+    with live.data():
+        passwords = _demo_passwords(live.app)
+        personal = _personal_links()
+        today = db.session.scalar(select(Workshop.id).where(
+            Workshop.starts_at.between(A_WORKSHOPS_DAY - timedelta(hours=3), A_WORKSHOPS_DAY)))
+    # The day's workshop first: its check-in pages are the day's own.
+    staff_start = [f"/organiser/workshops/{today}/checkin", *STAFF_START]
+    routes = live.app.url_map.bind("127.0.0.1")
+    checked: set = set()
+    problems: list[str] = []
+    visitor = new_page("visitor")
+    _crawl(visitor, PUBLIC_START + personal, routes, checked, checks, problems)
+    for role in ("admin", "screener", "panel-member", "panel-chair"):
+        email, (_, password) = next((e, p) for e, p in passwords.items() if p[0] == role)
+        staff = new_page(role)
+        _sign_in(staff, email, password)
+        _crawl(staff, staff_start, routes, checked, checks, problems)
+    # Enough was reached for a pass to mean something: the public's pages, a delegate's,
+    # a submitter's and every kind of staff's.
+    routes_checked = {endpoint for endpoint, _, _ in checked}
+    for expected in ("public.workshop", "public.book", "booking.manage", "booking.change",
+                     "feedback.practice_section", "feedback.evaluation", "validation.respond",
+                     "validation.approve", "organiser.workshop", "organiser.attendance_checkin",
+                     "organiser.attendance_walk_in", "validation.case", "validation.panel_score",
+                     "validation.decision", "validation.respond_section", "validation.withdraw",
+                     "staff_admin.person", "staff_invite.set_password", "auth.password",
+                     "library.theme"):
+        assert expected in routes_checked, "\n".join(sorted(routes_checked))
+    assert len(routes_checked) >= 70, "\n".join(sorted(routes_checked))
+    assert not problems, "\n".join(problems)
+    checks.assert_clean()
