@@ -22,17 +22,13 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 
-from feedback.models import Invitation, Submission
+from tests import demo_site
 from tests.conftest import clock_at
+from tests.demo_site import A_WORKSHOPS_DAY
 from tests.e2e.conftest import LiveServer
 from tests.e2e.support import Checks
-from tests.security.test_crawl_forms import A_WORKSHOPS_DAY, NOT_PAGES, _demo_passwords
-from validation.models import Case, CaseState
-from validation.publication import publication_for
-from validation.requests import amendable_sections
-from workshops import staff
 from workshops.extensions import db
-from workshops.models import Booking, Role, User, Workshop
+from workshops.models import Workshop
 
 pytestmark = pytest.mark.browser
 
@@ -44,36 +40,6 @@ STRUCTURE = """() => [...new Set([...document.querySelectorAll('main [class]')]
 STAFF_START = ["/organiser/", "/validation/", "/validation/panel", "/feedback/submissions",
                "/admin/staff/"]
 PUBLIC_START = ["/", "/practice/", "/feedback/", "/booking/links", "/privacy", "/accessibility"]
-
-
-def _one_of_each(rows: list[tuple[str, str]]) -> list[str]:
-    """The token of one row in each state, from (state, token) pairs."""
-    return list({state: token for state, token in rows}.values())
-
-
-def _personal_links() -> list[str]:
-    """The personal links the demo's e-mails carry, one for each state of what they are for:
-    a booking confirmed, waiting or cancelled; a practice submission in draft or sent; a case
-    at each stage (with the answer page and its amendments where questions wait, and the
-    approval page where the public text waits); an evaluation; a set-password invitation."""
-    links = [f"/booking/{token}" for token in _one_of_each(db.session.execute(
-        select(Booking.status, Booking.token).order_by(Booking.id)).all())]
-    links += [f"/feedback/practice/{token}" for token in _one_of_each(db.session.execute(
-        select(Submission.status, Submission.token).order_by(Submission.id)).all())]
-    cases = db.session.scalars(select(Case).order_by(Case.id)).all()
-    links += [f"/validation/respond/{token}" for token in _one_of_each(
-        [(case.state, case.token) for case in cases])]
-    asked = next(c for c in cases if c.state == CaseState.INFO_REQUESTED)
-    links += [f"/validation/respond/{asked.token}/section/{section.key}"
-              for section in amendable_sections()]
-    links += [f"/validation/approve/{case.token}" for case in cases
-              if publication_for(case) is not None]
-    invitation = db.session.scalars(select(Invitation).order_by(Invitation.id)).first()
-    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
-    colleague = staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER,
-                             actor=admin)
-    return [*links, f"/feedback/invitation/{invitation.token}",
-            f"/staff/set-password/{staff.invite_token(colleague)}"]
 
 
 def _crawl(page: Page, start: list[str], routes: MapAdapter, checked: set, checks: Checks,
@@ -91,7 +57,7 @@ def _crawl(page: Page, start: list[str], routes: MapAdapter, checked: set, check
     while queue:
         parts = urlsplit(urljoin(page.url or "http://x/", queue.popleft()))
         path = parts.path
-        if path in seen or path.endswith(NOT_PAGES) or parts.scheme not in ("", "http") \
+        if path in seen or path.endswith(demo_site.NOT_PAGES) or parts.scheme not in ("", "http") \
                 or parts.netloc not in ("", urlsplit(page.url).netloc):
             continue
         seen.add(path)
@@ -133,8 +99,8 @@ def _sign_in(page: Page, email: str, password: str) -> None:
 def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Checks) -> None:
     live.app.config["CLOCK_OFFSET"] = clock_at(A_WORKSHOPS_DAY)
     with live.data():
-        passwords = _demo_passwords(live.app)
-        personal = _personal_links()
+        passwords = demo_site.load(live.app)
+        personal = demo_site.personal_links()
         today = db.session.scalar(select(Workshop.id).where(
             Workshop.starts_at.between(A_WORKSHOPS_DAY - timedelta(hours=3), A_WORKSHOPS_DAY)))
     # The day's workshop first: its check-in pages are the day's own.
@@ -145,7 +111,7 @@ def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Check
     visitor = new_page("visitor")
     _crawl(visitor, PUBLIC_START + personal, routes, checked, checks, problems)
     for role in ("admin", "screener", "panel-member", "panel-chair"):
-        email, (_, password) = next((e, p) for e, p in passwords.items() if p[0] == role)
+        email, password = demo_site.credentials(passwords, role)
         staff = new_page(role)
         _sign_in(staff, email, password)
         _crawl(staff, staff_start, routes, checked, checks, problems)

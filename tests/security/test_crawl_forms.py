@@ -21,22 +21,16 @@ import collections
 import dataclasses
 import io
 import re
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from feedback.models import Evaluation, Invitation
+from tests import demo_site
 from tests.conftest import clock_at
-from validation.models import Case, CaseState, PublicationStatus
-from validation.publication import publication_for
-from validation.requests import amendable_sections
-from workshops import demo, staff
+from validation.models import Case, CaseState
 from workshops.extensions import db
-from workshops.models import Role, User
-from workshops.plugins import enabled_plugins
 
 # The text attacks first: a form that ends its link's purpose (ENDINGS) takes values only until
 # it accepts one.
@@ -48,9 +42,7 @@ PUBLIC_FORMS = ("/series/", "/booking/", "/practice/", "/feedback/practice/")  #
 # Posted last: each ends what its page was for, and the other forms about the case with it
 # (questions to the submitter take a case from the screener or the panel until answered).
 ENDINGS = ("/withdraw", "/request")
-NOT_PAGES = (".pdf", ".csv", ".xlsx", ".json", ".ics", ".atom", "/logout")
 PAGES_PER_SHAPE = 4  # enough pages of one kind (a past workshop has no edit form) to find its forms
-A_WORKSHOPS_DAY = datetime(2010, 3, 2, 10, 30, tzinfo=UTC)  # the demo's North East workshop
 
 
 class _Page(HTMLParser):
@@ -101,17 +93,9 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+", "N", re.sub(r"/[A-Za-z0-9_.-]{20,}", "/TOKEN", path))
 
 
-def _demo_passwords(app: Flask) -> dict[str, tuple[str, str]]:
-    passwords = demo.load()
-    for plugin in enabled_plugins(app).values():
-        if plugin.demo is not None:
-            passwords.update(plugin.demo())
-    return passwords
-
-
-def _signed_in(app: Flask, passwords: dict[str, tuple[str, str]], role: str,
+def _signed_in(app: Flask, passwords: demo_site.Passwords, role: str,
                address: str):  # noqa: ANN202
-    email, (_, password) = next((e, p) for e, p in passwords.items() if p[0] == role)
+    email, password = demo_site.credentials(passwords, role)
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
     response = client.post("/staff/login", data={"email": email, "password": password})
@@ -202,12 +186,12 @@ def _crawl(client, start: list[str], reach: Reach) -> None:  # noqa: ANN001
     while queue:
         parts = urlsplit(urljoin("http://workshops.test/", queue.popleft()))
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if parts.netloc != "workshops.test" or path in seen or path.endswith(NOT_PAGES) \
-                or path.startswith("/static"):
+        if parts.netloc != "workshops.test" or path in seen \
+                or path.endswith(demo_site.NOT_PAGES) or path.startswith("/static"):
             continue
         seen.add(path)
         shapes[_shape(parts.path)] += 1
-        if shapes[_shape(parts.path)] > PAGES_PER_SHAPE:
+        if shapes[_shape(parts.path)] > PAGES_PER_SHAPE and path not in start:
             continue
         response = client.get(path)
         if response.status_code >= 500:
@@ -236,34 +220,10 @@ def _crawl(client, start: list[str], reach: Reach) -> None:  # noqa: ANN001
                 break
 
 
-def _personal_links() -> list[str]:
-    """The links the demo's e-mails carry to people who do not sign in, one of each kind that
-    leads to a form: questions to answer, a public text to approve, an evaluation to give, and
-    a new colleague's invitation to set a password."""
-    cases = db.session.scalars(select(Case)).all()
-    asked = next(c for c in cases if c.state == CaseState.INFO_REQUESTED)
-    approving = next(c for c in cases if (p := publication_for(c)) is not None
-                     and p.status == PublicationStatus.AWAITING_APPROVAL)
-    invitation = db.session.scalars(
-        select(Invitation).where(~select(Evaluation.id).where(
-            Evaluation.booking_id == Invitation.booking_id).exists())
-        .order_by(Invitation.id)).first()
-    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
-    colleague = staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER,
-                             actor=admin)
-    # The answer page reaches the amendments through buttons, not links.
-    respond = f"/validation/respond/{asked.token}"
-    return [respond, f"{respond}/evidence",
-            *(f"{respond}/section/{section.key}" for section in amendable_sections()),
-            f"/validation/approve/{approving.token}",
-            f"/feedback/invitation/{invitation.token}/evaluation",
-            f"/staff/set-password/{staff.invite_token(colleague)}"]
-
-
 def test_every_form_the_demo_reaches_survives_hostile_values(app: Flask) -> None:
-    current_app.config["CLOCK_OFFSET"] = clock_at(A_WORKSHOPS_DAY)
-    passwords = _demo_passwords(app)
-    links = _personal_links()
+    current_app.config["CLOCK_OFFSET"] = clock_at(demo_site.A_WORKSHOPS_DAY)
+    passwords = demo_site.load(app)
+    links = demo_site.personal_links()
     reach = Reach()
     staff_pages = ["/organiser/", "/validation/", "/validation/panel", "/feedback/submissions",
                    "/admin/staff/", "/"]

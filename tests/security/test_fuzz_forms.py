@@ -227,6 +227,14 @@ def _upload(client, url: str, content: bytes, name: str):  # noqa: ANN001, ANN20
                        content_type="multipart/form-data")
 
 
+def _assert_kept_safely(attached) -> None:  # noqa: ANN001
+    """A file kept from an upload: its name shown is only a name, and it is stored under one
+    of the service's own."""
+    label = attached.original_name
+    assert "/" not in label and "\\" not in label and "\x00" not in label
+    assert len(label) <= 210 and attached.stored_name.isalnum()
+
+
 @FUZZ
 @given(content=file_bytes, name=file_names)
 def test_evidence_upload(app, draft, content, name):
@@ -234,9 +242,7 @@ def test_evidence_upload(app, draft, content, name):
     assert_answers_well(_upload(_client(app), url, content, name), f"evidence {name!r:.80}")
     db.session.expire_all()
     for attached in db.session.get(Submission, draft.id).files:
-        label = attached.original_name
-        assert "/" not in label and "\\" not in label and "\x00" not in label
-        assert len(label) <= 210 and attached.stored_name.isalnum()
+        _assert_kept_safely(attached)
         # Remove it again so the draft never reaches its limit of files.
         response = _client(app).get(f"/feedback/practice/{draft.token}/evidence/{attached.id}")
         assert response.status_code == 200
@@ -338,8 +344,7 @@ def test_validation_evidence_upload(app, asked_case, content, name):
     assert_answers_well(_upload(_client(app), url, content, name), f"evidence {name!r:.80}")
     db.session.expire_all()
     for attached in db.session.get(Case, asked_case.id).files:
-        label = attached.original_name
-        assert "/" not in label and "\\" not in label and "\x00" not in label
+        _assert_kept_safely(attached)
         # Removed again, so the request never reaches its limit of files.
         requests.remove_file(asked_case, attached.id)
         db.session.commit()
