@@ -1,12 +1,12 @@
-"""axe-core on every kind of page the demo leads to, as everyone who uses the service.
+"""axe-core and reflow on every kind of page the demo leads to, as everyone who uses it.
 
 The journeys check the pages they pass through; this finds the rest, as the access matrix does
 for routes, so a new page cannot escape the check. It loads the demo, moves the clock to a
 workshop's day (so the check-in pages show their day-of state), and follows every link from
 each person's start pages in chromium: the public's, each kind of staff's, and the personal
 links the demo's e-mails carry. One page of each kind is checked (ids and tokens vary; the
-template does not), and every page must load without a server error or a script refused by
-the Content-Security-Policy.
+template does not) at 320 CSS pixels wide, where it must not need scrolling sideways, and
+every page must load without a server error or a script refused by the Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -27,12 +27,16 @@ from tests.conftest import clock_at
 from tests.demo_site import A_WORKSHOPS_DAY
 from tests.e2e.conftest import LiveServer
 from tests.e2e.support import Checks
+from tests.e2e.test_accessibility import WIDEST
 from workshops.extensions import db
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.browser
 
 VISITS_PER_ROUTE = 3
+# A phone's width, and 400% zoom of a 1280px screen: no page may need scrolling sideways
+# (WCAG 1.4.10; a wide table scrolls in a region of its own).
+NARROW = 320
 # What a page is built from: the classes used in its main content, whatever the words.
 STRUCTURE = """() => [...new Set([...document.querySelectorAll('main [class]')]
     .flatMap(e => [...e.classList]))].sort().join(' ')"""
@@ -83,8 +87,16 @@ def _crawl(page: Page, start: list[str], routes: MapAdapter, checked: set, check
         if kind not in checked:
             checked.add(kind)
             checks.axe(page, path)
+            if (width := page.evaluate("() => document.documentElement.scrollWidth")) > NARROW:
+                problems.append(f"{path} is {width}px wide at {NARROW}px: "
+                                f"{page.evaluate(WIDEST)}")
         queue.extend(page.eval_on_selector_all(
             "a[href]", "links => links.map(a => a.getAttribute('href'))"))
+
+
+def _narrow(page: Page) -> Page:
+    page.set_viewport_size({"width": NARROW, "height": 640})
+    return page
 
 
 def _sign_in(page: Page, email: str, password: str) -> None:
@@ -108,11 +120,11 @@ def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Check
     routes = live.app.url_map.bind("127.0.0.1")
     checked: set = set()
     problems: list[str] = []
-    visitor = new_page("visitor")
+    visitor = _narrow(new_page("visitor"))
     _crawl(visitor, PUBLIC_START + personal, routes, checked, checks, problems)
     for role in ("admin", "screener", "panel-member", "panel-chair"):
         email, password = demo_site.credentials(passwords, role)
-        staff = new_page(role)
+        staff = _narrow(new_page(role))
         _sign_in(staff, email, password)
         _crawl(staff, staff_start, routes, checked, checks, problems)
     # Enough was reached for a pass to mean something: the public's pages, a delegate's,
