@@ -1,0 +1,107 @@
+"""axe-core on the HTML of every kind of e-mail the service sends, as it reached the SMTP server.
+
+Delegates read their confirmations, offers and links in a mail client, often on a phone; the
+HTML part is a page like any other and must pass the same checks. The demo sends the feedback
+and validation e-mails; the booking ones are sent here, each by the domain function an
+organiser's or a delegate's action calls. Each kind (the subject without its particulars) is
+served to chromium as it arrived and checked once, at a phone's width.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, Route
+from sqlalchemy import select
+
+from tests import demo_site
+from tests.conftest import make_workshop
+from tests.e2e.conftest import LiveServer
+from tests.e2e.support import Checks
+from workshops import booking, messaging, scheduling, staff
+from workshops.extensions import db
+from workshops.models import Role, User
+from workshops.models.messages import Audience
+
+pytestmark = pytest.mark.browser
+
+# The rules for a whole page: a mail client shows the message inside a page of its own, whose
+# main landmark and first heading are the client's (the message is named by its article).
+PAGE_RULES = ("landmark-one-main", "page-has-heading-one", "region")
+
+
+def _delegate(n: int, **changes: str) -> booking.Delegate:
+    return booking.Delegate(**{"name": f"Delegate Number{n}", "email": f"d{n}@example.org",
+                               "organisation": "Leeds City Council", **changes})
+
+
+def _send_the_booking_emails() -> None:
+    """A delegate books, another waits; the first changes their details and cancels, so the
+    place is offered; links are asked for; the organiser writes to the delegates, moves the
+    workshop and cancels it; an administrator invites a colleague."""
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    workshop = make_workshop(capacity=1)
+    first = booking.book(workshop.id, _delegate(1))
+    second = booking.book(workshop.id, _delegate(2))
+    booking.change_details(first.id, _delegate(1, organisation="Bradford Council"))
+    booking.cancel(first.id)
+    booking.send_links(second.email)
+    third = make_workshop(series=workshop.series, region="london", capacity=1)
+    booking.book(third.id, _delegate(3))
+    booking.book(third.id, _delegate(4))
+    messaging.send_message(third, Audience.CONFIRMED, "Parking at the venue",
+                           "There is no parking at the venue.\n\nPlease come by train.", admin)
+    scheduling.update_workshop(third.id, {"starts_at": third.starts_at + timedelta(days=7),
+                                          "ends_at": third.ends_at + timedelta(days=7)},
+                               actor=admin)
+    scheduling.cancel_workshop(third.id, actor=admin)
+    staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER, actor=admin)
+
+
+def _kind(subject: str) -> str:
+    # "Thank you for coming: <workshop>", "... submission VLP-2010-0007": the words, not the
+    # particulars.
+    return re.sub(r"\d+", "N", subject.split(":")[0]).strip()
+
+
+def _serving(html: str) -> Callable[[Route], None]:
+    def fulfil(route: Route) -> None:
+        route.fulfill(status=200, body=html, headers={"Content-Type": "text/html; charset=utf-8"})
+    return fulfil
+
+
+def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Checks) -> None:
+    with live.data():
+        demo_site.load(live.app)
+        _send_the_booking_emails()
+    # Mail goes to the SMTP server just after each commit: wait until it stops arriving.
+    count, deadline = -1, time.monotonic() + 20
+    while count != len(live.mailbox.messages) and time.monotonic() < deadline:
+        count = len(live.mailbox.messages)
+        time.sleep(0.5)
+    kinds: dict[str, str] = {}
+    for message in live.mailbox.messages:
+        html = message.get_body(preferencelist=("html",))
+        if html is not None:
+            kinds.setdefault(_kind(message["Subject"]), html.get_content())
+    page: Page = new_page("reader")
+    page.set_viewport_size({"width": 320, "height": 640})
+    for n, (kind, html) in enumerate(sorted(kinds.items())):
+        url = live.url(f"/__e2e__/mail/{n}")
+        page.route(url, _serving(html))
+        page.goto(url)
+        checks.axe(page, kind, without=PAGE_RULES)
+    # Every kind of e-mail, the booking ones and the plugins' alike.
+    for expected in ("Place confirmed", "Waiting list", "A place is free", "Booking updated",
+                     "Booking cancelled", "Your workshop bookings", "Parking at the venue",
+                     "Workshop changed", "Workshop cancelled", "You have been invited",
+                     "Thank you for coming", "Your views on", "Confirm your email",
+                     "We have received your practice submission",
+                     "Questions about your practice submission", "Please approve the wording",
+                     "The panel's decision", "You have withdrawn"):
+        assert any(kind.startswith(expected) for kind in kinds), "\n".join(sorted(kinds))
+    checks.assert_clean()
