@@ -22,7 +22,7 @@ from tests import demo_site
 from tests.conftest import make_workshop
 from tests.e2e.conftest import LiveServer
 from tests.e2e.support import Checks
-from workshops import booking, messaging, scheduling, staff
+from workshops import booking, messaging, reminders, scheduling, staff
 from workshops.extensions import db
 from workshops.models import Role, User
 from workshops.models.messages import Audience
@@ -42,7 +42,8 @@ def _delegate(n: int, **changes: str) -> booking.Delegate:
 def _send_the_booking_emails() -> None:
     """A delegate books, another waits; the first changes their details and cancels, so the
     place is offered; links are asked for; the organiser writes to the delegates, moves the
-    workshop and cancels it; an administrator invites a colleague."""
+    workshop and cancels it; an administrator invites a colleague; a workshop days away sends
+    its reminders."""
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
     workshop = make_workshop(capacity=1)
     first = booking.book(workshop.id, _delegate(1))
@@ -60,12 +61,23 @@ def _send_the_booking_emails() -> None:
                                actor=admin)
     scheduling.cancel_workshop(third.id, actor=admin)
     staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER, actor=admin)
+    soon = make_workshop(series=workshop.series, region="north-west",
+                         starts_at=workshop.starts_at - timedelta(days=7))
+    booking.book(soon.id, _delegate(5))
+    reminders.send_due_reminders()
+
+
+def _let_the_offer_lapse(live: LiveServer) -> None:
+    """Three days on, the place offered to the second delegate has not been taken."""
+    live.app.config["CLOCK_OFFSET"] = timedelta(days=3)
+    with live.data():
+        assert booking.expire_offers() == 1
 
 
 def _kind(subject: str) -> str:
-    # "Thank you for coming: <workshop>", "... submission VLP-2010-0007": the words, not the
-    # particulars.
-    return re.sub(r"\d+", "N", subject.split(":")[0]).strip()
+    # "... submission VLP-2010-0007", "Reminder: <workshop> on <day>": the words, not the
+    # numbers, and as far as the words that tell one e-mail from another.
+    return re.sub(r"\d+", "N", " ".join(subject.split()))[:45]
 
 
 def _serving(html: str) -> Callable[[Route], None]:
@@ -78,6 +90,7 @@ def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Chec
     with live.data():
         demo_site.load(live.app)
         _send_the_booking_emails()
+    _let_the_offer_lapse(live)
     # Mail goes to the SMTP server just after each commit: wait until it stops arriving.
     count, deadline = -1, time.monotonic() + 20
     while count != len(live.mailbox.messages) and time.monotonic() < deadline:
@@ -97,11 +110,13 @@ def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Chec
         checks.axe(page, kind, without=PAGE_RULES)
     # Every kind of e-mail, the booking ones and the plugins' alike.
     for expected in ("Place confirmed", "Waiting list", "A place is free", "Booking updated",
+                     "Offer expired", "Reminder: Highly resistant families",
+                     "Reminder: questions about your practice",
                      "Booking cancelled", "Your workshop bookings", "Parking at the venue",
                      "Workshop changed", "Workshop cancelled", "You have been invited",
                      "Thank you for coming", "Your views on", "Confirm your email",
                      "We have received your practice submission",
                      "Questions about your practice submission", "Please approve the wording",
                      "The panel's decision", "You have withdrawn"):
-        assert any(kind.startswith(expected) for kind in kinds), "\n".join(sorted(kinds))
+        assert any(kind.startswith(expected) for kind in kinds), (expected, sorted(kinds))
     checks.assert_clean()
