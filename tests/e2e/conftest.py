@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from tests.conftest import Mailbox, SMTPServer, _empty_tables, app_config
 from tests.e2e.support import AXE_PATH, AXE_SOURCE, Checks
 from workshops import create_app
-from workshops.extensions import db
+from workshops.extensions import db, limiter
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -68,8 +68,10 @@ def live_server(migrated: str, smtp_server: SMTPServer) -> Iterator[LiveServer]:
 
 @pytest.fixture()
 def live(live_server: LiveServer, mailbox: Mailbox) -> Iterator[LiveServer]:
-    """The live server with empty tables and an empty mailbox; a test that moves its clock
-    has it put back to the real time afterwards."""
+    """The live server with empty tables, an empty mailbox and no rate limits spent (every
+    browser signs in from 127.0.0.1); a test that moves its clock has it put back to the real
+    time afterwards."""
+    limiter.reset()
     with live_server.data():
         _empty_tables()
     live_server.mailbox = mailbox
