@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length
 
-from workshops.form_widgets import GovEmailInput
+from workshops.form_widgets import GovEmailInput, input_hints
 from workshops.practice_form import Kind, Question, Section
 from workshops.validators import InputRequired, strip
 
@@ -74,12 +74,8 @@ def field_params(question: Question) -> dict[str, Any]:
         params["classes"] = "govuk-!-width-full" if (question.word_limit or 0) > 5 \
             else "govuk-!-width-two-thirds"
     if question.kind == Kind.EMAIL:
-        params.update(classes="govuk-!-width-two-thirds", spellcheck=False)
-    if question.autocomplete:
-        params["autocomplete"] = question.autocomplete
-    if question.autocomplete == "tel":
-        # GOV.UK's telephone pattern: a keypad on phones, and no format imposed.
-        params["type"] = "tel"
+        params["classes"] = "govuk-!-width-two-thirds"
+    params.update(input_hints(question))
     if question.kind != Kind.CHECK:
         params["label"] = {"classes": "govuk-label--s"}
     return params

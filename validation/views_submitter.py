@@ -43,7 +43,7 @@ from validation.requests import (
 from validation.workflow import OPEN, CaseRefused
 from workshops import uploads
 from workshops.extensions import db
-from workshops.form_widgets import GovEmailInput
+from workshops.form_widgets import GovEmailInput, input_hints
 from workshops.practice_form import Kind, Question, Section
 from workshops.transitions import TransitionNotAllowed
 from workshops.validators import strip
@@ -148,13 +148,10 @@ def field_params(question: Question) -> dict[str, Any]:
     if question.kind == Kind.LONG:
         params.update(maxwords=question.word_limit, rows=max(5, min(12, question.lines)))
     elif question.kind == Kind.EMAIL:
-        params.update(classes="govuk-!-width-two-thirds", spellcheck=False)
+        params["classes"] = "govuk-!-width-two-thirds"
     else:
         params["classes"] = "govuk-!-width-full"
-    if question.autocomplete:
-        params["autocomplete"] = question.autocomplete
-    if question.autocomplete == "tel":
-        params["type"] = "tel"
+    params.update(input_hints(question))
     return params
 
 

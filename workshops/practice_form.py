@@ -45,6 +45,9 @@ class Question:
     # The e-form's autocomplete token, where the answer is often the submitter's own details
     # (WCAG 1.3.5: browsers can fill it in, and assistive technology can say what it asks).
     autocomplete: str = ""
+    # The e-form box's input type where it is not text: "tel" gives phones a keypad (GOV.UK's
+    # telephone pattern, no format imposed). An EMAIL question's box is an email box anyway.
+    input_type: str = ""
 
     def option_label(self, value: str) -> str:
         return dict(self.options).get(value, value)
@@ -161,7 +164,7 @@ PRACTICE_FORM = FormDefinition(
                 Question(key="contact_email", label="Email address", kind=Kind.EMAIL,
                          missing="Enter the contact’s email address", autocomplete="email"),
                 Question(key="contact_phone", label="Telephone", required=False,
-                         autocomplete="tel"),
+                         autocomplete="tel", input_type="tel"),
             ),
         ),
         Section(
