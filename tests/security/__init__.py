@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, g
 from flask.testing import FlaskClient
 
@@ -24,3 +26,16 @@ def visitor(app: Flask, address: str) -> FreshClient:
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
     return client
+
+
+def summary_problems(page: str) -> list[str]:
+    """What stops a refused form's page from saying what to fix beside the fields, as GOV.UK's
+    error summary does: the summary missing, naming no field, or linking to no element here."""
+    summary = re.search(r'class="govuk-error-summary".*?</ul>', page, re.S)
+    if summary is None:
+        return ["no error summary"]
+    targets = re.findall(r'href="#([^"]+)"', summary.group(0))
+    if not targets:
+        return ["the error summary names no field"]
+    return [f"the summary links to #{target}, not in page" for target in targets
+            if f'id="{target}"' not in page]

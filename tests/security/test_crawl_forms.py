@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from tests import demo_site
 from tests.conftest import clock_at
+from tests.security import FreshClient, summary_problems, visitor
 from validation.models import Case, CaseState
 from workshops.extensions import db
 
@@ -94,10 +95,9 @@ def _shape(path: str) -> str:
 
 
 def _signed_in(app: Flask, passwords: demo_site.Passwords, role: str,
-               address: str):  # noqa: ANN202
+               address: str) -> FreshClient:
     email, password = demo_site.credentials(passwords, role)
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
+    client = visitor(app, address)
     response = client.post("/staff/login", data={"email": email, "password": password})
     assert response.status_code == 303, f"the {role} could not sign in"
     return client
@@ -128,14 +128,6 @@ def _send(client, form: dict, action: str, data: list[tuple[str, str]]):  # noqa
     return client.post(action, data=dict(body))
 
 
-def _named_fields(page: str) -> bool:
-    """Whether a page that refused a form says why beside the fields: a GOV.UK error summary
-    whose every link leads to an element on the page."""
-    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
-    links = re.findall(r'href="#([^"]+)"', summary.group(0)) if summary else []
-    return bool(links) and all(f'id="{target}"' in page for target in links)
-
-
 def _fuzz(client, action: str, form: dict, problems: list[str]) -> tuple[int, bool]:  # noqa: ANN001
     """Send the form its variants. Returns how many were sent, and whether each was refused
     for the state of what the page is about (409, 410) rather than judged on its values."""
@@ -149,8 +141,10 @@ def _fuzz(client, action: str, form: dict, problems: list[str]) -> tuple[int, bo
         if answer.status_code >= 500:
             problems.append(f"{form['method'].upper()} {action} [{shown}]: "
                             f"{answer.status_code}")
-        if answer.status_code == 422 and not _named_fields(answer.get_data(as_text=True)):
-            problems.append(f"POST {action} [{shown}]: refused without naming the field")
+        if answer.status_code == 422 and (
+                missing := summary_problems(answer.get_data(as_text=True))):
+            problems.append(f"POST {action} [{shown}]: refused without naming the field "
+                            f"({'; '.join(missing)})")
         if form["method"] == "post" and answer.status_code in (301, 302, 303) \
                 and (took := [n for n, v in data if v == OVERSIZED and n in typed]):
             problems.append(f"POST {action} accepted {len(OVERSIZED):,} characters in "
@@ -234,8 +228,10 @@ def test_every_form_the_demo_reaches_survives_hostile_values(app: Flask) -> None
                                  ("panel-member", "10.77.0.2", staff_pages),
                                  ("panel-chair", "10.77.0.3", deciding + staff_pages)):
         _crawl(_signed_in(app, passwords, role, address), start, reach)
-    anonymous = app.test_client()
-    anonymous.environ_base["REMOTE_ADDR"] = "10.77.0.4"
+    # Each client is only who its own cookie says: the crawls share the test's app context,
+    # where a plain test client would go on as whoever signed in last.
+    anonymous = visitor(app, "10.77.0.4")
+    assert anonymous.get("/organiser/").status_code == 302, "the visitor is signed in"
     _crawl(anonymous, links, reach)
     # Enough was reached that a pass means something: the organiser's, the validation
     # staff's and the admin's forms, the check-in forms of the day among them, and the forms

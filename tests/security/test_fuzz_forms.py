@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from feedback import submissions
 from feedback.models import Invitation, Submission
 from tests.conftest import delegate_form, make_workshop
-from tests.security import corpus
+from tests.security import corpus, summary_problems
 from tests.validation.support import case_in, staff
 from tests.validation.test_panel import seed_rubric
 from tests.validation.test_publication import validated
@@ -84,13 +84,8 @@ def assert_answers_well(response, where: str) -> None:  # noqa: ANN001
     page = response.get_data(as_text=True)
     if DESIGNED.search(page):
         return
-    assert "govuk-error-summary" in page, f"{where}: {status} with neither a field message " \
-                                          f"nor a designed error page"
-    summary = page.split("govuk-error-summary", 1)[1].split("</ul>", 1)[0]
-    targets = re.findall(r'href="#([^"]+)"', summary)
-    assert targets, f"{where}: the error summary names no field"
-    for target in targets:
-        assert f'id="{target}"' in page, f"{where}: the summary links to #{target}, not in page"
+    assert not (problems := summary_problems(page)), \
+        f"{where}: {status} with neither a field message nor a designed error page: {problems}"
 
 
 def _client(app):  # noqa: ANN001, ANN202
