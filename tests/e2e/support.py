@@ -82,6 +82,28 @@ class Checks:
             "Accessibility violations or browser errors:\n" + self.report())
 
 
+# --- reflow -----------------------------------------------------------------------------
+
+# The innermost elements that stick out past the right edge of the viewport.
+WIDEST = """() => {
+  const sticking = [...document.body.querySelectorAll("*")].filter(
+    el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1);
+  return sticking.filter(el => !sticking.some(other => other !== el && el.contains(other)))
+    .slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? "." +
+      String(el.className).trim().split(/\\s+/).join(".") : "") + " ("
+      + Math.round(el.getBoundingClientRect().right) + "px)");
+}"""
+
+
+def overflow(page: Page, width: int) -> str | None:
+    """None if what `page` shows fits `width` CSS pixels without scrolling sideways (WCAG
+    1.4.10); otherwise how wide it is and the elements that stick out."""
+    wide = page.evaluate("() => document.documentElement.scrollWidth")
+    if wide <= width:
+        return None
+    return f"{page.url} is {wide}px wide at {width}px: {page.evaluate(WIDEST)}"
+
+
 # --- mail -------------------------------------------------------------------------------
 
 def wait_for_mail(mailbox: Mailbox, to: str, subject_starts: str,

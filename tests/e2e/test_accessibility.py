@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import STAFF_PASSWORD, make_staff, make_workshop
-from tests.e2e.support import Checks
+from tests.e2e.support import Checks, overflow
 from workshops import booking
 from workshops.models import Role
 
@@ -81,22 +81,12 @@ def test_journey_pages_reflow_at_320_css_pixels(live, page: Page) -> None:
     for name, path in pages.items():
         response = page.goto(path)
         assert response is not None and response.ok, path
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide[name] = (path, width, page.evaluate(WIDEST))
-    assert not too_wide, "Pages wider than 320px (path, width, widest elements):\n" + "\n".join(
+        if problem := overflow(page, 320):
+            too_wide[name] = problem
+    assert not too_wide, "Pages wider than 320px (widest elements):\n" + "\n".join(
         f"  {name}: {details}" for name, details in too_wide.items())
 
 
-# The innermost elements that stick out past the right edge of the viewport.
-WIDEST = """() => {
-  const sticking = [...document.body.querySelectorAll("*")].filter(
-    el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1);
-  return sticking.filter(el => !sticking.some(other => other !== el && el.contains(other)))
-    .slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? "." +
-      String(el.className).trim().split(/\\s+/).join(".") : "") + " ("
-      + Math.round(el.getBoundingClientRect().right) + "px)");
-}"""
 
 
 def test_organiser_pages_reflow_at_320_css_pixels(live, page: Page) -> None:
@@ -121,7 +111,6 @@ def test_organiser_pages_reflow_at_320_css_pixels(live, page: Page) -> None:
                  "/organiser/audit"):
         response = page.goto(path)
         assert response is not None and response.ok, path
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide[path] = (width, page.evaluate(WIDEST))
+        if problem := overflow(page, 320):
+            too_wide[path] = problem
     assert not too_wide, f"Organiser pages wider than 320px: {too_wide}"

@@ -8,17 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import STAFF_PASSWORD, doors_open, make_staff, make_workshop
-from tests.e2e.support import Checks
+from tests.e2e.support import Checks, overflow
 from workshops import booking
 from workshops.models import Role
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 667}  # a small phone; 320px is checked for reflow below
-
-
-def _too_wide(page: Page, width: int) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth") > width
 
 
 def test_organiser_checks_in_by_name_and_registers_a_walk_in_on_a_phone(
@@ -53,7 +49,7 @@ def test_organiser_checks_in_by_name_and_registers_a_walk_in_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Check in delegates")
     expect(page.get_by_text("0 of 2")).to_be_visible()
     checks.axe(page, "check-in list")
-    assert not _too_wide(page, PHONE["width"])
+    assert not (problem := overflow(page, PHONE["width"])), problem
     page.get_by_label("Find a delegate").fill("bradford")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("button", name="Check in Ann Other")).to_have_count(0)
@@ -72,7 +68,7 @@ def test_organiser_checks_in_by_name_and_registers_a_walk_in_on_a_phone(
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     expect(page.locator("#name-error")).to_contain_text("Enter the delegate’s full name")
     checks.axe(page, "walk-in with errors")
-    assert not _too_wide(page, PHONE["width"])
+    assert not (problem := overflow(page, PHONE["width"])), problem
     page.get_by_label("Full name").fill("Walk In")
     page.get_by_label("Email address").fill("walk@example.org")
     page.get_by_label("Organisation").fill("Gateshead Council")
@@ -95,5 +91,5 @@ def test_organiser_checks_in_by_name_and_registers_a_walk_in_on_a_phone(
 
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(f"/organiser/workshops/{workshop_id}/checkin")
-    assert not _too_wide(page, 320), "the check-in list must reflow at 320px"
+    assert not (problem := overflow(page, 320)), f"the check-in list must reflow: {problem}"
     checks.assert_clean()

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import STAFF_PASSWORD, make_staff, make_workshop
-from tests.e2e.support import Checks, screenshot
+from tests.e2e.support import Checks, overflow, screenshot
 from tests.workshops.test_dashboard import insert_bookings
 from workshops import clock
 from workshops.models import Role
@@ -79,6 +79,6 @@ def test_series_dashboard_has_no_axe_violations(live, page: Page, checks: Checks
     # On a phone the charts shrink to fit and the table scrolls inside its own region.
     page.set_viewport_size({"width": 320, "height": 640})
     page.reload()
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert not (problem := overflow(page, 320)), problem
     screenshot(page, "series-dashboard-phone")
     checks.assert_clean()

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from feedback import evaluations
 from feedback.models import Evaluation, Invitation
 from tests.conftest import STAFF_PASSWORD, make_staff, make_workshop
-from tests.e2e.support import Checks, focused, screenshot, tab_to
-from tests.e2e.test_accessibility import WIDEST
+from tests.e2e.support import Checks, focused, overflow, screenshot, tab_to
 from workshops import booking
 from workshops.extensions import db
 from workshops.models import Role
@@ -147,6 +146,5 @@ def test_a_delegate_evaluates_by_keyboard_and_an_organiser_reads_the_results(
     for path in (f"/feedback/workshops/{workshop_id}/evaluations",
                  f"/feedback/invitation/{unanswered_token}/evaluation"):
         organiser.goto(path)
-        width = organiser.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= 320, (path, width, organiser.evaluate(WIDEST))
+        assert not (problem := overflow(organiser, 320)), (path, problem)
     checks.assert_clean()

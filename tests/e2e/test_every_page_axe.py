@@ -26,8 +26,7 @@ from tests import demo_site
 from tests.conftest import clock_at
 from tests.demo_site import A_WORKSHOPS_DAY
 from tests.e2e.conftest import LiveServer
-from tests.e2e.support import Checks
-from tests.e2e.test_accessibility import WIDEST
+from tests.e2e.support import Checks, overflow
 from workshops.extensions import db
 from workshops.models import Workshop
 
@@ -87,9 +86,8 @@ def _crawl(page: Page, start: list[str], routes: MapAdapter, checked: set, check
         if kind not in checked:
             checked.add(kind)
             checks.axe(page, path)
-            if (width := page.evaluate("() => document.documentElement.scrollWidth")) > NARROW:
-                problems.append(f"{path} is {width}px wide at {NARROW}px: "
-                                f"{page.evaluate(WIDEST)}")
+            if problem := overflow(page, NARROW):
+                problems.append(problem)
         queue.extend(page.eval_on_selector_all(
             "a[href]", "links => links.map(a => a.getAttribute('href'))"))
 

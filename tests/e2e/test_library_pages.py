@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import Checks, screenshot, tab_to
+from tests.e2e.support import Checks, overflow, screenshot, tab_to
 from tests.validation.test_library import make_publication
 from validation.models import Level, PublicationStatus
 
@@ -158,5 +158,4 @@ def test_library_pages_reflow_at_320_css_pixels(live, page: Page) -> None:
     href = example.get_attribute("href")
     for path in (f"/practice/{THEME}", f"/practice/{THEME}?q=supervision&level=promising", href):
         page.goto(path)
-        wide = page.evaluate("() => document.documentElement.scrollWidth")
-        assert wide <= 320, f"{path} is {wide}px wide at 320px"
+        assert not (problem := overflow(page, 320)), problem

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import STAFF_PASSWORD
-from tests.e2e.support import Checks, screenshot
+from tests.e2e.support import Checks, overflow, screenshot
 from tests.validation.test_pipeline import assign, make_case, member
 from validation.models import CaseState, Level
 from workshops import clock
@@ -107,7 +107,7 @@ def test_pipeline_page_has_no_axe_violations(live, page: Page, checks: Checks) -
     # On a phone the charts shrink to fit and wide tables scroll inside their own regions.
     page.set_viewport_size({"width": 320, "height": 640})
     page.reload()
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert not (problem := overflow(page, 320)), problem
     screenshot(page, "validation-pipeline-phone")
     checks.axe(page, "pipeline on a phone")
     checks.assert_clean()
