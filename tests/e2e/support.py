@@ -9,9 +9,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
-from tests.conftest import Mailbox
+from tests.conftest import STAFF_PASSWORD, Mailbox
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SOURCE = (ROOT / "tests" / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -80,6 +80,23 @@ class Checks:
         assert self.pages_checked, "no page was checked with axe"
         assert not self.violations and not self.browser_errors, (
             "Accessibility violations or browser errors:\n" + self.report())
+
+
+# --- signing in -------------------------------------------------------------------------
+
+def sign_in(page: Page, email: str, password: str = STAFF_PASSWORD, *,
+            then: str | None = None) -> None:
+    """Sign in through the staff login form, and land on `then` (asked for as `next`) or,
+    without it, anywhere but the login page."""
+    page.goto("/staff/login" + (f"?next={then}" if then else ""))
+    page.get_by_label("Email address", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if then:
+        expect(page).to_have_url(re.compile(re.escape(then) + "$"))
+    else:
+        page.wait_for_load_state()
+        assert "/staff/login" not in page.url, f"{email} could not sign in"
 
 
 # --- reflow -----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from tests import demo_site
 from tests.conftest import clock_at
 from tests.demo_site import A_WORKSHOPS_DAY
 from tests.e2e.conftest import LiveServer
-from tests.e2e.support import Checks, overflow
+from tests.e2e.support import Checks, overflow, sign_in
 from workshops.extensions import db
 from workshops.models import Workshop
 
@@ -97,15 +97,6 @@ def _narrow(page: Page) -> Page:
     return page
 
 
-def _sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/staff/login")
-    page.get_by_label("Email address", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/staff/login" not in page.url, f"{email} could not sign in"
-
-
 def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Checks) -> None:
     live.app.config["CLOCK_OFFSET"] = clock_at(A_WORKSHOPS_DAY)
     with live.data():
@@ -123,7 +114,7 @@ def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Check
     for role in ("admin", "screener", "panel-member", "panel-chair"):
         email, password = demo_site.credentials(passwords, role)
         staff = _narrow(new_page(role))
-        _sign_in(staff, email, password)
+        sign_in(staff, email, password)
         _crawl(staff, staff_start, routes, checked, checks, problems)
     # Enough was reached for a pass to mean something: the public's pages, a delegate's,
     # a submitter's and every kind of staff's.

@@ -13,22 +13,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import STAFF_PASSWORD
-from tests.e2e.support import Checks, screenshot, text_body, wait_for_mail
+from tests.e2e.support import Checks, screenshot, sign_in, text_body, wait_for_mail
 from tests.validation.test_panel import panel_case, person, seed_rubric
 from validation.models import Case, CaseState, Publication, PublicationStatus
 from workshops.extensions import db
 from workshops.models import Role
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, email: str, then: str) -> None:
-    page.goto(f"/staff/login?next={then}")
-    page.get_by_label("Email address", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(then) + "$"))
 
 
 def _shot(page: Page, name: str) -> None:
@@ -66,7 +57,7 @@ def test_the_panel_validates_practice_and_the_submitter_approves_its_wording(
 
     # The chair assigns: the conflicted member is refused beside the checkboxes.
     chair_page = new_page("chair")
-    _sign_in(chair_page, emails["chair"], case_url)
+    sign_in(chair_page, emails["chair"], then=case_url)
     checks.axe(chair_page, "chair: case with no panel")
     chair_page.get_by_role("button", name="Assign panel members").click()
     expect(chair_page.get_by_role("heading", level=1)).to_have_text("Assign panel members")
@@ -92,7 +83,7 @@ def test_the_panel_validates_practice_and_the_submitter_approves_its_wording(
 
     # The first member scores without seeing anyone else's scores.
     ann_page = new_page("ann")
-    _sign_in(ann_page, emails["ann"], "/validation/panel")
+    sign_in(ann_page, emails["ann"], then="/validation/panel")
     checks.axe(ann_page, "ann: the panel's cases")
     _shot(ann_page, "home")
     ann_page.get_by_role("link", name="Score Chronology clinic for neglect cases").click()
@@ -106,7 +97,7 @@ def test_the_panel_validates_practice_and_the_submitter_approves_its_wording(
     expect(ann_page.locator("#panel-scores th[scope=col]")).to_have_count(2)  # her own only
 
     bob_page = new_page("bob")
-    _sign_in(bob_page, emails["bob"], f"/validation/cases/{case_id}/score")
+    sign_in(bob_page, emails["bob"], then=f"/validation/cases/{case_id}/score")
     expect(bob_page.get_by_text("A baseline and a year of re-referral data.")).to_have_count(0)
     _score(bob_page, checks, "bob", (2, 1, 2), "Promising, but the sample is small.")
     expect(bob_page.locator("#panel-rationales")).to_contain_text(
@@ -147,7 +138,7 @@ def test_the_panel_validates_practice_and_the_submitter_approves_its_wording(
 
     # An editor copy-edits and sends the text for approval.
     editor_page = new_page("editor")
-    _sign_in(editor_page, emails["editor"], "/validation/publications")
+    sign_in(editor_page, emails["editor"], then="/validation/publications")
     checks.axe(editor_page, "editor: publications")
     editor_page.get_by_role("link", name="Chronology clinic for neglect cases").click()
     expect(editor_page.get_by_role("heading", level=1)).to_have_text("Prepare for publication")

@@ -6,19 +6,19 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import STAFF_PASSWORD
-from tests.e2e.support import Checks, link_in, screenshot, tab_to, text_body, wait_for_mail
+from tests.e2e.support import (
+    Checks,
+    link_in,
+    screenshot,
+    sign_in,
+    tab_to,
+    text_body,
+    wait_for_mail,
+)
 from tests.validation.support import received_case, staff
 from workshops.models import Role
 
 pytestmark = pytest.mark.browser
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/staff/login")
-    page.get_by_label("Email address", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
 
 def _shot(page: Page, name: str) -> None:
     screenshot(page, f"validation-{name}")
@@ -32,7 +32,7 @@ def test_screen_ask_answer_amend_and_pass_to_the_panel(live, new_page, checks: C
         screener_email = staff(Role.SCREENER, name="sam").email
 
     screener = new_page("screener")
-    _sign_in(screener, screener_email)
+    sign_in(screener, screener_email)
     screener.get_by_role("link", name="Validation").click()
     expect(screener.get_by_role("heading", level=1)).to_have_text("Practice cases")
     checks.axe(screener, "queue")
