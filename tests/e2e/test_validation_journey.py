@@ -18,8 +18,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import Checks, link_in, text_body, wait_for_mail
-from tests.e2e.test_validation_panel import _score, _sign_in
+from tests.e2e.support import Checks, link_in, sign_in, text_body, wait_for_mail
+from tests.e2e.test_validation_panel import _score
 from tests.validation.support import received_case
 from tests.validation.test_panel import person, seed_rubric
 from validation.models import Case, CaseState, Publication, PublicationStatus
@@ -55,7 +55,7 @@ def test_a_submission_goes_from_the_queue_to_the_public_library(live, new_page,
 
     # --- screening: a question for the submitter ---------------------------------------------
     screener_page = new_page("screener")
-    _sign_in(screener_page, emails["screener"], "/validation/")
+    sign_in(screener_page, emails["screener"], then="/validation/")
     expect(screener_page.get_by_role("heading", level=1)).to_have_text("Practice cases")
     checks.axe(screener_page, "screener: queue")
     screener_page.get_by_role("link", name=reference).click()
@@ -113,7 +113,7 @@ def test_a_submission_goes_from_the_queue_to_the_public_library(live, new_page,
 
     # --- the chair assigns; the conflicted member is refused ---------------------------------
     chair_page = new_page("chair")
-    _sign_in(chair_page, emails["chair"], case_url)
+    sign_in(chair_page, emails["chair"], then=case_url)
     checks.axe(chair_page, "chair: case with no panel")
     chair_page.get_by_role("button", name="Assign panel members").click()
     expect(chair_page.get_by_role("heading", level=1)).to_have_text("Assign panel members")
@@ -135,7 +135,7 @@ def test_a_submission_goes_from_the_queue_to_the_public_library(live, new_page,
 
     # --- two members score; the first sees no one else's scores ------------------------------
     ann_page = new_page("ann")
-    _sign_in(ann_page, emails["ann"], "/validation/panel")
+    sign_in(ann_page, emails["ann"], then="/validation/panel")
     checks.axe(ann_page, "ann: the panel's cases")
     ann_page.get_by_role("link", name=f"Score {TITLE}").click()
     expect(ann_page.get_by_role("heading", level=1)).to_have_text("Score this practice")
@@ -144,7 +144,7 @@ def test_a_submission_goes_from_the_queue_to_the_public_library(live, new_page,
     _score(ann_page, checks, "ann", (3, 3, 2), "Clear figures against the year before.")
 
     bob_page = new_page("bob")
-    _sign_in(bob_page, emails["bob"], f"{case_url}/score")
+    sign_in(bob_page, emails["bob"], then=f"{case_url}/score")
     expect(bob_page.get_by_text("Clear figures against the year before.")).to_have_count(0)
     _score(bob_page, checks, "bob", (3, 2, 3), "Another area could start this tomorrow.")
 
