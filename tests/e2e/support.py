@@ -121,6 +121,22 @@ def overflow(page: Page, width: int) -> str | None:
     return f"{page.url} is {wide}px wide at {width}px: {page.evaluate(WIDEST)}"
 
 
+# Tables whose own region must be scrolled sideways to show every column, by caption.
+TABLES_SCROLLED = """() => [...document.querySelectorAll("main .app-table-scroll")]
+  .filter(region => region.scrollWidth > region.clientWidth + 1)
+  .map(region => region.getAttribute("aria-label") + " (" + region.scrollWidth + "px in "
+       + region.clientWidth + "px)")"""
+
+
+def tables_scrolled(page: Page) -> str | None:
+    """None if every table on `page` shows all its columns without scrolling its region;
+    otherwise which tables do not. Staff tables may scroll (a desk, a wide screen); the tables
+    the public meet on a phone must not hide a column, such as whether places are left."""
+    if scrolled := page.evaluate(TABLES_SCROLLED):
+        return f"{page.url}: a table must be scrolled sideways: {', '.join(scrolled)}"
+    return None
+
+
 # --- mail -------------------------------------------------------------------------------
 
 def wait_for_mail(mailbox: Mailbox, to: str, subject_starts: str,

@@ -26,7 +26,7 @@ from tests import demo_site
 from tests.conftest import clock_at
 from tests.demo_site import A_WORKSHOPS_DAY
 from tests.e2e.conftest import LiveServer
-from tests.e2e.support import Checks, overflow, sign_in
+from tests.e2e.support import Checks, overflow, sign_in, tables_scrolled
 from workshops.extensions import db
 from workshops.models import Workshop
 
@@ -46,7 +46,7 @@ PUBLIC_START = ["/", "/practice/", "/feedback/", "/booking/links", "/privacy", "
 
 
 def _crawl(page: Page, start: list[str], routes: MapAdapter, checked: set, checks: Checks,
-           problems: list[str]) -> None:
+           problems: list[str], *, public: bool = False) -> None:
     """Follow the links from `start`; axe each kind of page not checked before.
 
     A kind is the route (ids and tokens vary; the template does not) and the components its
@@ -88,6 +88,8 @@ def _crawl(page: Page, start: list[str], routes: MapAdapter, checked: set, check
             checks.axe(page, path)
             if problem := overflow(page, NARROW):
                 problems.append(problem)
+            if public and (problem := tables_scrolled(page)):
+                problems.append(problem)
         queue.extend(page.eval_on_selector_all(
             "a[href]", "links => links.map(a => a.getAttribute('href'))"))
 
@@ -110,7 +112,7 @@ def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Check
     checked: set = set()
     problems: list[str] = []
     visitor = _narrow(new_page("visitor"))
-    _crawl(visitor, PUBLIC_START + personal, routes, checked, checks, problems)
+    _crawl(visitor, PUBLIC_START + personal, routes, checked, checks, problems, public=True)
     for role in ("admin", "screener", "panel-member", "panel-chair"):
         email, password = demo_site.credentials(passwords, role)
         staff = _narrow(new_page(role))
