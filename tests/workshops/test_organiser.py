@@ -576,6 +576,16 @@ def test_workshop_page_shows_the_programme_delegates_will_read(signed_in):
     assert "Not written yet: the public page says it will be published soon" in page
 
 
+def test_published_programme_is_folded_so_places_come_first(signed_in):
+    """Once published, the programme is a summary that opens, not a screenful above the
+    figures an organiser comes to see."""
+    workshop = make_workshop(programme="9:30 | Registration\n10:00 | Welcome\n16:00 | Close")
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
+    folded = page.split('<details class="govuk-details', 1)[1].split("</details>", 1)[0]
+    assert "3 sessions, from 9:30 to 16:00" in folded and "10:00 Welcome" in folded
+    assert page.index("10:00 Welcome") < page.index(">Places</h2>") < page.index('id="needs"')
+
+
 def test_workshop_page_lists_access_and_dietary_needs_of_people_coming(signed_in):
     workshop = make_workshop(capacity=2)
     booking.book(workshop.id, _delegate(1, access_needs="Step-free route, please"))
