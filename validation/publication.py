@@ -109,7 +109,7 @@ def start(case: Case, *, actor: User) -> Publication:
         return str(answers.get(key) or "").strip()
 
     publication = Publication(
-        case=case, slug=_slug(case.title, case.id), theme_name=theme[:200],
+        case=case, slug=slug_for(case.title, case.id), theme_name=theme[:200],
         theme_slug=slugify(theme) or "local-practice", title=case.title,
         summary=answer("summary"), what_you_did=answer("what_you_did"),
         impact=answer("impact"), evidence=answer("evidence"),
@@ -130,9 +130,19 @@ def start(case: Case, *, actor: User) -> Publication:
     return publication
 
 
-def _slug(title: str, case_id: int) -> str:
-    # The case id keeps two practices with the same title apart.
-    return f"{slugify(title)[:100].strip('-') or 'practice'}-{case_id}"
+SLUG_WORDS_MAX = 80
+
+
+def slug_for(title: str, case_id: int) -> str:
+    """The public address of a practice: its title's words, ended at a word rather than
+    inside one ("...-and-specialist-servic-2" read as a typo), then the case id, which keeps
+    two practices with the same title apart."""
+    # One character over, to see whether the limit falls between words or inside one.
+    words = slugify(title, limit=SLUG_WORDS_MAX + 1)
+    if len(words) > SLUG_WORDS_MAX:
+        # A single word longer than the limit (a pasted address) is cut where it must be.
+        words = words.rsplit("-", 1)[0] if "-" in words else words[:SLUG_WORDS_MAX]
+    return f"{words.strip('-') or 'practice'}-{case_id}"
 
 
 # --- copy-editing ---------------------------------------------------------------------------
@@ -195,7 +205,7 @@ def edit(publication: Publication, values: Mapping[str, str], *, actor: User) ->
             setattr(publication, name, value)
             changed.append(name)
     if "title" in changed:  # not public yet, so the address may still follow the title
-        publication.slug = _slug(publication.title, publication.case_id)
+        publication.slug = slug_for(publication.title, publication.case_id)
     if "theme_name" in changed:
         publication.theme_slug = slugify(publication.theme_name) or "local-practice"
     publication.edited_by_id = actor.id

@@ -30,10 +30,11 @@ class CatalogueRefused(Exception):
         self.field = field
 
 
-def slugify(text: str) -> str:
-    """'Highly resistant families!' -> 'highly-resistant-families' (ASCII, for URLs)."""
+def slugify(text: str, limit: int = 80) -> str:
+    """'Highly resistant families!' -> 'highly-resistant-families' (ASCII, for URLs), cut
+    at `limit` characters."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit]
 
 
 def _theme(name: str) -> Theme:

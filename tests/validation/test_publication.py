@@ -319,3 +319,15 @@ def test_publication_pages_are_for_screeners_and_the_chair(app, client, chair, w
         ((303,) if allowed else (302, 403))
     assert as_(client).get("/validation/publications/999999").status_code == \
         (404 if allowed else 302 if who == "anonymous" else 403)
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("The Graded Care Profile: assessing neglect across universal and specialist services "
+     "in three local authorities",
+     "the-graded-care-profile-assessing-neglect-across-universal-and-specialist-7"),
+    ("Family group conferences", "family-group-conferences-7"),
+    ("x" * 150, "x" * 80 + "-7"),
+    ("!!!", "practice-7"),
+])
+def test_a_practice_address_ends_at_a_word(title: str, expected: str) -> None:
+    assert publication.slug_for(title, 7) == expected
