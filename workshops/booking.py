@@ -189,11 +189,15 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
         workshop = _lock(workshop_id)
         now = clock.now()
         state = workshop.booking_window_state(now)
+        if state == "unavailable":
+            # Read under the lock: an organiser booking someone in as the workshop is
+            # cancelled must not leave a place held on a cancelled workshop.
+            raise BookingRefused(f"This workshop is {workshop.status}, so no one can be "
+                                 "booked on it.")
         if state != "open" and actor is None:
-            raise BookingRefused({
-                "not-yet": "Booking for this workshop has not opened yet.",
-                "closed": "Booking for this workshop has closed.",
-            }.get(state, "This workshop is not taking bookings."))
+            raise BookingRefused("Booking for this workshop has not opened yet."
+                                 if state == "not-yet" else
+                                 "Booking for this workshop has closed.")
         org_key = organisation_key(delegate.organisation)
         counts = _counts_under_lock(workshop_id, org_key, now)
         if workshop.per_organisation_limit and \

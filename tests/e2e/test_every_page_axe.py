@@ -106,8 +106,12 @@ def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Check
         personal = demo_site.personal_links()
         today = db.session.scalar(select(Workshop.id).where(
             Workshop.starts_at.between(A_WORKSHOPS_DAY - timedelta(hours=3), A_WORKSHOPS_DAY)))
-    # The day's workshop first: its check-in pages are the day's own.
-    staff_start = [f"/organiser/workshops/{today}/checkin", *STAFF_START]
+        coming = db.session.scalar(select(Workshop.id).where(
+            Workshop.starts_at > A_WORKSHOPS_DAY + timedelta(days=1)).limit(1))
+    # The day's workshop first: its check-in pages are the day's own. Then one still to come,
+    # whose page offers what only a workshop not yet begun does (booking someone in).
+    staff_start = [f"/organiser/workshops/{today}/checkin", f"/organiser/workshops/{coming}",
+                   *STAFF_START]
     routes = live.app.url_map.bind("127.0.0.1")
     checked: set = set()
     problems: list[str] = []
@@ -124,7 +128,8 @@ def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Check
     for expected in ("public.workshop", "public.book", "booking.manage", "booking.change",
                      "feedback.practice_section", "feedback.evaluation", "validation.respond",
                      "validation.approve", "organiser.workshop", "organiser.attendance_checkin",
-                     "organiser.attendance_walk_in", "validation.case", "validation.panel_score",
+                     "organiser.attendance_walk_in", "organiser.book_someone_in",
+                     "validation.case", "validation.panel_score",
                      "validation.decision", "validation.respond_section", "validation.withdraw",
                      "staff_admin.person", "staff_invite.set_password", "auth.password",
                      "library.theme"):

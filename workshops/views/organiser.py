@@ -148,6 +148,7 @@ def edit_venue(venue_id: int) -> ResponseReturnValue:
 # The workshop and export routes attach themselves to `bp`; importing them registers them.
 import workshops.views.organiser_attendance  # noqa: E402, F401
 import workshops.views.organiser_audit  # noqa: E402, F401
+import workshops.views.organiser_bookings  # noqa: E402, F401
 import workshops.views.organiser_messages  # noqa: E402, F401
 import workshops.views.organiser_series_dashboard  # noqa: E402, F401
 from workshops.views import organiser_exports, organiser_workshops  # noqa: E402, F401

@@ -1,0 +1,96 @@
+"""Booking someone in: an organiser takes a booking by phone or e-mail, or for a speaker.
+
+The public's rules hold (a place if one is free, otherwise the waiting list; one booking per
+address) except the booking window: an organiser may book someone in before booking opens or
+after it closes. From the start of the workshop, someone who turns up is a walk-in instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
+from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from workshops import booking, clock
+from workshops.extensions import db
+from workshops.models import REGIONS, BookingStatus, Workshop, WorkshopStatus
+from workshops.validators import strip
+from workshops.views.organiser import attach, bp
+from workshops.views.organiser_attendance import WalkInForm
+
+
+class BookSomeoneForm(WalkInForm):
+    region = SelectField("Region they work in (optional)", widget=GovSelect(),
+                         choices=[SelectChoice("", "Choose region"),
+                                  *(SelectChoice(k, v) for k, v in REGIONS.items())],
+                         validators=[Optional()])
+    access_needs = TextAreaField("Access needs (optional)", widget=GovTextArea(),
+                                 filters=[strip],
+                                 validators=[Optional(), Length(max=2000, message="Access needs "
+                                             "must be 2,000 characters or fewer")])
+    dietary_needs = TextAreaField("Dietary needs (optional)", widget=GovTextArea(),
+                                  filters=[strip],
+                                  validators=[Optional(), Length(max=1000, message="Dietary "
+                                              "needs must be 1,000 characters or fewer")])
+    submit = SubmitField("Book a place", widget=GovSubmitInput())
+
+
+def can_book_someone_in(workshop: Workshop) -> str | None:
+    """None if an organiser may book someone in now; otherwise why not."""
+    if workshop.status != WorkshopStatus.PUBLISHED:
+        return f"This workshop is {workshop.status}, so no one can be booked on it."
+    if clock.now() >= workshop.starts_at:
+        return ("The workshop has started: register anyone who turns up as a walk-in from the "
+                "check-in page.")
+    return None
+
+
+@bp.app_template_global()
+def booking_someone_in_allowed(workshop: Workshop) -> bool:
+    """For the workshop page's button."""
+    return can_book_someone_in(workshop) is None
+
+
+@bp.route("/workshops/<int:workshop_id>/bookings/new", methods=["GET", "POST"])
+def book_someone_in(workshop_id: int) -> ResponseReturnValue:
+    found = db.get_or_404(Workshop, workshop_id)
+    if (why_not := can_book_someone_in(found)) is not None:
+        flash(why_not)
+        return redirect(url_for(".workshop", workshop_id=found.id), code=303)
+    form = BookSomeoneForm()
+    if form.validate_on_submit():
+        delegate = booking.Delegate(
+            name=form.name.data, email=form.email.data, organisation=form.organisation.data,
+            job_title=form.job_title.data or "", region=form.region.data or "",
+            sector=form.sector.data, access_needs=form.access_needs.data or "",
+            dietary_needs=form.dietary_needs.data or "")
+        try:
+            made = booking.book(found.id, delegate, actor=current_user,
+                                idempotency_key=form.idempotency_key.data or None)
+        except booking.BookingRefused as refusal:
+            attach(form, refusal.field, refusal.message)
+        except booking.BookingBusy:
+            attach(form, None, "The system is busy. Try again in a moment.")
+        else:
+            if made.status == BookingStatus.WAITING:
+                flash(f"The workshop is full, so {made.name} is on the waiting list, number "
+                      f"{booking.waiting_position(made)} (reference {made.reference}). They "
+                      "have been e-mailed.", "success")
+            else:
+                flash(f"{made.name} has a place (reference {made.reference}). Their "
+                      "confirmation and calendar invite have been e-mailed.", "success")
+            # The page's top, where the notice of what happened is shown.
+            return redirect(url_for(".workshop", workshop_id=found.id), code=303)
+    if form.errors or not form.idempotency_key.data:
+        # After a refusal the next try is a new attempt, so it must not find the first by key.
+        form.idempotency_key.data = uuid.uuid4().hex
+    places_left = max(found.capacity - booking.places_taken(found.id), 0)
+    return render_template("organiser/booking_new.html", workshop=found, form=form,
+                           places_left=places_left,
+                           window=found.booking_window_state(clock.now())), \
+        422 if form.errors else 200
