@@ -7,13 +7,12 @@ from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import an_hour_into, doors_open, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin, clock, scheduling, signals, tasks
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking, Role, User, Workshop
+from workshops.models import AuditEntry, Booking, Role, Workshop
 
 
 def _delegate(n: int, **overrides) -> booking.Delegate:
@@ -46,17 +45,6 @@ def finished_with() -> Iterator[list[tuple[int, list[int]]]]:
 
     with signals.workshop_finished.connected_to(receiver):
         yield received
-
-
-@pytest.fixture()
-def organiser(app) -> User:
-    return make_staff(Role.ORGANISER)
-
-
-@pytest.fixture()
-def signed_in(client: FlaskClient, organiser: User) -> FlaskClient:
-    login(client, organiser)
-    return client
 
 
 # --- domain ------------------------------------------------------------------------------

@@ -13,18 +13,7 @@ from sqlalchemy import event
 from tests.conftest import login, make_staff, make_workshop
 from workshops import booking, scheduling
 from workshops.extensions import db
-from workshops.models import AuditEntry, Role, User, Workshop
-
-
-@pytest.fixture()
-def organiser(app) -> User:
-    return make_staff(Role.ORGANISER)
-
-
-@pytest.fixture()
-def signed_in(client, organiser):  # noqa: ANN001, ANN201
-    login(client, organiser)
-    return client
+from workshops.models import AuditEntry, Role, Workshop
 
 
 def _delegate(n: int) -> booking.Delegate:

@@ -5,24 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import an_hour_into, clock_at, login, make_staff, make_workshop
+from tests.conftest import an_hour_into, clock_at, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking, Role, User, Workshop
-
-
-@pytest.fixture()
-def organiser(app) -> User:
-    return make_staff(Role.ORGANISER)
-
-
-@pytest.fixture()
-def signed_in(client: FlaskClient, organiser: User) -> FlaskClient:
-    login(client, organiser)
-    return client
+from workshops.models import AuditEntry, Booking, Workshop
 
 
 def _form(**overrides) -> dict:

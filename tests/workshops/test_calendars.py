@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 import vobject
 
-from tests.conftest import make_staff, make_workshop
+from tests.conftest import make_workshop
 from workshops import booking, calendars, clock, scheduling
 from workshops.extensions import db
-from workshops.models import Booking, Role, User, Venue
+from workshops.models import Booking, User, Venue
 
 
 def _parse(data: bytes | str):  # noqa: ANN202
@@ -29,11 +28,6 @@ def _bst_workshop(**overrides):  # noqa: ANN202
     starts = clock.from_london(datetime(2010, 4, 20, 9, 30))
     return make_workshop(starts_at=starts,
                          ends_at=clock.from_london(datetime(2010, 4, 20, 16, 0)), **overrides)
-
-
-@pytest.fixture()
-def organiser(app) -> User:
-    return make_staff(Role.ORGANISER)
 
 
 def _book(workshop, organiser: User, email: str = "zoe@example.org") -> Booking:  # noqa: ANN001

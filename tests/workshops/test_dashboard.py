@@ -11,10 +11,10 @@ import pytest
 from flask import g
 from sqlalchemy import event, insert, update
 
-from tests.conftest import doors_open, login, make_staff, make_workshop
+from tests.conftest import doors_open, make_workshop
 from workshops import booking, charts, checkin, clock
 from workshops.extensions import db
-from workshops.models import Booking, Role, Series, Theme, User, Workshop
+from workshops.models import Booking, Series, Theme, Workshop
 
 SECTOR_CYCLE = ["health", "education", "children-social-care", "police", "voluntary", "other"]
 
@@ -132,17 +132,6 @@ def chart_rows(page: Node, chart_id: str) -> list[tuple[str, str]]:
 
 
 # --- fixtures -------------------------------------------------------------------------------
-
-@pytest.fixture()
-def organiser(app) -> User:
-    return make_staff(Role.ORGANISER)
-
-
-@pytest.fixture()
-def signed_in(client, organiser):  # noqa: ANN001, ANN201
-    login(client, organiser)
-    return client
-
 
 def _delegate(n: int, **overrides: str) -> booking.Delegate:
     values = {"name": f"Delegate {n}", "email": f"d{n}@example.org",

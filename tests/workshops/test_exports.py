@@ -13,21 +13,10 @@ from sqlalchemy import select, update
 from tests.conftest import doors_open, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin, clock, spreadsheets
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking, Role, User, Workshop
+from workshops.models import AuditEntry, Booking, Workshop
 from workshops.views.organiser_exports import BOOKING_COLUMNS, FORMULA_STARTS
 
 XLSX = spreadsheets.XLSX_MIMETYPE
-
-
-@pytest.fixture()
-def organiser(app) -> User:
-    return make_staff(Role.ORGANISER)
-
-
-@pytest.fixture()
-def signed_in(client, organiser):  # noqa: ANN001, ANN201
-    login(client, organiser)
-    return client
 
 
 def _delegate(n: int, **overrides: str) -> booking.Delegate:

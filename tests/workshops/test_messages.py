@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import (
@@ -28,17 +27,6 @@ from workshops.models import (
     User,
     Workshop,
 )
-
-
-@pytest.fixture()
-def organiser(app) -> User:
-    return make_staff(Role.ORGANISER)
-
-
-@pytest.fixture()
-def signed_in(client: FlaskClient, organiser: User) -> FlaskClient:
-    login(client, organiser)
-    return client
 
 
 def _delegate(n: int) -> booking.Delegate:

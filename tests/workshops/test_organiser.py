@@ -21,23 +21,11 @@ from workshops.models import (
     Role,
     Series,
     Theme,
-    User,
     Venue,
     Workshop,
     WorkshopStatus,
 )
 from workshops.views.organiser_exports import csv_safe
-
-
-@pytest.fixture()
-def organiser(app) -> User:
-    return make_staff(Role.ORGANISER)
-
-
-@pytest.fixture()
-def signed_in(client, organiser):  # noqa: ANN001, ANN201
-    login(client, organiser)
-    return client
 
 
 def _delegate(n: int, **overrides) -> booking.Delegate:

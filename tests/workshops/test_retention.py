@@ -9,17 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import make_staff, make_workshop
+from tests.conftest import make_workshop
 from workshops import audit, booking, clock, retention, tasks
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking, OutboxMessage, Role, User, Workshop
+from workshops.models import AuditEntry, Booking, OutboxMessage, User, Workshop
 
 MONTH = timedelta(days=31)
-
-
-@pytest.fixture()
-def organiser(app) -> User:
-    return make_staff(Role.ORGANISER)
 
 
 def _delegate(n: int) -> booking.Delegate:
