@@ -33,6 +33,20 @@ def _choices(mapping: dict[str, str], prompt: str) -> list[SelectChoice]:
     return [SelectChoice("", prompt), *(SelectChoice(k, v) for k, v in mapping.items())]
 
 
+def access_needs_field(description: str) -> TextAreaField:
+    """Access needs as every booking form asks them; `description` speaks to who fills it."""
+    return TextAreaField("Access needs (optional)", widget=GovTextArea(), filters=[strip],
+                         description=description,
+                         validators=[Optional(), Length(max=2000, message="Access needs must "
+                                                        "be 2,000 characters or fewer")])
+
+
+def dietary_needs_field() -> TextAreaField:
+    return TextAreaField("Dietary needs (optional)", widget=GovTextArea(), filters=[strip],
+                         validators=[Optional(), Length(max=1000, message="Dietary needs must "
+                                                        "be 1,000 characters or fewer")])
+
+
 class DelegateForm(FlaskForm):
     name = StringField("Full name", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter your full name"), Length(max=200, message="Full name must be "
@@ -56,14 +70,8 @@ class DelegateForm(FlaskForm):
                          validators=[InputRequired("Choose the region you work in")])
     sector = SelectField("Sector", widget=GovSelect(), choices=_choices(SECTORS, "Choose sector"),
                          validators=[InputRequired("Choose your sector")])
-    access_needs = TextAreaField("Access needs (optional)", widget=GovTextArea(), filters=[strip],
-                                 description="Anything we should arrange so you can take part",
-                                 validators=[Optional(), Length(max=2000, message="Access needs "
-                                             "must be 2,000 characters or fewer")])
-    dietary_needs = TextAreaField("Dietary needs (optional)", widget=GovTextArea(),
-                                  filters=[strip],
-                                  validators=[Optional(), Length(max=1000, message="Dietary "
-                                              "needs must be 1,000 characters or fewer")])
+    access_needs = access_needs_field("Anything we should arrange so you can take part")
+    dietary_needs = dietary_needs_field()
     list_consent = BooleanField(
         "Include my name, job title and organisation in the delegate list printed in the "
         "packs for this workshop",

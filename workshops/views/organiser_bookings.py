@@ -12,14 +12,14 @@ import uuid
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
-from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from wtforms import SelectChoice, SelectField, SubmitField
+from wtforms.validators import Optional
 
 from workshops import booking, clock
 from workshops.extensions import db
+from workshops.forms import access_needs_field, dietary_needs_field
 from workshops.models import REGIONS, BookingStatus, Workshop, WorkshopStatus
-from workshops.validators import strip
 from workshops.views.organiser import attach, bp
 from workshops.views.organiser_attendance import WalkInForm
 
@@ -29,14 +29,8 @@ class BookSomeoneForm(WalkInForm):
                          choices=[SelectChoice("", "Choose region"),
                                   *(SelectChoice(k, v) for k, v in REGIONS.items())],
                          validators=[Optional()])
-    access_needs = TextAreaField("Access needs (optional)", widget=GovTextArea(),
-                                 filters=[strip],
-                                 validators=[Optional(), Length(max=2000, message="Access needs "
-                                             "must be 2,000 characters or fewer")])
-    dietary_needs = TextAreaField("Dietary needs (optional)", widget=GovTextArea(),
-                                  filters=[strip],
-                                  validators=[Optional(), Length(max=1000, message="Dietary "
-                                              "needs must be 1,000 characters or fewer")])
+    access_needs = access_needs_field("Anything the venue should arrange so they can take part")
+    dietary_needs = dietary_needs_field()
     submit = SubmitField("Book a place", widget=GovSubmitInput())
 
 
