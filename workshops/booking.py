@@ -223,13 +223,14 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
         audit.record("booked" if has_place else "joined waiting list", "booking", booking.id,
                      workshop_id=workshop_id, actor=actor or "delegate",
                      reference=booking.reference)
+        booked_by = "desk" if walk_in else "organiser" if actor is not None else "delegate"
         if has_place:
-            notices.confirmed(booking)
+            notices.confirmed(booking, booked_by=booked_by)
             signals.booking_confirmed.send(booking)
         else:
             # The same count waiting_position() makes, taken before the insert: everyone
             # already waiting since no later than now is ahead of the newcomer.
-            notices.waitlisted(booking, counts.waiting_until_now + 1)
+            notices.waitlisted(booking, counts.waiting_until_now + 1, booked_by=booked_by)
             signals.booking_waitlisted.send(booking)
         return booking
 

@@ -90,14 +90,22 @@ def _compose(row: OutboxMessage) -> Composition:
     return Composition(subject, context, calendar)
 
 
-def confirmed(booking: Booking) -> None:
+def confirmed(booking: Booking, *, booked_by: str = "delegate") -> None:
+    """`booked_by`: "delegate", "organiser" or "desk" (a walk-in). Someone the organisers
+    booked in (by phone, say) is told so, not told that they booked."""
     # With the plugins' links (the delegate pack, the practice form), as the reminder has:
     # the confirmation is the e-mail a delegate keeps.
-    _send(booking, "booking_confirmed", "you booked a place", method="REQUEST", links=True)
+    reason = {"delegate": "you booked a place",
+              "organiser": "the workshop's organisers booked a place for you",
+              "desk": "you were registered at the workshop on the day"}[booked_by]
+    _send(booking, "booking_confirmed", reason, method="REQUEST", links=True,
+          booked_by=booked_by)
 
 
-def waitlisted(booking: Booking, position: int) -> None:
-    _send(booking, "booking_waitlisted", "you joined the waiting list", position=position)
+def waitlisted(booking: Booking, position: int, *, booked_by: str = "delegate") -> None:
+    reason = ("the workshop's organisers put you on its waiting list" if booked_by == "organiser"
+              else "you joined the waiting list")
+    _send(booking, "booking_waitlisted", reason, position=position, booked_by=booked_by)
 
 
 def offered(booking: Booking) -> None:

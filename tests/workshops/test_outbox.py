@@ -79,7 +79,8 @@ def test_a_booking_queues_what_to_write_and_the_worker_writes_it(app, mailbox):
     # bodies and the invite, most of an e-mail's cost, are the sending worker's work.
     with outbox_as_committed() as seen:
         made = _book(make_workshop())
-    assert seen == [(None, None, None, None, "booking_confirmed", {"links": True})]
+    assert seen == [(None, None, None, None, "booking_confirmed",
+                     {"links": True, "booked_by": "delegate"})]
     # Sent (the test queue runs at once) with everything the e-mail has always had.
     [message] = mailbox.to("lukasz1@example.org")
     assert message["Subject"].startswith("Place confirmed")
