@@ -8,7 +8,7 @@ practice in draft and sent, cases at every step of validation.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from validation.publication import publication_for
 from validation.requests import amendable_sections
 from workshops import demo, staff
 from workshops.extensions import db
-from workshops.models import Booking, Role, User
+from workshops.models import Booking, Role, User, Workshop
 from workshops.plugins import enabled_plugins
 
 # The demo's North East workshop, an hour in: its check-in and walk-in pages are the day's own.
@@ -38,6 +38,17 @@ def load(app: Flask) -> Passwords:
         if plugin.demo is not None:
             passwords.update(plugin.demo())
     return passwords
+
+
+def staff_workshop_pages() -> list[str]:
+    """The organiser's pages of two workshops: the day's (its check-in, where the day's forms
+    are) and one still to come (whose page offers what only a workshop not yet begun does,
+    such as booking someone in). The organisers' list leads to others, but not surely these."""
+    today = db.session.scalar(select(Workshop.id).where(
+        Workshop.starts_at.between(A_WORKSHOPS_DAY - timedelta(hours=3), A_WORKSHOPS_DAY)))
+    coming = db.session.scalar(select(Workshop.id).where(
+        Workshop.starts_at > A_WORKSHOPS_DAY + timedelta(days=1)).limit(1))
+    return [f"/organiser/workshops/{today}/checkin", f"/organiser/workshops/{coming}"]
 
 
 def credentials(passwords: Passwords, role: str) -> tuple[str, str]:

@@ -12,13 +12,11 @@ every page must load without a server error or a script refused by the Content-S
 from __future__ import annotations
 
 import collections
-from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 
@@ -27,8 +25,6 @@ from tests.conftest import clock_at
 from tests.demo_site import A_WORKSHOPS_DAY
 from tests.e2e.conftest import LiveServer
 from tests.e2e.support import Checks, overflow, sign_in, tables_scrolled
-from workshops.extensions import db
-from workshops.models import Workshop
 
 pytestmark = pytest.mark.browser
 
@@ -104,14 +100,7 @@ def test_every_kind_of_page_passes_axe(live: LiveServer, new_page, checks: Check
     with live.data():
         passwords = demo_site.load(live.app)
         personal = demo_site.personal_links()
-        today = db.session.scalar(select(Workshop.id).where(
-            Workshop.starts_at.between(A_WORKSHOPS_DAY - timedelta(hours=3), A_WORKSHOPS_DAY)))
-        coming = db.session.scalar(select(Workshop.id).where(
-            Workshop.starts_at > A_WORKSHOPS_DAY + timedelta(days=1)).limit(1))
-    # The day's workshop first: its check-in pages are the day's own. Then one still to come,
-    # whose page offers what only a workshop not yet begun does (booking someone in).
-    staff_start = [f"/organiser/workshops/{today}/checkin", f"/organiser/workshops/{coming}",
-                   *STAFF_START]
+        staff_start = [*demo_site.staff_workshop_pages(), *STAFF_START]
     routes = live.app.url_map.bind("127.0.0.1")
     checked: set = set()
     problems: list[str] = []

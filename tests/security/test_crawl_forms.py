@@ -220,7 +220,7 @@ def test_every_form_the_demo_reaches_survives_hostile_values(app: Flask) -> None
     links = demo_site.personal_links()
     reach = Reach()
     staff_pages = ["/organiser/", "/validation/", "/validation/panel", "/feedback/submissions",
-                   "/admin/staff/", "/"]
+                   "/admin/staff/", "/", *demo_site.staff_workshop_pages()]
     # The chair's decision pages directly: the case pages that link to them are many.
     deciding = [f"/validation/cases/{case_id}/decision" for case_id in db.session.scalars(
         select(Case.id).where(Case.state == CaseState.WITH_PANEL))]
@@ -238,6 +238,7 @@ def test_every_form_the_demo_reaches_survives_hostile_values(app: Flask) -> None
     # behind each kind of personal link, each judged on its values at least once.
     assert len(reach.forms) >= 35 and reach.sent > 500, sorted(reach.judged)
     for expected in ("/organiser/workshops/N/edit", "/organiser/workshops/N/walk-in",
+                     "/organiser/workshops/N/bookings/new",
                      "/validation/publications/N", "/admin/staff/invite",
                      "/validation/cases/N/score", "/validation/cases/N/decision",
                      "/validation/respond/TOKEN/section/difference",
