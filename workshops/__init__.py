@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     """Build the app from environment settings, overridden by `config` (tests pass theirs)."""
     from workshops import config as settings
-    from workshops import logging_setup
+    from workshops import jinja_environment, logging_setup
     from workshops.queue import instance_path
 
     app = Flask(
@@ -26,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         template_folder=str(ROOT / "templates"),
     )
+    # Before anything makes app.jinja_env, which is made once from this class.
+    app.jinja_environment = jinja_environment.Environment
     app.config.update(settings.from_environment(Path(app.instance_path)))
     app.config.update(config or {})
     _engine_options(app)
