@@ -11,9 +11,10 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import Select, Update, bindparam, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -84,6 +85,19 @@ def organisation_key(organisation: str) -> str:
     return " ".join(organisation.lower().replace("&", "and").split())
 
 
+# The statements a booking runs are built once, with parameters (the functions named
+# *_statement below): building one anew took longer than running it, and in a rush every
+# booking waits for the ones ahead of it to finish with the workshop's lock.
+
+@cache
+def _lock_statement() -> Update:
+    # updated_at stays: taking the lock edits nothing about the workshop (and the print
+    # file's fingerprint would otherwise change with every waiting-list join).
+    return (update(Workshop).where(Workshop.id == bindparam("workshop_id"))
+            .values(booking_lock=Workshop.booking_lock + 1, updated_at=Workshop.updated_at)
+            .returning(Workshop))
+
+
 def _lock(workshop_id: int) -> Workshop:
     """Serialise every change to a workshop's places; returns the workshop, freshly read."""
     if current_app.config.get("BOOKING_LOCK", True):
@@ -91,11 +105,7 @@ def _lock(workshop_id: int) -> Workshop:
         # One statement takes the lock and reads the workshop back as it now stands (RETURNING,
         # on both databases): a separate read was one more round trip with the lock held.
         workshop = db.session.scalars(
-            update(Workshop).where(Workshop.id == workshop_id)
-            # updated_at stays: taking the lock edits nothing about the workshop (and the
-            # print file's fingerprint would otherwise change with every waiting-list join).
-            .values(booking_lock=Workshop.booking_lock + 1, updated_at=Workshop.updated_at)
-            .returning(Workshop),
+            _lock_statement(), {"workshop_id": workshop_id},
             execution_options={"populate_existing": True, "synchronize_session": False},
         ).one_or_none()
     else:
@@ -248,14 +258,23 @@ def _by_idempotency_key(key: str) -> Booking | None:
     return db.session.scalar(select(Booking).where(Booking.idempotency_key == key))
 
 
+@cache
+def _earlier_booking_statement(with_key: bool) -> Select:
+    same_address = ((Booking.workshop_id == bindparam("workshop_id"))
+                    & (Booking.email_key == bindparam("email_key"))
+                    & Booking.status.in_(ACTIVE))
+    matches = (same_address | (Booking.idempotency_key == bindparam("idempotency_key"))
+               if with_key else same_address)
+    return select(Booking).where(matches).limit(2)
+
+
 def _earlier_booking(workshop_id: int, key: str, idempotency_key: str | None) -> Booking | None:
     """This request's own booking if it was made before (a resubmitted form), or else an
     active booking for the workshop by the same address: one query, as both are rare."""
-    same_address = ((Booking.workshop_id == workshop_id) & (Booking.email_key == key)
-                    & Booking.status.in_(ACTIVE))
-    matches = (same_address | (Booking.idempotency_key == idempotency_key)
-               if idempotency_key else same_address)
-    found = db.session.scalars(select(Booking).where(matches).limit(2)).all()
+    found = db.session.scalars(
+        _earlier_booking_statement(bool(idempotency_key)),
+        {"workshop_id": workshop_id, "email_key": key,
+         **({"idempotency_key": idempotency_key} if idempotency_key else {})}).all()
     # A resubmission answers with its booking even if the address has another one.
     return next((b for b in found if idempotency_key and b.idempotency_key == idempotency_key),
                 found[0] if found else None)
@@ -268,15 +287,21 @@ class _Counts:
     from_organisation: int
 
 
+@cache
+def _counts_statement() -> Select:
+    return (select(func.count().filter(Booking.status.in_(HOLDS_PLACE)),
+                   func.count().filter(Booking.status == S.WAITING,
+                                       Booking.waiting_since <= bindparam("now")),
+                   func.count().filter(Booking.organisation_key == bindparam("org_key"),
+                                       Booking.status.in_(ACTIVE)))
+            .where(Booking.workshop_id == bindparam("workshop_id")))
+
+
 def _counts_under_lock(workshop_id: int, org_key: str, now: datetime) -> _Counts:
     """Every count a new booking needs, in one query: places held, who is already waiting
     (the newcomer's place in line) and the organisation's active bookings."""
     row = db.session.execute(
-        select(func.count().filter(Booking.status.in_(HOLDS_PLACE)),
-               func.count().filter(Booking.status == S.WAITING, Booking.waiting_since <= now),
-               func.count().filter(Booking.organisation_key == org_key,
-                                   Booking.status.in_(ACTIVE)))
-        .where(Booking.workshop_id == workshop_id)
+        _counts_statement(), {"workshop_id": workshop_id, "org_key": org_key, "now": now}
     ).one()
     return _Counts(*(n or 0 for n in row))
 
