@@ -56,7 +56,10 @@ def test_walk_in_is_booked_and_checked_in_at_once(app, organiser, mailbox):
     made = attendance.walk_in(workshop.id, _delegate(1, sector="health"), actor=organiser)
     assert made.status == "confirmed" and made.checked_in_at is not None
     assert made.sector == "health"
-    assert mailbox.to("d1@example.org"), "the walk-in gets their confirmation and links"
+    [confirmation] = mailbox.to("d1@example.org")  # their confirmation and links
+    said = confirmation.get_body(("plain",)).get_content()
+    assert "Your place is confirmed" in said
+    assert "because you were registered at the workshop on the day" in said
 
 
 def test_walk_in_refused_before_the_workshops_day(app, organiser):
