@@ -139,3 +139,14 @@ def test_booking_before_it_opens_to_the_public(app, signed_in):
     with pytest.raises(booking.BookingRefused, match="not opened yet"):
         booking.book(workshop.id, booking.Delegate(name="Ann Public", email="ann@example.org",
                                                    organisation="Kent"))
+
+
+def test_the_list_of_bookings_says_who_booked_someone_in(app, signed_in, organiser):
+    workshop = make_workshop()
+    booking.book(workshop.id, booking.Delegate(name="Self Booked", email="self@example.org",
+                                               organisation="Kent County Council"))
+    assert signed_in.post(_url(workshop), data=_form()).status_code == 303
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
+    assert page.count("data-booked-in") == 1
+    row = page[page.index("grace@example.org"):]
+    assert row.index(f"Booked in by {organiser.email}") < row.index("</tr>")

@@ -21,6 +21,7 @@ from workshops.models import (
     ACTIVE,
     HOLDS_PLACE,
     REGIONS,
+    AuditEntry,
     Booking,
     BookingStatus,
     Series,
@@ -83,6 +84,16 @@ def bookings_in_order(workshop_id: int) -> tuple[list[Booking], list[Booking]]:
     return found, queue
 
 
+def booked_in_by_staff(workshop_id: int) -> dict[int, str]:
+    """Who made each booking an organiser made for someone (not a walk-in's: that is marked
+    on the booking), by booking id; from the audit log, which records every booking's maker."""
+    return dict(db.session.execute(
+        select(AuditEntry.entity_id, AuditEntry.actor_label).where(
+            AuditEntry.workshop_id == workshop_id, AuditEntry.entity == "booking",
+            AuditEntry.action.in_(("booked", "joined waiting list")),
+            AuditEntry.actor_id.is_not(None))).all())
+
+
 def _matches(found: Booking, query: str) -> bool:
     """Search by any part of the name, e-mail, organisation or reference, ignoring case."""
     needle = query.casefold()
@@ -126,7 +137,7 @@ def workshop(workshop_id: int) -> str:
         bookings = [b for b in bookings if _matches(b, query)]
     return render_template("organiser/workshop.html", workshop=found, bookings=bookings,
                            queue=queue, counts=counts, needs=needs, now=clock.now(),
-                           query=query,
+                           query=query, booked_in_by=booked_in_by_staff(found.id),
                            places_left=max(found.capacity - counts["confirmed"]
                                            - counts["offered"], 0))
 
