@@ -20,7 +20,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from workshops import audit, clock, notices, signals, write_queue
 from workshops.extensions import db
-from workshops.models import ACTIVE, HOLDS_PLACE, Booking, BookingStatus, User, Workshop
+from workshops.models import (
+    ACTIVE,
+    HOLDS_PLACE,
+    Booking,
+    BookingStatus,
+    User,
+    Workshop,
+    WorkshopStatus,
+)
 from workshops.transitions import next_state
 
 log = logging.getLogger(__name__)
@@ -177,6 +185,14 @@ def _with_retries(work, *, keep: bool = False):  # noqa: ANN001, ANN202
     raise BookingBusy()
 
 
+def not_bookable(workshop: Workshop) -> str | None:
+    """Why no one, not even an organiser, can be booked on `workshop`; None if they can.
+    Only a published workshop takes bookings (the booking window binds only the public)."""
+    if workshop.status != WorkshopStatus.PUBLISHED:
+        return f"This workshop is {workshop.status}, so no one can be booked on it."
+    return None
+
+
 def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = None,
          actor: User | None = None, walk_in: bool = False) -> Booking:
     """A confirmed place if one is free, otherwise a place on the waiting list.
@@ -198,12 +214,11 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
             raise BookingRefused(ALREADY_BOOKED, field="email")
         workshop = _lock(workshop_id)
         now = clock.now()
+        # Read under the lock: an organiser booking someone in as the workshop is cancelled
+        # must not leave a place held on a cancelled workshop.
+        if (refusal := not_bookable(workshop)) is not None:
+            raise BookingRefused(refusal)
         state = workshop.booking_window_state(now)
-        if state == "unavailable":
-            # Read under the lock: an organiser booking someone in as the workshop is
-            # cancelled must not leave a place held on a cancelled workshop.
-            raise BookingRefused(f"This workshop is {workshop.status}, so no one can be "
-                                 "booked on it.")
         if state != "open" and actor is None:
             raise BookingRefused("Booking for this workshop has not opened yet."
                                  if state == "not-yet" else

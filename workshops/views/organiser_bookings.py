@@ -19,7 +19,7 @@ from wtforms.validators import Optional
 from workshops import booking, clock
 from workshops.extensions import db
 from workshops.forms import access_needs_field, dietary_needs_field
-from workshops.models import REGIONS, BookingStatus, Workshop, WorkshopStatus
+from workshops.models import REGIONS, BookingStatus, Workshop
 from workshops.views.organiser import attach, bp
 from workshops.views.organiser_attendance import WalkInForm
 
@@ -36,8 +36,8 @@ class BookSomeoneForm(WalkInForm):
 
 def can_book_someone_in(workshop: Workshop) -> str | None:
     """None if an organiser may book someone in now; otherwise why not."""
-    if workshop.status != WorkshopStatus.PUBLISHED:
-        return f"This workshop is {workshop.status}, so no one can be booked on it."
+    if (refusal := booking.not_bookable(workshop)) is not None:
+        return refusal
     if clock.now() >= workshop.starts_at:
         return ("The workshop has started: register anyone who turns up as a walk-in from the "
                 "check-in page.")
