@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import an_hour_into, clock_at, make_workshop
+from tests.conftest import an_hour_into, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Workshop
@@ -135,7 +135,6 @@ def test_booking_before_it_opens_to_the_public(app, signed_in):
     assert signed_in.post(_url(workshop), data=_form()).status_code == 303
     assert _made().status == "confirmed"
     # ...while the public are still told to wait.
-    app.config["CLOCK_OFFSET"] = clock_at(clock.now())
     with pytest.raises(booking.BookingRefused, match="not opened yet"):
         booking.book(workshop.id, booking.Delegate(name="Ann Public", email="ann@example.org",
                                                    organisation="Kent"))

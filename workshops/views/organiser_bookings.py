@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import Optional
 
-from workshops import booking, clock
+from workshops import attendance, booking, clock
 from workshops.extensions import db
 from workshops.forms import access_needs_field, dietary_needs_field
 from workshops.models import REGIONS, BookingStatus, Workshop
@@ -68,8 +68,6 @@ def book_someone_in(workshop_id: int) -> ResponseReturnValue:
                                 idempotency_key=form.idempotency_key.data or None)
         except booking.BookingRefused as refusal:
             attach(form, refusal.field, refusal.message)
-        except booking.BookingBusy:
-            attach(form, None, "The system is busy. Try again in a moment.")
         else:
             if made.status == BookingStatus.WAITING:
                 flash(f"The workshop is full, so {made.name} is on the waiting list, number "
@@ -83,8 +81,7 @@ def book_someone_in(workshop_id: int) -> ResponseReturnValue:
     if form.errors or not form.idempotency_key.data:
         # After a refusal the next try is a new attempt, so it must not find the first by key.
         form.idempotency_key.data = uuid.uuid4().hex
-    places_left = max(found.capacity - booking.places_taken(found.id), 0)
     return render_template("organiser/booking_new.html", workshop=found, form=form,
-                           places_left=places_left,
+                           places_left=attendance.places_left(found),
                            window=found.booking_window_state(clock.now())), \
         422 if form.errors else 200
