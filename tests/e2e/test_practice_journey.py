@@ -95,6 +95,9 @@ def test_a_delegate_fills_in_saves_leaves_returns_attaches_fixes_and_sends(
         "Costs and resources": answers["costs"], "Transferability": answers["transferability"],
         "Summary for publication": answers["summary"]})
     page.get_by_role("link", name="Declarations", exact=True).click()
+    # .all() does not wait: until the section has loaded it finds the task list's no boxes.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Declarations")
+    expect(page.get_by_role("checkbox")).to_have_count(4)
     for box in page.get_by_role("checkbox").all():
         box.check()
     page.get_by_role("button", name="Save and continue").click()
