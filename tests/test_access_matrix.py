@@ -215,9 +215,9 @@ def test_an_id_past_the_databases_range_is_not_found_on_every_route(app, clients
                 g.pop("_login_user", None)
                 response = clients[Role.ADMIN.value].open(url, method=method, data={})
                 checked += 1
-                # 405 where another rule has the same path for other methods: werkzeug weighs
-                # the method before the number. Either way the database is not asked.
-                if response.status_code not in (404, 405):
+                # Not a 405 where another rule has the same path for other methods either:
+                # the converter's pattern stops at the ceiling, so no rule matches at all.
+                if response.status_code != 404:
                     problems.append(f"{method} {url}: {response.status_code}")
     assert checked > 100
     assert not problems, "\n".join(problems)
