@@ -55,6 +55,8 @@ POLICIES: list[tuple[str, Policy]] = [
     ("booking.links", PUBLIC),
     ("booking.*", TOKEN),
     ("staff_invite.set_password", TOKEN),
+    ("password_reset.ask", PUBLIC),
+    ("password_reset.choose", TOKEN),
     ("checkin.check_in", roles(Role.ORGANISER)),
     ("organiser.*", roles(Role.ORGANISER)),
     ("staff_admin.*", roles(Role.ADMIN)),

@@ -125,10 +125,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        # A deactivated account is signed out at its next request, not only refused sign-in.
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+    def load_user(session_id: str) -> User | None:
+        # A deactivated account is signed out at its next request, not only refused sign-in;
+        # so is a session from before the password changed (User.get_id).
+        user_id, _, stamp = session_id.partition(".")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or not user.active or stamp != user.password_stamp:
+            return None
+        return user
 
     queue.configure(app)
     mail.init_app(app)
@@ -144,13 +148,15 @@ def _register_core(app: Flask) -> None:
         checkin,
         health,
         organiser,
+        password_reset,
         public,
         staff_admin,
     )
 
     row_ids.init_app(app)
     for blueprint in (public.bp, booking.bp, calendar_feeds.bp, auth.bp, organiser.bp,
-                      checkin.bp, staff_admin.bp, staff_admin.invite_bp, health.bp):
+                      checkin.bp, staff_admin.bp, staff_admin.invite_bp, password_reset.bp,
+                      health.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)

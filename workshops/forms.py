@@ -26,6 +26,7 @@ from wtforms.validators import Email, EqualTo, Length, Optional
 
 from workshops.form_widgets import GovEmailInput
 from workshops.models import REGIONS, SECTORS
+from workshops.organiser_fields import OrganiserForm
 from workshops.validators import PASSWORD_MIN, InputRequired, new_password, strip
 
 
@@ -107,6 +108,27 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", widget=GovPasswordInput(),
                              validators=[InputRequired("Enter your password")])
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip], validators=[
+        InputRequired("Enter your email address"),
+        Email("Enter an email address in the correct format, like name@example.org",
+              check_deliverability=False)])
+    submit = SubmitField("Send me a link", widget=GovSubmitInput())
+
+
+class SetPasswordForm(OrganiserForm):
+    """For the holder of a link e-mailed to them: an invitation or a password reset. The same
+    rules and messages as the change-password form."""
+
+    new = PasswordField("New password", widget=GovPasswordInput(),
+                        description=f"At least {PASSWORD_MIN} characters",
+                        validators=[InputRequired("Enter a new password"), new_password])
+    confirm = PasswordField("Confirm new password", widget=GovPasswordInput(),
+                            validators=[InputRequired("Confirm your new password"),
+                                        EqualTo("new", "Passwords must match")])
+    submit = SubmitField("Set password", widget=GovSubmitInput())
 
 
 class PasswordChangeForm(FlaskForm):

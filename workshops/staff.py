@@ -13,7 +13,6 @@ with it (single use) or a newer invitation has been sent.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -107,14 +106,15 @@ class _ClockSigner(TimestampSigner):
         return int(clock.now().timestamp())
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="staff-invite",
+def link_serializer(salt: str) -> URLSafeTimedSerializer:
+    """Signs the payloads of links e-mailed to staff; each kind of link has its own salt, so
+    one kind cannot be passed off as another."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt,
                                   signer=_ClockSigner)
 
 
-def _password_digest(user: User) -> str:
-    # A digest, not the hash: the link is signed, not encrypted, and may sit in a mail log.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def _serializer() -> URLSafeTimedSerializer:
+    return link_serializer("staff-invite")
 
 
 def _invited_stamp(user: User) -> str:
@@ -122,7 +122,7 @@ def _invited_stamp(user: User) -> str:
 
 
 def invite_token(user: User) -> str:
-    return _serializer().dumps({"u": user.id, "p": _password_digest(user),
+    return _serializer().dumps({"u": user.id, "p": user.password_stamp,
                                 "i": _invited_stamp(user)})
 
 
@@ -141,7 +141,7 @@ def user_for_token(token: str) -> User:
     user = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
     if user is None:
         raise InviteLinkInvalid("invalid")
-    if (not user.active or payload.get("p") != _password_digest(user)
+    if (not user.active or payload.get("p") != user.password_stamp
             or payload.get("i") != _invited_stamp(user)):
         # A password was set with it, a newer invitation replaced it, or the account was
         # deactivated: in every case this link has done its work.
@@ -193,19 +193,25 @@ def resend_invite(user_id: int, *, actor: User) -> User:
     return user
 
 
-def set_password(token: str, password: str) -> User:
-    """Set the password of the user the link is for; the link then stops working."""
-    user = user_for_token(token)
+def replace_password(user: User, password: str) -> bool:
+    """Give `user` this password and lift any lockout, for the holder of a link e-mailed to
+    them; False (and the transaction rolled back) if the password changed since the link
+    was read: two tabs, one password. StaffRefused if the password will not do."""
     if problem := password_problem(password):
         raise StaffRefused(problem, field="new")
-    # Only if the hash is still the one the link was made for: two tabs, one password.
     changed = db.session.execute(
         update(User).where(User.id == user.id, User.password_hash == user.password_hash)
-        .values(password_hash=hash_password(password), failed_logins=0,
-                locked_until=None)
+        .values(password_hash=hash_password(password), failed_logins=0, locked_until=None)
         .execution_options(synchronize_session=False)).rowcount
     if not changed:
         db.session.rollback()
+    return bool(changed)
+
+
+def set_password(token: str, password: str) -> User:
+    """Set the password of the user the link is for; the link then stops working."""
+    user = user_for_token(token)
+    if not replace_password(user, password):
         raise InviteLinkInvalid("used")
     audit.record("set password from invitation", "user", user.id, actor=user)
     db.session.commit()

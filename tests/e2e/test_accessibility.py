@@ -21,6 +21,7 @@ OTHER_PAGES = [
     ("/no-such-page", 404, "Page not found"),
     ("/booking/not-a-real-token", 404, "Page not found"),
     ("/staff/login", 200, "Staff sign in"),
+    ("/staff/forgotten-password", 200, "Reset your password"),
     ("/booking/links", 200, "Get the links to your bookings"),
     ("/privacy", 200, "Privacy notice"),
     ("/accessibility", 200, "Accessibility statement"),

@@ -151,6 +151,13 @@ def test_links_form(app, email):
 
 @FUZZ
 @given(email=odd_email)
+def test_forgotten_password_form(app, email):
+    assert_answers_well(_client(app).post("/staff/forgotten-password", data={"email": email}),
+                        f"forgotten password {email!r:.200}")
+
+
+@FUZZ
+@given(email=odd_email)
 def test_practice_start_form(app, email):
     assert_answers_well(_client(app).post("/feedback/practice/start", data={"email": email}),
                         f"practice start {email!r:.200}")

@@ -167,7 +167,7 @@ def test_header_injection_in_an_address_is_refused_beside_the_field(
                                  data=delegate_form(email=email))
     assert_field_message(response, f"booking email {email!r}")
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
-    for url in ("/booking/links", "/feedback/practice/start"):
+    for url in ("/booking/links", "/feedback/practice/start", "/staff/forgotten-password"):
         response = _client(app).post(url, data={"email": email})
         assert_field_message(response, f"{url} {email!r}")
     assert envelopes == [] and mailbox.messages == []

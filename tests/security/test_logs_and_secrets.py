@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 
 import pytest
 from sqlalchemy import select, text
@@ -142,9 +143,20 @@ def test_no_address_name_or_token_in_the_logs(app, mailbox, debug_logs):
     assert visitor(app, "10.70.2.1").post("/staff/login", data={
         "email": other.email, "password": STAFF_PASSWORD}).status_code == 303
 
+    # A forgotten password, reset through the e-mailed link.
+    resetter = visitor(app, "10.70.2.2")
+    assert resetter.post("/staff/forgotten-password", data={"email": staff.email}
+                         ).status_code == 200
+    [reset_mail] = mailbox.to(staff.email)
+    reset_token = re.search(r"/staff/reset-password/(\S+)",
+                            reset_mail.get_body(("plain",)).get_content()).group(1)
+    new_password = "a new quuxley passphrase"
+    assert resetter.post(f"/staff/reset-password/{reset_token}", data={
+        "new": new_password, "confirm": new_password}).status_code == 303
+
     assert mailbox.messages, "the booking's mail went out (so its sending was logged, if ever)"
     secrets = [name, "Quuxley", email, public_email, staff.email, other.email, made.token,
-               draft.token, public.token, STAFF_PASSWORD, "wrong-0"]
+               draft.token, public.token, STAFF_PASSWORD, "wrong-0", reset_token, new_password]
     leaks = _leaks(debug_logs.records, secrets)
     assert not leaks, "\n".join(leaks)
 

@@ -35,7 +35,8 @@ def _flood(client, url: str, data_for, limit: int) -> list[int]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize(("name", "limit"), [
-    ("booking", 20), ("login", 10), ("links", 5), ("practice-start", 5)])
+    ("booking", 20), ("login", 10), ("links", 5), ("practice-start", 5),
+    ("password-reset", 5)])
 def test_a_flood_of_posts_is_refused_with_the_designed_page(app, name, limit):
     client = _client(app, f"10.40.{limit}.{len(name)}")
     if name == "booking":
@@ -54,6 +55,11 @@ def test_a_flood_of_posts_is_refused_with_the_designed_page(app, name, limit):
 
         def data_for(n: int) -> dict:
             return {"email": f"someone{n}@example.org"}
+    elif name == "password-reset":
+        url = "/staff/forgotten-password"
+
+        def data_for(n: int) -> dict:
+            return {"email": f"staff{n}@example.org"}
     else:
         url = "/feedback/practice/start"
 

@@ -38,7 +38,8 @@ def test_a_delegate_types_email_addresses_into_email_boxes(app, client) -> None:
                                                       organisation="Leeds City Council"))
     series, region = workshop.series.slug, workshop.region
     for url in (f"/series/{series}/{region}/book", "/booking/links",
-                f"/booking/{made.token}/change", "/feedback/practice/start", "/staff/login"):
+                f"/booking/{made.token}/change", "/feedback/practice/start", "/staff/login",
+                "/staff/forgotten-password"):
         _assert_email_pattern(client, url, {"email"})
 
 

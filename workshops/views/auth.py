@@ -97,9 +97,13 @@ def password():  # noqa: ANN201
         if not current_user.check_password(form.current.data):
             form.current.errors.append("Your current password is not right")
         else:
-            current_user.set_password(form.new.data)
-            audit.record("changed password", "user", current_user.id)
+            user = current_user._get_current_object()
+            user.set_password(form.new.data)
+            audit.record("changed password", "user", user.id)
             db.session.commit()
+            # The session names the old password (User.get_id): this browser stays signed in
+            # under the new one, every other is signed out.
+            login_user(user)
             flash("Your password has been changed", "success")
             return redirect(staff_home(current_app, current_user), code=303)
     return render_template("auth/password.html", form=form), 422 if form.errors else 200

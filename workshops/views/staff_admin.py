@@ -12,7 +12,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextInput,
@@ -22,21 +21,20 @@ from sqlalchemy.sql import Select
 from werkzeug.wrappers import Response
 from wtforms import (
     EmailField,
-    PasswordField,
     RadioField,
     SelectChoice,
     StringField,
     SubmitField,
 )
-from wtforms.validators import AnyOf, Email, EqualTo, Length
+from wtforms.validators import AnyOf, Email, Length
 
 from workshops import staff
 from workshops.extensions import db, limiter
 from workshops.form_widgets import GovEmailInput
-from workshops.forms import ConfirmForm
+from workshops.forms import ConfirmForm, SetPasswordForm
 from workshops.models import Role, User
 from workshops.organiser_fields import OrganiserForm
-from workshops.validators import PASSWORD_MIN, InputRequired, new_password, searchable, strip
+from workshops.validators import InputRequired, searchable, strip
 from workshops.views.auth import role_required
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
@@ -85,17 +83,6 @@ class InviteForm(OrganiserForm):
 class RoleForm(OrganiserForm):
     role = _role_field("Role")
     submit = SubmitField("Change role", widget=GovSubmitInput())
-
-
-class SetPasswordForm(OrganiserForm):
-    # The same rules and messages as the change-password form.
-    new = PasswordField("New password", widget=GovPasswordInput(),
-                        description=f"At least {PASSWORD_MIN} characters",
-                        validators=[InputRequired("Enter a new password"), new_password])
-    confirm = PasswordField("Confirm new password", widget=GovPasswordInput(),
-                            validators=[InputRequired("Confirm your new password"),
-                                        EqualTo("new", "Passwords must match")])
-    submit = SubmitField("Set password", widget=GovSubmitInput())
 
 
 def _attach(form: OrganiserForm, refusal: staff.StaffRefused) -> None:
@@ -287,7 +274,7 @@ LINK_PROBLEMS = {
 
 def _link_problem(why: str) -> tuple[str, int]:
     code, title, advice = LINK_PROBLEMS[why]
-    return render_template("auth/invite_link.html", title=title, advice=advice,
+    return render_template("auth/link_problem.html", title=title, advice=advice,
                            show_sign_in=why == "used"), code
 
 
