@@ -22,7 +22,7 @@ from tests import demo_site
 from tests.conftest import make_workshop
 from tests.e2e.conftest import LiveServer
 from tests.e2e.support import Checks
-from workshops import booking, messaging, reminders, scheduling, staff
+from workshops import booking, messaging, password_reset, reminders, scheduling, staff
 from workshops.extensions import db
 from workshops.models import Role, User
 from workshops.models.messages import Audience
@@ -43,7 +43,7 @@ def _send_the_booking_emails() -> None:
     """A delegate books, another waits; the first changes their details and cancels, so the
     place is offered; links are asked for; the organiser writes to the delegates, moves the
     workshop and cancels it; an administrator invites a colleague; a workshop days away sends
-    its reminders."""
+    its reminders; the administrator forgets their password."""
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
     workshop = make_workshop(capacity=1)
     first = booking.book(workshop.id, _delegate(1))
@@ -61,6 +61,7 @@ def _send_the_booking_emails() -> None:
                                actor=admin)
     scheduling.cancel_workshop(third.id, actor=admin)
     staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER, actor=admin)
+    password_reset.request_reset(admin.email)
     soon = make_workshop(series=workshop.series, region="north-west",
                          starts_at=workshop.starts_at - timedelta(days=7))
     booking.book(soon.id, _delegate(5))
@@ -114,6 +115,7 @@ def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Chec
                      "Reminder: questions about your practice",
                      "Booking cancelled", "Your workshop bookings", "Parking at the venue",
                      "Workshop changed", "Workshop cancelled", "You have been invited",
+                     "Reset your password",
                      "Thank you for coming", "Your views on", "Confirm your email",
                      "We have received your practice submission",
                      "Questions about your practice submission", "Please approve the wording",
