@@ -466,7 +466,7 @@ def change_details(booking_id: int, delegate: Delegate, *, actor: User | None = 
         booking.organisation_key = organisation_key(booking.organisation)
         audit.record("changed details", "booking", booking.id, workshop_id=booking.workshop_id,
                      actor=actor or "delegate", fields=sorted(changes))
-        notices.details_changed(booking)
+        notices.details_changed(booking, by_organiser=actor is not None)
         signals.booking_changed.send(booking, changes=changes)
         return changes
 

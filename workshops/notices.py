@@ -122,9 +122,12 @@ def cancelled(booking: Booking, *, by_organiser: bool, had_place: bool) -> None:
           method="CANCEL" if had_place else None, by_organiser=by_organiser)
 
 
-def details_changed(booking: Booking) -> None:
-    _send(booking, "booking_changed", "the details of your booking were changed",
-          method="REQUEST" if booking.status == "confirmed" else None)
+def details_changed(booking: Booking, *, by_organiser: bool = False) -> None:
+    reason = ("the workshop's organisers changed the details of your booking" if by_organiser
+              else "the details of your booking were changed")
+    _send(booking, "booking_changed", reason,
+          method="REQUEST" if booking.status == "confirmed" else None,
+          by_organiser=by_organiser)
 
 
 def workshop_moved(booking: Booking, changes: list[str]) -> None:

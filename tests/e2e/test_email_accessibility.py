@@ -16,56 +16,18 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, Route
-from sqlalchemy import select
 
 from tests import demo_site
-from tests.conftest import make_workshop
 from tests.e2e.conftest import LiveServer
 from tests.e2e.support import Checks
-from workshops import booking, messaging, password_reset, reminders, scheduling, staff
-from workshops.extensions import db
-from workshops.models import Role, User
-from workshops.models.messages import Audience
+from tests.mail_scenarios import send_the_booking_emails
+from workshops import booking
 
 pytestmark = pytest.mark.browser
 
 # The rules for a whole page: a mail client shows the message inside a page of its own, whose
 # main landmark and first heading are the client's (the message is named by its article).
 PAGE_RULES = ("landmark-one-main", "page-has-heading-one", "region")
-
-
-def _delegate(n: int, **changes: str) -> booking.Delegate:
-    return booking.Delegate(**{"name": f"Delegate Number{n}", "email": f"d{n}@example.org",
-                               "organisation": "Leeds City Council", **changes})
-
-
-def _send_the_booking_emails() -> None:
-    """A delegate books, another waits; the first changes their details and cancels, so the
-    place is offered; links are asked for; the organiser writes to the delegates, moves the
-    workshop and cancels it; an administrator invites a colleague; a workshop days away sends
-    its reminders; the administrator forgets their password."""
-    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
-    workshop = make_workshop(capacity=1)
-    first = booking.book(workshop.id, _delegate(1))
-    second = booking.book(workshop.id, _delegate(2))
-    booking.change_details(first.id, _delegate(1, organisation="Bradford Council"))
-    booking.cancel(first.id)
-    booking.send_links(second.email)
-    third = make_workshop(series=workshop.series, region="london", capacity=1)
-    booking.book(third.id, _delegate(3))
-    booking.book(third.id, _delegate(4))
-    messaging.send_message(third, Audience.CONFIRMED, "Parking at the venue",
-                           "There is no parking at the venue.\n\nPlease come by train.", admin)
-    scheduling.update_workshop(third.id, {"starts_at": third.starts_at + timedelta(days=7),
-                                          "ends_at": third.ends_at + timedelta(days=7)},
-                               actor=admin)
-    scheduling.cancel_workshop(third.id, actor=admin)
-    staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER, actor=admin)
-    password_reset.request_reset(admin.email)
-    soon = make_workshop(series=workshop.series, region="north-west",
-                         starts_at=workshop.starts_at - timedelta(days=7))
-    booking.book(soon.id, _delegate(5))
-    reminders.send_due_reminders()
 
 
 def _let_the_offer_lapse(live: LiveServer) -> None:
@@ -90,7 +52,7 @@ def _serving(html: str) -> Callable[[Route], None]:
 def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Checks) -> None:
     with live.data():
         demo_site.load(live.app)
-        _send_the_booking_emails()
+        send_the_booking_emails()
     _let_the_offer_lapse(live)
     # Mail goes to the SMTP server just after each commit: wait until it stops arriving.
     count, deadline = -1, time.monotonic() + 20

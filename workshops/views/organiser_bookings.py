@@ -1,8 +1,15 @@
-"""Booking someone in: an organiser takes a booking by phone or e-mail, or for a speaker.
+"""An organiser books someone in, or changes the details of a booking, for a delegate who
+asks by phone or e-mail.
 
-The public's rules hold (a place if one is free, otherwise the waiting list; one booking per
-address) except the booking window: an organiser may book someone in before booking opens or
-after it closes. From the start of the workshop, someone who turns up is a walk-in instead.
+Booking someone in: the public's rules hold (a place if one is free, otherwise the waiting
+list; one booking per address) except the booking window: an organiser may book someone in
+before booking opens or after it closes. From the start of the workshop, someone who turns up
+is a walk-in instead.
+
+Changing details: what the delegate could change themselves from their own link (a misspelt
+name before the badges are printed, a new access need), by `booking.change_details`, so they
+are e-mailed the change as if they had made it, told that the organisers made it. Their
+consent to the delegate list stays theirs to give.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ from wtforms.validators import Optional
 from workshops import attendance, booking, clock
 from workshops.extensions import db
 from workshops.forms import access_needs_field, dietary_needs_field
-from workshops.models import REGIONS, BookingStatus, Workshop
+from workshops.models import REGIONS, Booking, BookingStatus, Workshop
+from workshops.transitions import TransitionNotAllowed
 from workshops.views.organiser import attach, bp
 from workshops.views.organiser_attendance import WalkInForm
 
@@ -32,6 +40,16 @@ class BookSomeoneForm(WalkInForm):
     access_needs = access_needs_field("Anything the venue should arrange so they can take part")
     dietary_needs = dietary_needs_field()
     submit = SubmitField("Book a place", widget=GovSubmitInput())
+
+
+class ChangeBookingForm(BookSomeoneForm):
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+CHANGEABLE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED, BookingStatus.WAITING)
+CHANGED_FIELDS = {"name": "name", "email": "email address", "job_title": "job title",
+                  "organisation": "organisation", "region": "region", "sector": "sector",
+                  "access_needs": "access needs", "dietary_needs": "dietary needs"}
 
 
 def can_book_someone_in(workshop: Workshop) -> str | None:
@@ -85,3 +103,37 @@ def book_someone_in(workshop_id: int) -> ResponseReturnValue:
                            places_left=attendance.places_left(found),
                            window=found.booking_window_state(clock.now())), \
         422 if form.errors else 200
+
+
+@bp.route("/bookings/<int:booking_id>/edit", methods=["GET", "POST"])
+def edit_booking(booking_id: int) -> ResponseReturnValue:
+    found = db.get_or_404(Booking, booking_id)
+    workshop_page = redirect(url_for(".workshop", workshop_id=found.workshop_id), code=303)
+    if found.status not in CHANGEABLE:
+        flash(f"Booking {found.reference} is {found.status}: its details can no longer be "
+              "changed.")
+        return workshop_page
+    form = ChangeBookingForm(obj=found)
+    if form.validate_on_submit():
+        delegate = booking.Delegate(
+            name=form.name.data, email=form.email.data, organisation=form.organisation.data,
+            job_title=form.job_title.data or "", region=form.region.data or "",
+            sector=form.sector.data, access_needs=form.access_needs.data or "",
+            dietary_needs=form.dietary_needs.data or "", list_consent=found.list_consent)
+        try:
+            changes = booking.change_details(found.id, delegate, actor=current_user)
+        except booking.BookingRefused as refusal:
+            attach(form, refusal.field, refusal.message)
+        except TransitionNotAllowed:
+            flash(f"Booking {found.reference} was cancelled meanwhile: nothing was changed.")
+            return workshop_page
+        else:
+            if changes:
+                what = ", ".join(CHANGED_FIELDS[f] for f in CHANGED_FIELDS if f in changes)
+                flash(f"Booking {found.reference} updated ({what}). {found.name} has been "
+                      "e-mailed the new details.", "success")
+            else:
+                flash(f"Nothing was changed in booking {found.reference}.")
+            return workshop_page
+    return render_template("organiser/booking_edit.html", booking=found,
+                           workshop=found.workshop, form=form), 422 if form.errors else 200

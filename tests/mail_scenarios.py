@@ -1,0 +1,50 @@
+"""Every kind of e-mail the core sends, sent as users' actions send them, for the tests that
+read them all: their accessibility in a browser, their layout as text."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests.conftest import make_workshop
+from workshops import booking, messaging, password_reset, reminders, scheduling, staff
+from workshops.extensions import db
+from workshops.models import Role, User
+from workshops.models.messages import Audience
+
+
+def _delegate(n: int, **changes: str) -> booking.Delegate:
+    return booking.Delegate(**{"name": f"Delegate Number{n}", "email": f"d{n}@example.org",
+                               "organisation": "Leeds City Council", **changes})
+
+
+def send_the_booking_emails() -> None:
+    """The core's e-mails, each sent by the domain function a user's action calls.
+
+    A delegate books, another waits; the first changes their details and cancels, so the place
+    is offered; links are asked for; the organiser writes to the delegates, moves the workshop
+    and cancels it; an administrator invites a colleague; a workshop days away sends its
+    reminders; the administrator forgets their password. An administrator must exist."""
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    workshop = make_workshop(capacity=1)
+    first = booking.book(workshop.id, _delegate(1))
+    second = booking.book(workshop.id, _delegate(2))
+    booking.change_details(first.id, _delegate(1, organisation="Bradford Council"))
+    booking.cancel(first.id)
+    booking.send_links(second.email)
+    third = make_workshop(series=workshop.series, region="london", capacity=1)
+    booking.book(third.id, _delegate(3))
+    booking.book(third.id, _delegate(4))
+    messaging.send_message(third, Audience.CONFIRMED, "Parking at the venue",
+                           "There is no parking at the venue.\n\nPlease come by train.", admin)
+    scheduling.update_workshop(third.id, {"starts_at": third.starts_at + timedelta(days=7),
+                                          "ends_at": third.ends_at + timedelta(days=7)},
+                               actor=admin)
+    scheduling.cancel_workshop(third.id, actor=admin)
+    staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER, actor=admin)
+    password_reset.request_reset(admin.email)
+    soon = make_workshop(series=workshop.series, region="north-west",
+                         starts_at=workshop.starts_at - timedelta(days=7))
+    booking.book(soon.id, _delegate(5))
+    reminders.send_due_reminders()
