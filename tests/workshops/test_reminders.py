@@ -35,8 +35,7 @@ def _reminded(mailbox: Mailbox) -> list[str]:
 
 
 def _subject(message) -> str:  # noqa: ANN001
-    # A long subject is folded onto a second line; Python's parser keeps the fold's space.
-    return str(message["Subject"]).strip()
+    return str(message["Subject"])
 
 
 def _plain(message) -> str:  # noqa: ANN001
