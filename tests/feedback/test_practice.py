@@ -113,7 +113,11 @@ def test_one_reminder_to_those_who_have_not_responded(app, invited, mailbox) -> 
     assert invitations.send_reminders() == 1  # the one who sent practice is not reminded
     assert invitations.send_reminders() == 0  # and no one twice
     assert len(mailbox.to(second.email)) == 1 and mailbox.to(first.email) == []
-    assert "only reminder" in mailbox.to(second.email)[0].get_body(("plain",)).get_content()
+    said = mailbox.to(second.email)[0].get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "only reminder" in said
+    # Each request a paragraph of its own (the template's {% if %} had eaten the blank lines).
+    assert ".\n\nTell us what you thought of the day" in said
+    assert "/evaluation\n\nShare a practice example" in said
 
 
 # --- starting from the public site ------------------------------------------------------------
