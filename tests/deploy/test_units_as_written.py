@@ -14,7 +14,8 @@ them what it promises.
 
 A delegate books through the web unit; a consumer unit sends their confirmation; every log
 line is JSON (LOG_FORMAT=json) and names no delegate; the web unit's ExecReload keeps it
-serving; each unit stops on its own KillSignal within its TimeoutStopSec.
+serving; each unit stops on its own KillSignal within its TimeoutStopSec. The backup unit's
+commands, systemd's escapes and all, write a dated archive and prune old ones.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tarfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -330,3 +332,43 @@ def test_release_then_units_serve_book_mail_reload_and_stop(machine: dict[str, s
         text = log.read_text()
         for secret in (delegate_fields(DELEGATE)["email"], delegate_fields(DELEGATE)["name"]):
             assert secret not in text, f"{log.name} names the delegate: {secret}"
+
+
+def _systemd_command(line: str, variables: dict[str, str]) -> str:
+    """An Exec line as systemd hands it on: ${VAR} from the unit's environment, then its
+    escapes ($$ for the shell's $, %% for a literal %)."""
+    line = re.sub(r"\$\{(\w+)\}", lambda m: variables[m.group(1)], line)
+    return line.replace("$$", "$").replace("%%", "%")
+
+
+def test_the_backup_unit_writes_a_dated_archive_and_prunes_old_ones(machine: dict[str, str],
+                                                                    tmp_path: Path) -> None:
+    settings = unit_settings("workshops-backup.service")
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    env = dict(machine)
+    for assignment in settings.get("Environment", []):
+        key, _, value = assignment.partition("=")
+        env[key] = value
+    upgrade = subprocess.run([f"{BIN}/flask", "--app", "wsgi", "db", "upgrade"], env=env,
+                             cwd=ROOT, capture_output=True, text=True, timeout=180, check=False)
+    assert upgrade.returncode == 0, upgrade.stderr
+    stale = backups / "workshops-20000101T021500Z.tar.gz"
+    stale.write_bytes(b"an old backup")
+    old = time.time() - (int(env["BACKUP_KEEP_DAYS"]) + 2) * 86400
+    os.utime(stale, (old, old))
+
+    for key in ("ExecStart", "ExecStartPost"):
+        [line] = settings[key]
+        command = _installed(_systemd_command(line, env)).replace("/var/backups/workshops",
+                                                                  str(backups))
+        done = subprocess.run(shlex.split(command), env=env,
+                              cwd=_installed(settings["WorkingDirectory"][0]),
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, f"{key}: {done.stdout}{done.stderr}"
+
+    [archive] = backups.iterdir()
+    assert re.fullmatch(r"workshops-\d{8}T\d{6}Z\.tar\.gz", archive.name), archive.name
+    assert not stale.exists(), "a backup older than BACKUP_KEEP_DAYS is pruned"
+    with tarfile.open(archive) as opened:
+        assert "manifest.json" in opened.getnames()
