@@ -1,7 +1,8 @@
 """Plugin: practice submissions and the evaluation of the day, collected after each workshop.
 
-It listens for `workshop_finished` (invitations), sends `submission_received` (the hand-off to
-whatever validation is installed) and imports nothing from other plugins.
+It listens for `workshop_finished` (invitations), answers `personal_data_requested` (what it
+holds about a person), sends `submission_received` (the hand-off to whatever validation is
+installed) and imports nothing from other plugins.
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ def health() -> str:
 
 
 def setup(app: Flask) -> None:
-    from feedback import invitations, tasks  # noqa: F401  (connects receivers, registers tasks)
+    from feedback import invitations, personal_data, tasks  # noqa: F401  (receivers, tasks)
 
     env = os.environ
     app.config.setdefault("EVIDENCE_FOLDER",
                           env.get("EVIDENCE_FOLDER") or str(Path(app.instance_path) / "evidence"))
     app.config.setdefault("FEEDBACK_REMINDER_DAYS", int(env.get("FEEDBACK_REMINDER_DAYS") or 7))
     invitations.connect()
+    personal_data.connect()
 
 
 def booking_links(booking) -> list[tuple[str, str]]:  # noqa: ANN001

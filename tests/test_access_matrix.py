@@ -60,6 +60,7 @@ POLICIES: list[tuple[str, Policy]] = [
     ("checkin.check_in", roles(Role.ORGANISER)),
     ("organiser.*", roles(Role.ORGANISER)),
     ("staff_admin.*", roles(Role.ADMIN)),
+    ("personal_data.*", roles(Role.ADMIN)),
     ("*.health", PUBLIC),
     ("packs.delegate_pack", TOKEN),
     ("packs.fillable_download", TOKEN),

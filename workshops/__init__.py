@@ -149,6 +149,7 @@ def _register_core(app: Flask) -> None:
         health,
         organiser,
         password_reset,
+        personal_data,
         public,
         staff_admin,
     )
@@ -156,7 +157,7 @@ def _register_core(app: Flask) -> None:
     row_ids.init_app(app)
     for blueprint in (public.bp, booking.bp, calendar_feeds.bp, auth.bp, organiser.bp,
                       checkin.bp, staff_admin.bp, staff_admin.invite_bp, password_reset.bp,
-                      health.bp):
+                      personal_data.bp, health.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from workshops import audit, clock
@@ -124,6 +124,41 @@ def _scrub(value: object, secrets: set[str]) -> object:
     return value
 
 
+def secrets_of(bookings: list[Booking]) -> set[str]:
+    """The names and addresses to look for in free text about these bookings. Short strings
+    are left out, so that a one-letter "name" cannot wipe unrelated text."""
+    return {s.lower() for b in bookings for s in (b.name, b.email) if len(s.strip()) >= 4}
+
+
+def scrub_audit(where: ColumnElement[bool], secrets: set[str]) -> None:
+    """Audit details are meant to hold no personal data, but older entries or a plugin's may:
+    in the entries `where` picks, anything that mentions one of `secrets` goes."""
+    if not secrets:
+        return
+    for entry in db.session.scalars(select(AuditEntry).where(where)):
+        scrubbed = _scrub(entry.details or {}, secrets)
+        if scrubbed != entry.details:
+            entry.details = scrubbed
+
+
+def anonymise(bookings: list[Booking]) -> None:
+    """Replace each booking's personal details. Kept: status, dates, check-in and no-show
+    times, region, sector, reference, so every count stays true."""
+    for b in bookings:
+        b.name = ERASED_NAME
+        b.email = b.email_key = erased_email(b.id)
+        b.job_title = ""
+        # A team's name plus a job can identify one person, so the organisation goes as well.
+        b.organisation = ERASED_ORGANISATION
+        b.organisation_key = ERASED_ORGANISATION.lower()
+        b.access_needs = ""
+        b.dietary_needs = ""
+        b.list_consent = False
+        # The links in old e-mails would otherwise open (and could refill) the erased booking.
+        b.token = new_token()
+        b.checkin_code = new_checkin_code()
+
+
 def _erase_workshop(workshop_id: int, *, dry_run: bool) -> WorkshopErasure | None:
     workshop = rules._lock(workshop_id) if not dry_run else db.session.get(Workshop, workshop_id)
     if workshop is None:
@@ -143,33 +178,10 @@ def _erase_workshop(workshop_id: int, *, dry_run: bool) -> WorkshopErasure | Non
     if dry_run or not bookings:
         return result
 
-    # Audit details are meant to hold no personal data, but older entries or a plugin's may;
-    # anything that mentions an erased name or address goes too. Short strings are skipped so
-    # that a one-letter "name" cannot wipe unrelated text.
-    secrets = {s.lower() for b in bookings for s in (b.name, b.email) if len(s.strip()) >= 4}
-    if secrets:
-        entries = db.session.scalars(select(AuditEntry).where(or_(
-            AuditEntry.workshop_id == workshop_id,
-            and_(AuditEntry.entity == "booking", AuditEntry.entity_id.in_(ids)))))
-        for entry in entries:
-            scrubbed = _scrub(entry.details or {}, secrets)
-            if scrubbed != entry.details:
-                entry.details = scrubbed
-
-    for b in bookings:
-        # Kept: status, dates, check-in and no-show times, region, sector, reference.
-        b.name = ERASED_NAME
-        b.email = b.email_key = erased_email(b.id)
-        b.job_title = ""
-        # A team's name plus a job can identify one person, so the organisation goes as well.
-        b.organisation = ERASED_ORGANISATION
-        b.organisation_key = ERASED_ORGANISATION.lower()
-        b.access_needs = ""
-        b.dietary_needs = ""
-        b.list_consent = False
-        # The links in old e-mails would otherwise open (and could refill) the erased booking.
-        b.token = new_token()
-        b.checkin_code = new_checkin_code()
+    secrets = secrets_of(bookings)
+    scrub_audit(or_(AuditEntry.workshop_id == workshop_id,
+                    and_(AuditEntry.entity == "booking", AuditEntry.entity_id.in_(ids))), secrets)
+    anonymise(bookings)
     db.session.execute(delete(OutboxMessage).where(_outbox_for(workshop_id, ids))
                        .execution_options(synchronize_session=False))
     written = list(db.session.scalars(select(OrganiserMessage).where(

@@ -5,7 +5,10 @@ commit, so that a receiver's own writes (and mail it queues) commit or roll back
 the change. `consumer_started` is about the process, not the data: `flask worker` sends it once,
 inside the app context, before the queue consumer runs, so plugins can queue again work that a
 killed consumer left unfinished (a task being run had already left the queue). Its receivers
-must not raise; the worker logs any that do and starts anyway.
+must not raise; the worker logs any that do and starts anyway. `personal_data_requested` asks
+rather than tells: an administrator answering a person's request for their data sends it with
+the address (`email`, in the form bookings key it), and each receiver returns what its plugin
+holds under that address (a `personal_data.Holding`, or None).
 """
 
 from blinker import Namespace
@@ -23,3 +26,4 @@ workshop_finished = _signals.signal("workshop-finished")  # sender: Workshop; at
 submission_received = _signals.signal("submission-received")  # sender: a submission
 submission_decided = _signals.signal("submission-decided")  # sender: a submission
 consumer_started = _signals.signal("consumer-started")  # sender: Flask app, in its context
+personal_data_requested = _signals.signal("personal-data-requested")  # sender: app; email=...

@@ -1,0 +1,146 @@
+"""A person's request about their own data: what the service holds under their e-mail address,
+a copy of it, and the erasure of their booking details.
+
+UK GDPR gives delegates and submitters the right to a copy of their personal data and, once
+it is no longer needed, to its erasure; the privacy notice tells them to write to the
+programme. An administrator answers here. The core holds bookings (and staff accounts);
+each plugin adds what it holds by answering `signals.personal_data_requested` with a
+`Holding`.
+
+Erasure anonymises the person's bookings in place, as the retention period does for a whole
+workshop (`retention.anonymise`), so every count stays true; the e-mails kept for them go, and
+audit details that mention them are scrubbed. A booking that still holds a place, or a place
+on a waiting list, for a workshop yet to happen is refused: cancelling it first tells the
+person and moves the waiting list on, which erasing it would not. What plugins hold is not
+erased here; each plugin's holding says what becomes of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from workshops import audit, clock, retention, signals
+from workshops import booking as rules
+from workshops.booking import email_key
+from workshops.extensions import db
+from workshops.models import (
+    ACTIVE,
+    REGIONS,
+    SECTORS,
+    AuditEntry,
+    Booking,
+    OutboxMessage,
+    User,
+    Workshop,
+)
+
+
+class ErasureRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Holding:
+    """What one part of the service holds about the person: a title, one mapping of label to
+    value per record, and what erasure does to it."""
+
+    title: str
+    records: list[dict[str, str]] = field(default_factory=list)
+    on_erasure: str = ""
+
+
+def _day(moment) -> str:  # noqa: ANN001
+    return moment.strftime("%-d %B %Y") if moment else ""
+
+
+def _bookings(key: str) -> list[Booking]:
+    return list(db.session.scalars(
+        select(Booking).where(Booking.email_key == key)
+        .options(selectinload(Booking.workshop).selectinload(Workshop.series))
+        .order_by(Booking.created_at, Booking.id)))
+
+
+def _booking_record(b: Booking) -> dict[str, str]:
+    return {
+        "Workshop": b.workshop.display_title, "Date": _day(b.workshop.starts_at),
+        "Reference": b.reference, "Status": b.status.capitalize(), "Booked": _day(b.created_at),
+        "Name": b.name, "Email": b.email, "Job title": b.job_title,
+        "Organisation": b.organisation, "Region": REGIONS.get(b.region, b.region),
+        "Sector": SECTORS.get(b.sector, b.sector), "Access needs": b.access_needs,
+        "Dietary needs": b.dietary_needs,
+        "In the delegate list": "Yes" if b.list_consent else "No",
+        "Checked in": "Yes" if b.checked_in_at else "No",
+    }
+
+
+def find(email: str) -> list[Holding]:
+    """Everything held under `email`, the core's first; empty holdings are left out."""
+    key = email_key(email)
+    holdings = [Holding(
+        "Bookings", [_booking_record(b) for b in _bookings(key)],
+        on_erasure="Erased: name, e-mail address, job title, organisation, access and dietary "
+                   "needs, and the e-mails sent about them. Kept, without the person: the "
+                   "booking's status, dates and reference, so attendance figures stay true.")]
+    staff = db.session.scalar(select(User).where(User.email == key))
+    if staff is not None:
+        holdings.append(Holding("Staff account", [{
+            "Name": staff.name, "Email": staff.email, "Role": staff.role,
+            "Active": "Yes" if staff.active else "No", "Created": _day(staff.created_at)}],
+            on_erasure="Not erased here: an administrator deactivates a staff account from "
+                       "the staff pages."))
+    for _receiver, holding in signals.personal_data_requested.send(
+            current_app._get_current_object(), email=key):
+        if holding is not None:
+            holdings.append(holding)
+    return [h for h in holdings if h.records]
+
+
+def copy(email: str) -> dict[str, object]:
+    """A copy for the person: every holding, as JSON."""
+    return {"email": email_key(email), "prepared": clock.now().isoformat(timespec="seconds"),
+            "holdings": [{"title": h.title, "records": h.records} for h in find(email)]}
+
+
+def still_needed(email: str) -> list[Booking]:
+    """The person's bookings that hold a place, or a place in line, for a workshop yet to end."""
+    now = clock.now()
+    return [b for b in _bookings(email_key(email))
+            if b.status in ACTIVE and b.workshop.ends_at > now]
+
+
+def erase(email: str, *, actor: User) -> int:
+    """Anonymise the bookings made with `email`; how many. ErasureRefused while one is still
+    needed (see the module's docstring)."""
+    key = email_key(email)
+
+    def work() -> int:
+        if needed := still_needed(key):
+            names = "; ".join(f"{b.workshop.display_title} ({b.reference}, {b.status})"
+                              for b in needed)
+            raise ErasureRefused(
+                f"Still booked: {names}. Cancel the booking first, so that the person is told "
+                "and the waiting list moves on; then erase.")
+        bookings = _bookings(key)
+        if not bookings:
+            return 0
+        ids = [b.id for b in bookings]
+        retention.scrub_audit(and_(AuditEntry.entity == "booking", AuditEntry.entity_id.in_(ids)),
+                              retention.secrets_of(bookings))
+        # Every e-mail about these bookings, and those to the address about none (its links).
+        db.session.execute(delete(OutboxMessage).where(or_(
+            OutboxMessage.booking_id.in_(ids), func.lower(OutboxMessage.recipient) == key))
+            .execution_options(synchronize_session=False))
+        retention.anonymise(bookings)
+        for b in bookings:
+            # No name or address here: the entry says what was done, not to whom.
+            audit.record("erased personal data on request", "booking", b.id,
+                         workshop_id=b.workshop_id, actor=actor)
+        return len(bookings)
+
+    return rules._with_retries(work)
