@@ -10,6 +10,7 @@ import contextlib
 import email
 import email.policy
 import os
+import re
 import tempfile
 import threading
 import uuid
@@ -261,6 +262,24 @@ def make_staff(role: Role | str, email: str | None = None) -> User:
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def sign_in_status(client, email: str, password: str) -> int:  # noqa: ANN001
+    """The status of a sign-in through the real form: 303 signed in, 422 refused."""
+    from flask import g
+
+    g.pop("_login_user", None)  # one app context serves every client: forget the last user
+    return client.post("/staff/login", data={"email": email, "password": password}).status_code
+
+
+def mailed_path(mailbox: Mailbox, to: str, label: str) -> str:
+    """The path of the link after `label:` in the newest plain-text e-mail to `to` that has
+    one (e-mails give each link on a line of its own, after its label)."""
+    for message in reversed(mailbox.to(to)):
+        plain = message.get_body(("plain",)).get_content()
+        if found := re.search(rf"{re.escape(label)}: https?://[^/\s]+(/\S+)", plain):
+            return found.group(1)
+    raise AssertionError(f"no {label!r} link in the mail to {to}")
 
 
 def login(client, user: User) -> None:

@@ -94,11 +94,16 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-class LinksForm(FlaskForm):
+class YourEmailForm(FlaskForm):
+    """A form that asks for nothing but the visitor's own address, to e-mail them a link."""
+
     email = EmailField("Email address", widget=GovEmailInput(), filters=[strip], validators=[
         InputRequired("Enter your email address"),
         Email("Enter an email address in the correct format, like name@example.org",
               check_deliverability=False)])
+
+
+class LinksForm(YourEmailForm):
     submit = SubmitField("Email me my links", widget=GovSubmitInput())
 
 
@@ -110,34 +115,30 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class ForgottenPasswordForm(FlaskForm):
-    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip], validators=[
-        InputRequired("Enter your email address"),
-        Email("Enter an email address in the correct format, like name@example.org",
-              check_deliverability=False)])
+class ForgottenPasswordForm(YourEmailForm):
     submit = SubmitField("Send me a link", widget=GovSubmitInput())
 
 
-class SetPasswordForm(OrganiserForm):
-    """For the holder of a link e-mailed to them: an invitation or a password reset. The same
-    rules and messages as the change-password form."""
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    """A new password and its confirmation, with the same rules and messages wherever a
+    password is chosen. Called in a form's body, where the fields are to come in its order."""
+    return (PasswordField("New password", widget=GovPasswordInput(),
+                          description=f"At least {PASSWORD_MIN} characters",
+                          validators=[InputRequired("Enter a new password"), new_password]),
+            PasswordField("Confirm new password", widget=GovPasswordInput(),
+                          validators=[InputRequired("Confirm your new password"),
+                                      EqualTo("new", "Passwords must match")]))
 
-    new = PasswordField("New password", widget=GovPasswordInput(),
-                        description=f"At least {PASSWORD_MIN} characters",
-                        validators=[InputRequired("Enter a new password"), new_password])
-    confirm = PasswordField("Confirm new password", widget=GovPasswordInput(),
-                            validators=[InputRequired("Confirm your new password"),
-                                        EqualTo("new", "Passwords must match")])
+
+class SetPasswordForm(OrganiserForm):
+    """For the holder of a link e-mailed to them: an invitation or a password reset."""
+
+    new, confirm = new_password_fields()
     submit = SubmitField("Set password", widget=GovSubmitInput())
 
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("Current password", widget=GovPasswordInput(),
                             validators=[InputRequired("Enter your current password")])
-    new = PasswordField("New password", widget=GovPasswordInput(),
-                        description=f"At least {PASSWORD_MIN} characters",
-                        validators=[InputRequired("Enter a new password"), new_password])
-    confirm = PasswordField("Confirm new password", widget=GovPasswordInput(),
-                            validators=[InputRequired("Confirm your new password"),
-                                        EqualTo("new", "Passwords must match")])
+    new, confirm = new_password_fields()
     submit = SubmitField("Change password", widget=GovSubmitInput())

@@ -16,31 +16,33 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from workshops import audit, clock
 from workshops.extensions import db
 from workshops.mail import queue_mail
 from workshops.models import AuditEntry, User
-from workshops.staff import InviteLinkInvalid, email_key, link_serializer, replace_password
+from workshops.staff import (
+    InviteLinkInvalid,
+    email_key,
+    link_serializer,
+    read_link,
+    replace_password,
+)
 from workshops.urls import external_url
 
 RESET_VALID = timedelta(hours=1)
 SENDS_PER_HOUR = 3
 SENT = "sent password reset link"
+SALT = "staff-password-reset"  # its own: an invitation cannot be passed off as a reset link
 
 
 class ResetLinkInvalid(InviteLinkInvalid):
     """The reset link cannot be used. `why` is 'expired', 'used' or 'invalid'."""
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return link_serializer("staff-password-reset")
-
-
 def reset_token(user: User) -> str:
-    return _serializer().dumps({"u": user.id, "p": user.password_stamp})
+    return link_serializer(SALT).dumps({"u": user.id, "p": user.password_stamp})
 
 
 def _sent_this_hour(user: User) -> int:
@@ -68,22 +70,9 @@ def request_reset(email: str) -> bool:
 
 
 def user_for_reset_token(token: str) -> User:
-    """The user a reset link is for; ResetLinkInvalid if it cannot be used now."""
-    try:
-        payload = _serializer().loads(token, max_age=int(RESET_VALID.total_seconds()))
-    except SignatureExpired:
-        raise ResetLinkInvalid("expired") from None
-    except BadSignature:
-        raise ResetLinkInvalid("invalid") from None
-    user_id = payload.get("u") if isinstance(payload, dict) else None
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None:
-        raise ResetLinkInvalid("invalid")
-    if not user.active or payload.get("p") != user.password_stamp:
-        # The password was set since (with this link or another way), or the account was
-        # deactivated: either way this link has done its work.
-        raise ResetLinkInvalid("used")
-    return user
+    """The user a reset link is for; ResetLinkInvalid if it cannot be used now (its password
+    was set since, with this link or another way, or the account was deactivated)."""
+    return read_link(SALT, token, RESET_VALID, ResetLinkInvalid)[0]
 
 
 def reset_password(token: str, password: str) -> User:

@@ -113,16 +113,12 @@ def link_serializer(salt: str) -> URLSafeTimedSerializer:
                                   signer=_ClockSigner)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return link_serializer("staff-invite")
-
-
 def _invited_stamp(user: User) -> str:
     return user.invited_at.isoformat() if user.invited_at else ""
 
 
 def invite_token(user: User) -> str:
-    return _serializer().dumps({"u": user.id, "p": user.password_stamp,
+    return link_serializer("staff-invite").dumps({"u": user.id, "p": user.password_stamp,
                                 "i": _invited_stamp(user)})
 
 
@@ -130,22 +126,31 @@ def invite_expires(user: User) -> datetime | None:
     return user.invited_at + INVITE_VALID if user.invited_at else None
 
 
+def read_link(salt: str, token: str, valid: timedelta,
+              invalid: type[InviteLinkInvalid] = InviteLinkInvalid) -> tuple[User, dict]:
+    """The user a signed link e-mailed to staff names, and its payload; `invalid` ('expired',
+    'invalid' or 'used') if it cannot be used now. Every such link carries the password's
+    stamp, so it is used up once a password is set (or the account deactivated)."""
+    try:
+        payload = link_serializer(salt).loads(token, max_age=int(valid.total_seconds()))
+    except SignatureExpired:
+        raise invalid("expired") from None
+    except BadSignature:
+        raise invalid("invalid") from None
+    user_id = payload.get("u") if isinstance(payload, dict) else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        raise invalid("invalid")
+    if not user.active or payload.get("p") != user.password_stamp:
+        raise invalid("used")
+    return user, payload
+
+
 def user_for_token(token: str) -> User:
     """The user a set-password link is for; InviteLinkInvalid if it cannot be used now."""
-    try:
-        payload = _serializer().loads(token, max_age=int(INVITE_VALID.total_seconds()))
-    except SignatureExpired:
-        raise InviteLinkInvalid("expired") from None
-    except BadSignature:
-        raise InviteLinkInvalid("invalid") from None
-    user = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
-    if user is None:
-        raise InviteLinkInvalid("invalid")
-    if (not user.active or payload.get("p") != user.password_stamp
-            or payload.get("i") != _invited_stamp(user)):
-        # A password was set with it, a newer invitation replaced it, or the account was
-        # deactivated: in every case this link has done its work.
-        raise InviteLinkInvalid("used")
+    user, payload = read_link("staff-invite", token, INVITE_VALID)
+    if payload.get("i") != _invited_stamp(user):
+        raise InviteLinkInvalid("used")  # a newer invitation replaced it
     return user
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import STAFF_PASSWORD, Mailbox, login, make_staff
+from tests.conftest import (
+    STAFF_PASSWORD,
+    Mailbox,
+    login,
+    mailed_path,
+    make_staff,
+    sign_in_status,
+)
 from workshops import password_reset, staff
 from workshops.extensions import db, limiter
 from workshops.models import AuditEntry, Role, User
@@ -22,17 +28,8 @@ def _ask(client: FlaskClient, email: str) -> object:
     return client.post(ASK, data={"email": email})
 
 
-def _reset_link(mailbox: Mailbox, to: str) -> str:
-    [message] = [m for m in mailbox.to(to) if "Reset your password" in str(m["Subject"])][-1:]
-    plain = message.get_body(("plain",)).get_content()
-    found = re.search(r"https?://[^/\s]+(/staff/reset-password/\S+)", plain)
-    assert found, plain
-    return found.group(1)
-
-
-def _sign_in(client: FlaskClient, email: str, password: str) -> int:
-    g.pop("_login_user", None)  # one app context serves every client: forget the last user
-    return client.post("/staff/login", data={"email": email, "password": password}).status_code
+def _reset_path(mailbox: Mailbox, to: str) -> str:
+    return mailed_path(mailbox, to, "Choose a new password")
 
 
 def _fresh(user: User) -> User:
@@ -55,7 +52,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client, mailbox)
     assert message["Subject"] == "Reset your password for Knowledge workshops"
     plain = message.get_body(("plain",)).get_content()
     assert "If it was not you, you can ignore this email" in plain
-    link = _reset_link(mailbox, "dana.okafor@example.org")
+    link = _reset_path(mailbox, "dana.okafor@example.org")
 
     page = client.get(link)
     assert page.status_code == 200 and b"Choose a new password" in page.data
@@ -69,8 +66,8 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client, mailbox)
     done = client.post(link, data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert done.status_code == 303 and done.headers["Location"] == "/staff/login"
     assert _fresh(organiser).check_password(NEW_PASSWORD)
-    assert _sign_in(client, organiser.email, STAFF_PASSWORD) == 422
-    assert _sign_in(client, organiser.email, NEW_PASSWORD) == 303
+    assert sign_in_status(client, organiser.email, STAFF_PASSWORD) == 422
+    assert sign_in_status(client, organiser.email, NEW_PASSWORD) == 303
     actions = db.session.scalars(select(AuditEntry.action).where(
         AuditEntry.entity == "user", AuditEntry.entity_id == organiser.id)).all()
     assert password_reset.SENT in actions and "reset password" in actions
@@ -113,12 +110,12 @@ def test_the_form_says_what_is_wrong_beside_the_field(client, mailbox) -> None:
 def test_a_reset_lifts_a_lockout(client, app, mailbox) -> None:
     panel = make_staff(Role.PANEL_MEMBER, "panel@example.org")
     for _ in range(app.config["LOGIN_LOCKOUT_ATTEMPTS"]):
-        _sign_in(client, panel.email, "not it")
-    assert _sign_in(client, panel.email, STAFF_PASSWORD) == 422  # locked out
+        sign_in_status(client, panel.email, "not it")
+    assert sign_in_status(client, panel.email, STAFF_PASSWORD) == 422  # locked out
     _ask(client, panel.email)
-    client.post(_reset_link(mailbox, panel.email),
+    client.post(_reset_path(mailbox, panel.email),
                 data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert _sign_in(client, panel.email, NEW_PASSWORD) == 303
+    assert sign_in_status(client, panel.email, NEW_PASSWORD) == 303
 
 
 def test_a_new_password_signs_out_every_other_browser(app, mailbox) -> None:
@@ -128,7 +125,7 @@ def test_a_new_password_signs_out_every_other_browser(app, mailbox) -> None:
     assert elsewhere.get("/organiser/").status_code == 200
 
     _ask(here, organiser.email)
-    here.post(_reset_link(mailbox, organiser.email),
+    here.post(_reset_path(mailbox, organiser.email),
               data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     g.pop("_login_user", None)
     signed_out = elsewhere.get("/organiser/")
@@ -154,7 +151,7 @@ def test_changing_a_password_keeps_this_browser_and_signs_out_the_others(app) ->
 def test_an_expired_link_says_to_ask_again(client, app, mailbox) -> None:
     organiser = make_staff(Role.ORGANISER)
     _ask(client, organiser.email)
-    link = _reset_link(mailbox, organiser.email)
+    link = _reset_path(mailbox, organiser.email)
     app.config["CLOCK_OFFSET"] = password_reset.RESET_VALID + timedelta(minutes=1)
     for response in (client.get(link),
                      client.post(link, data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD})):
@@ -168,7 +165,7 @@ def test_an_expired_link_says_to_ask_again(client, app, mailbox) -> None:
 def test_a_tampered_link_or_an_invitation_link_is_not_a_reset_link(client, app, mailbox) -> None:
     organiser = make_staff(Role.ORGANISER)
     _ask(client, organiser.email)
-    link = _reset_link(mailbox, organiser.email)
+    link = _reset_path(mailbox, organiser.email)
     assert client.get(link[:-3] + "abc").status_code == 404
     # An invitation's payload signed for another purpose: refused, though it names the user.
     invitation = staff.invite_token(organiser)

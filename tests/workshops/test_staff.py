@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from datetime import timedelta
 
@@ -11,7 +10,7 @@ from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import STAFF_PASSWORD, Mailbox, login, make_staff
+from tests.conftest import STAFF_PASSWORD, Mailbox, login, mailed_path, make_staff, sign_in_status
 from workshops import staff
 from workshops.extensions import db
 from workshops.models import AuditEntry, Role, User
@@ -51,18 +50,6 @@ def _invite(client: FlaskClient, **overrides) -> object:
     return client.post("/admin/staff/invite", data=data)
 
 
-def _set_password_link(mailbox: Mailbox, to: str) -> str:
-    [message] = [m for m in mailbox.to(to) if "invited" in str(m["Subject"])][-1:]
-    plain = message.get_body(("plain",)).get_content()
-    found = re.search(r"Set your password: https?://[^/\s]+(/\S+)", plain)
-    assert found, plain
-    return found.group(1)
-
-
-def _sign_in(client: FlaskClient, email: str, password: str) -> int:
-    return client.post("/staff/login", data={"email": email, "password": password}).status_code
-
-
 def _actions(action: str) -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
@@ -78,13 +65,14 @@ def test_invitation_sets_a_password_that_signs_in_once(app, signed_in, admin, ma
     [entry] = _actions("invited staff")
     assert entry.entity_id == invited.id and entry.actor_id == admin.id
 
-    link = _set_password_link(mailbox, "priya.shah@example.org")
+    link = mailed_path(mailbox, "priya.shah@example.org", "Set your password")
     [message] = mailbox.to("priya.shah@example.org")
     plain = message.get_body(("plain",)).get_content()
     assert "A admin has invited you to Knowledge workshops as an organiser" in plain
     assert "because an administrator invited you to join the staff" in plain
     client.get("/staff/logout")
-    assert _sign_in(client, "priya.shah@example.org", "any password at all") == 422  # none yet
+    # No password yet: none signs in.
+    assert sign_in_status(client, "priya.shah@example.org", "any password at all") == 422
 
     page = client.get(link)
     assert page.status_code == 200 and b"Set your password" in page.data
@@ -93,7 +81,7 @@ def test_invitation_sets_a_password_that_signs_in_once(app, signed_in, admin, ma
     assert _fresh(invited.id).check_password(NEW_PASSWORD)
     assert _actions("set password from invitation")
 
-    assert _sign_in(client, "priya.shah@example.org", NEW_PASSWORD) == 303
+    assert sign_in_status(client, "priya.shah@example.org", NEW_PASSWORD) == 303
     assert client.get("/organiser/").status_code == 200
     client.get("/staff/logout")
 
@@ -108,7 +96,7 @@ def test_invitation_sets_a_password_that_signs_in_once(app, signed_in, admin, ma
 def test_an_expired_link_is_refused_with_a_page_that_says_what_to_do(app, signed_in, mailbox,
                                                                      client):
     _invite(signed_in)
-    link = _set_password_link(mailbox, "priya.shah@example.org")
+    link = mailed_path(mailbox, "priya.shah@example.org", "Set your password")
     app.config["CLOCK_OFFSET"] = staff.INVITE_VALID + timedelta(minutes=1)
     for response in (client.get(link),
                      client.post(link, data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD})):
@@ -122,19 +110,19 @@ def test_an_expired_link_is_refused_with_a_page_that_says_what_to_do(app, signed
 
 def test_a_tampered_link_is_not_found(app, signed_in, mailbox, client):
     _invite(signed_in)
-    link = _set_password_link(mailbox, "priya.shah@example.org")
+    link = mailed_path(mailbox, "priya.shah@example.org", "Set your password")
     response = client.get(link[:-3] + "abc")
     assert response.status_code == 404 and b"This link is not right" in response.data
 
 
 def test_a_new_invitation_replaces_the_old_link(app, signed_in, mailbox, client):
     _invite(signed_in)
-    old = _set_password_link(mailbox, "priya.shah@example.org")
+    old = mailed_path(mailbox, "priya.shah@example.org", "Set your password")
     invited = db.session.scalar(select(User).where(User.email == "priya.shah@example.org"))
     app.config["CLOCK_OFFSET"] = timedelta(seconds=2)  # a later invitation, however quick
     assert signed_in.post(f"/admin/staff/{invited.id}/resend-invite").status_code == 303
     assert len(mailbox.to("priya.shah@example.org")) == 2
-    new = _set_password_link(mailbox, "priya.shah@example.org")
+    new = mailed_path(mailbox, "priya.shah@example.org", "Set your password")
     assert new != old
     assert client.get(old).status_code == 410
     assert client.get(new).status_code == 200
@@ -142,7 +130,7 @@ def test_a_new_invitation_replaces_the_old_link(app, signed_in, mailbox, client)
 
 def test_set_password_validates_like_changing_a_password(app, signed_in, mailbox, client):
     _invite(signed_in)
-    link = _set_password_link(mailbox, "priya.shah@example.org")
+    link = mailed_path(mailbox, "priya.shah@example.org", "Set your password")
     response = client.post(link, data={"new": "short", "confirm": "different"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -226,11 +214,11 @@ def test_a_deactivated_person_cannot_sign_in_and_is_signed_out(app, signed_in, a
     assert not _fresh(sam.id).active
     assert _actions("deactivated staff")
     assert _as(other).get("/organiser/").status_code == 302, "their session ends at once"
-    assert _sign_in(_as(app.test_client()), "sam@example.org", STAFF_PASSWORD) == 422
+    assert sign_in_status(_as(app.test_client()), "sam@example.org", STAFF_PASSWORD) == 422
 
     assert _as(signed_in).post(f"/admin/staff/{sam.id}/reactivate").status_code == 303
     assert _fresh(sam.id).active and _actions("reactivated staff")
-    assert _sign_in(_as(app.test_client()), "sam@example.org", STAFF_PASSWORD) == 303
+    assert sign_in_status(_as(app.test_client()), "sam@example.org", STAFF_PASSWORD) == 303
 
 
 def test_an_admin_cannot_deactivate_themselves(app, signed_in, admin):

@@ -2,34 +2,34 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from workshops import password_reset
 from workshops.extensions import limiter
-from workshops.forms import ForgottenPasswordForm, SetPasswordForm
-from workshops.staff import StaffRefused
+from workshops.forms import ForgottenPasswordForm
+from workshops.views.password_links import PasswordLink, choose_password
 
 bp = Blueprint("password_reset", __name__, url_prefix="/staff")
 
 VALID_MINUTES = int(password_reset.RESET_VALID.total_seconds() // 60)
-LINK_PROBLEMS = {
-    "expired": (410, "This link has expired",
-                f"Links to reset a password work for {VALID_MINUTES} minutes. Ask for a new "
-                "one."),
-    "used": (410, "This link has already been used",
-             "The password has been changed since this link was sent, with this link or "
-             "another way. If you chose a new password, sign in with it. If not, ask for a "
-             "new link."),
-    "invalid": (404, "This link is not right",
-                "Check that you copied the whole link from the e-mail, or ask for a new one."),
-}
-
-
-def _link_problem(why: str) -> tuple[str, int]:
-    code, title, advice = LINK_PROBLEMS[why]
-    return render_template("auth/link_problem.html", title=title, advice=advice,
-                           ask_again=True, show_sign_in=why == "used"), code
+RESET_LINK = PasswordLink(
+    heading="Choose a new password",
+    done="Your password has been reset. Sign in with your email address and your new password.",
+    problems={
+        "expired": (410, "This link has expired",
+                    f"Links to reset a password work for {VALID_MINUTES} minutes. Ask for a "
+                    "new one."),
+        "used": (410, "This link has already been used",
+                 "The password has been changed since this link was sent, with this link or "
+                 "another way. If you chose a new password, sign in with it. If not, ask for a "
+                 "new link."),
+        "invalid": (404, "This link is not right",
+                    "Check that you copied the whole link from the e-mail, or ask for a new "
+                    "one."),
+    },
+    ask_again=True, reader=password_reset.user_for_reset_token,
+    setter=password_reset.reset_password)
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
@@ -48,21 +48,4 @@ def ask() -> ResponseReturnValue:
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def choose(token: str) -> ResponseReturnValue:
-    try:
-        user = password_reset.user_for_reset_token(token)
-    except password_reset.ResetLinkInvalid as problem:
-        return _link_problem(problem.why)
-    form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            password_reset.reset_password(token, form.new.data)
-        except password_reset.ResetLinkInvalid as problem:
-            return _link_problem(problem.why)
-        except StaffRefused as refusal:
-            form.new.errors = [*form.new.errors, refusal.message]
-        else:
-            flash("Your password has been reset. Sign in with your email address and your "
-                  "new password.", "success")
-            return redirect(url_for("auth.login"), code=303)
-    return render_template("auth/set_password.html", form=form, person=user,
-                           heading="Choose a new password"), 422 if form.errors else 200
+    return choose_password(RESET_LINK, token)

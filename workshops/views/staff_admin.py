@@ -31,11 +31,12 @@ from wtforms.validators import AnyOf, Email, Length
 from workshops import staff
 from workshops.extensions import db, limiter
 from workshops.form_widgets import GovEmailInput
-from workshops.forms import ConfirmForm, SetPasswordForm
+from workshops.forms import ConfirmForm
 from workshops.models import Role, User
 from workshops.organiser_fields import OrganiserForm
 from workshops.validators import InputRequired, searchable, strip
 from workshops.views.auth import role_required
+from workshops.views.password_links import PasswordLink, choose_password
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
 invite_bp = Blueprint("staff_invite", __name__, url_prefix="/staff")
@@ -258,44 +259,25 @@ def reactivate(user_id: int) -> ResponseReturnValue:
 
 # --- setting a password from an invitation -----------------------------------------------
 
-LINK_PROBLEMS = {
-    "expired": (410, "This link has expired",
-                f"Links to set a password work for {staff.INVITE_VALID.days} days. Ask the "
-                "administrator who invited you to send a new invitation."),
-    "used": (410, "This link has already been used",
-             "A password has already been set with this link, or a newer invitation has "
-             "replaced it. If you set your password, sign in. If not, use the link in the "
-             "newest invitation, or ask an administrator to send a new one."),
-    "invalid": (404, "This link is not right",
-                "Check that you copied the whole link from the e-mail, or ask an "
-                "administrator to send a new invitation."),
-}
-
-
-def _link_problem(why: str) -> tuple[str, int]:
-    code, title, advice = LINK_PROBLEMS[why]
-    return render_template("auth/link_problem.html", title=title, advice=advice,
-                           show_sign_in=why == "used"), code
+INVITE_LINK = PasswordLink(
+    heading="Set your password",
+    done="Your password has been set. Sign in with your email address and your new password.",
+    problems={
+        "expired": (410, "This link has expired",
+                    f"Links to set a password work for {staff.INVITE_VALID.days} days. Ask the "
+                    "administrator who invited you to send a new invitation."),
+        "used": (410, "This link has already been used",
+                 "A password has already been set with this link, or a newer invitation has "
+                 "replaced it. If you set your password, sign in. If not, use the link in the "
+                 "newest invitation, or ask an administrator to send a new one."),
+        "invalid": (404, "This link is not right",
+                    "Check that you copied the whole link from the e-mail, or ask an "
+                    "administrator to send a new invitation."),
+    },
+    ask_again=False, reader=staff.user_for_token, setter=staff.set_password)
 
 
 @invite_bp.route("/set-password/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def set_password(token: str) -> ResponseReturnValue:
-    try:
-        user = staff.user_for_token(token)
-    except staff.InviteLinkInvalid as problem:
-        return _link_problem(problem.why)
-    form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            staff.set_password(token, form.new.data)
-        except staff.InviteLinkInvalid as problem:
-            return _link_problem(problem.why)
-        except staff.StaffRefused as refusal:
-            _attach(form, refusal)
-        else:
-            flash("Your password has been set. Sign in with your email address and your new "
-                  "password.", "success")
-            return redirect(url_for("auth.login"), code=303)
-    return render_template("auth/set_password.html", form=form,
-                           person=user), 422 if form.errors else 200
+    return choose_password(INVITE_LINK, token)
