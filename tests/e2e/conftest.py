@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import Mailbox, SMTPServer, _empty_tables, app_config
@@ -26,6 +26,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 TIMEOUT_MS = 10_000
+# Assertions wait as long as actions do (Playwright's own default for them is 5 s): a machine
+# busy with other tests once took longer than that to answer a form's post.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @dataclass
