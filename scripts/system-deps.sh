@@ -32,7 +32,8 @@ fi
 if [ "$want_nginx" -eq 1 ]; then
   echo "Unpacking Debian's nginx into .cache/nginx"
   download="$(mktemp -d)"
-  chmod 755 "$download"  # apt's own user fetches into it
+  # apt fetches as its own unprivileged user where it can: let that user write here.
+  $sudo chown _apt "$download" 2>/dev/null || chmod 777 "$download"
   (cd "$download" && apt-get download -qq nginx)
   mkdir -p "$root/.cache/nginx"
   dpkg-deb -x "$download"/nginx_*.deb "$root/.cache/nginx"
