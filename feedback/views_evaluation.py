@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -24,6 +24,7 @@ from feedback.models import Evaluation, Invitation
 from workshops import audit, clock, spreadsheets
 from workshops.charts import bar_chart
 from workshops.extensions import db
+from workshops.form_widgets import GovRadios
 from workshops.models import Role, Series, Workshop, WorkshopStatus
 from workshops.practice_form import EVALUATION_FORM, Kind, Question
 from workshops.views.auth import role_required
@@ -37,7 +38,7 @@ def _label(question: Question) -> str:
 
 def _field(question: Question) -> RadioField | TextAreaField:
     if question.kind == Kind.RATING:
-        return RadioField(_label(question), validate_choice=False, widget=GovRadioInput(),
+        return RadioField(_label(question), validate_choice=False, widget=GovRadios(),
                           # "5 – Excellent", as the results and the read-only copy say it.
                           choices=[SelectChoice(value, f"{value} – {label}")
                                    for value, label in question.options])

@@ -15,7 +15,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -49,6 +48,7 @@ from validation.models import (
 from validation.publication import EDITORS, publication_for
 from validation.workflow import CaseRefused
 from workshops.extensions import db
+from workshops.form_widgets import GovRadios
 from workshops.models import Role
 from workshops.practice_form import PRACTICE_FORM, Kind
 from workshops.validators import InputRequired
@@ -262,7 +262,7 @@ def panel_unassign(case_id: int, assignment_id: int) -> ResponseReturnValue:
 # --- scoring --------------------------------------------------------------------------------
 
 def _score_field(criterion: Criterion) -> RadioField:
-    return RadioField(CRITERION_LABELS[criterion], widget=GovRadioInput(), validate_choice=False,
+    return RadioField(CRITERION_LABELS[criterion], widget=GovRadios(), validate_choice=False,
                       choices=[SelectChoice(str(s), str(s)) for s in panel.SCORES])
 
 
@@ -278,7 +278,7 @@ class ScoreForm(FlaskForm):
         validators=[Length(max=LONG_TEXT, message=f"Your rationale must be {LONG_TEXT:,} "
                                                   "characters or fewer")])
     recommended_level = RadioField(
-        "The level you recommend", widget=GovRadioInput(), validate_choice=False,
+        "The level you recommend", widget=GovRadios(), validate_choice=False,
         choices=[SelectChoice(level.value, LEVEL_LABELS[level]) for level in Level])
     save = SubmitField("Save and come back later", widget=GovSubmitInput())
     submit = SubmitField("Submit your scores", widget=GovSubmitInput())
@@ -339,7 +339,7 @@ def panel_score(case_id: int) -> ResponseReturnValue:
 
 class DecisionForm(FlaskForm):
     level = RadioField(
-        "What level does the panel give this practice?", widget=GovRadioInput(),
+        "What level does the panel give this practice?", widget=GovRadios(),
         validate_choice=False,
         choices=[SelectChoice(level.value, LEVEL_LABELS[level]) for level in Level],
         validators=[InputRequired("Choose the level the panel gives this practice"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 
 from workshops.practice_form import Kind, Question
 
@@ -17,6 +17,22 @@ class GovEmailInput(GovTextInput):
     """
 
     input_type = "email"
+
+
+class GovRadios(GovRadioInput):
+    """GOV.UK radios whose legend always asks the field's question.
+
+    govuk-frontend-wtf puts the label in the legend only when a template passes no `fieldset`
+    of its own, so a template that only made the legend larger lost the question: a group of
+    radios with no legend, which a screen reader announces without saying what it is for.
+    """
+
+    def map_gov_params(self, field, **kwargs) -> dict[str, Any]:  # noqa: ANN001, ANN003
+        params = super().map_gov_params(field, **kwargs)
+        legend = params.setdefault("fieldset", {}).setdefault("legend", {})
+        if not legend.get("html"):
+            legend.setdefault("text", field.label.text)
+        return params
 
 
 def input_hints(question: Question) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
@@ -32,6 +31,7 @@ from wtforms.validators import AnyOf, Length
 
 from workshops import messaging
 from workshops.extensions import db
+from workshops.form_widgets import GovRadios
 from workshops.models import (
     Audience,
     Booking,
@@ -53,7 +53,7 @@ def one_line_breaks(value: str | None) -> str | None:
 
 class MessageForm(OrganiserForm):
     audience = RadioField(
-        "Who should get this message?", widget=GovRadioInput(),
+        "Who should get this message?", widget=GovRadios(),
         choices=[SelectChoice(a.value, a.label) for a in Audience], validate_choice=False,
         validators=[InputRequired("Choose who to send the message to"),
                     AnyOf([a.value for a in Audience],

@@ -12,7 +12,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
@@ -30,7 +29,7 @@ from wtforms.validators import AnyOf, Email, Length
 
 from workshops import staff
 from workshops.extensions import db, limiter
-from workshops.form_widgets import GovEmailInput
+from workshops.form_widgets import GovEmailInput, GovRadios
 from workshops.forms import ConfirmForm
 from workshops.models import Role, User
 from workshops.organiser_fields import OrganiserForm
@@ -60,7 +59,7 @@ def admins_only() -> None:
 
 
 def _role_field(label: str) -> RadioField:
-    return RadioField(label, widget=GovRadioInput(), validate_choice=False,
+    return RadioField(label, widget=GovRadios(), validate_choice=False,
                       choices=[SelectChoice(role.value, role.label) for role in Role],
                       validators=[InputRequired("Choose a role"),
                                   AnyOf([role.value for role in Role], message="Choose a role")])
