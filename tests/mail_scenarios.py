@@ -25,7 +25,8 @@ def send_the_booking_emails() -> None:
     A delegate books, another waits; the first changes their details and cancels, so the place
     is offered; links are asked for; the organiser writes to the delegates, moves the workshop
     and cancels it; an administrator invites a colleague; a workshop days away sends its
-    reminders; the administrator forgets their password. An administrator must exist."""
+    reminders; the administrator forgets their password; a delegate moves to another region.
+    An administrator must exist."""
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
     workshop = make_workshop(capacity=1)
     first = booking.book(workshop.id, _delegate(1))
@@ -48,3 +49,6 @@ def send_the_booking_emails() -> None:
                          starts_at=workshop.starts_at - timedelta(days=7))
     booking.book(soon.id, _delegate(5))
     reminders.send_due_reminders()
+    east = make_workshop(series=workshop.series, region="east-midlands", capacity=3)
+    west = make_workshop(series=workshop.series, region="west-midlands", capacity=3)
+    booking.move(booking.book(east.id, _delegate(6)).id, west.id)

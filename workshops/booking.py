@@ -42,6 +42,8 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
     "expire": {S.OFFERED: S.EXPIRED},
     "cancel": {S.CONFIRMED: S.CANCELLED, S.WAITING: S.CANCELLED, S.OFFERED: S.CANCELLED},
     "change": {S.CONFIRMED: S.CONFIRMED, S.WAITING: S.WAITING, S.OFFERED: S.OFFERED},
+    # Moving to another workshop of the series ends this booking; a new one holds the place.
+    "move": {S.CONFIRMED: S.CANCELLED, S.WAITING: S.CANCELLED},
 }
 
 LOCK_RETRIES = 5
@@ -369,6 +371,93 @@ def cancel(booking_id: int, *, actor: User | None = None) -> Booking:
         return booking
 
     return _with_retries(work)
+
+
+def move_refusal(booking: Booking, target: Workshop, *, by_organiser: bool = False) -> str | None:
+    """Why `booking` cannot move to `target` now; None if it can (a free place aside, which
+    only the lock can tell)."""
+    now = clock.now()
+    if booking.status not in TRANSITIONS["move"]:
+        return "This booking can no longer be moved."
+    if target.series_id != booking.workshop.series_id or target.id == booking.workshop_id:
+        return "Choose another workshop in the same series."
+    if booking.workshop.starts_at <= now:
+        return "The workshop has started, so the booking can no longer be moved."
+    if (refusal := not_bookable(target)) is not None:
+        return refusal
+    if target.starts_at <= now:
+        return "That workshop has started."
+    if not by_organiser and target.booking_window_state(now) != "open":
+        return "Booking for that workshop is not open."
+    if db.session.scalar(select(Booking.id).where(
+            Booking.workshop_id == target.id, Booking.email_key == booking.email_key,
+            Booking.status.in_(ACTIVE))):
+        return "This email address already has a booking for that workshop."
+    return None
+
+
+def move_targets(booking: Booking) -> list[tuple[Workshop, int]]:
+    """The other workshops of the series this booking could move to now, each with its
+    places left, soonest first."""
+    candidates = db.session.scalars(select(Workshop).where(
+        Workshop.series_id == booking.workshop.series_id, Workshop.id != booking.workshop_id,
+        Workshop.status == WorkshopStatus.PUBLISHED).order_by(Workshop.starts_at)).all()
+    taken = dict(db.session.execute(
+        select(Booking.workshop_id, func.count()).where(
+            Booking.workshop_id.in_([w.id for w in candidates]),
+            Booking.status.in_(HOLDS_PLACE)).group_by(Booking.workshop_id)).all())
+    return [(w, w.capacity - taken.get(w.id, 0)) for w in candidates
+            if w.capacity > taken.get(w.id, 0) and move_refusal(booking, w) is None]
+
+
+def move(booking_id: int, to_workshop_id: int, *, actor: User | None = None) -> Booking:
+    """Give up this booking (a place, or a place in line) for a place at another workshop of
+    the series, in one step: no one ever holds both, nor loses the first without the second.
+    Only to a free place: moving onto a waiting list would trade a sure thing for a chance.
+    The place given up goes to the first in line, as a cancellation's does. Returns the new
+    booking (its own reference and links; the details are the old one's)."""
+
+    def work() -> Booking:
+        from_workshop_id = db.session.scalar(
+            select(Booking.workshop_id).where(Booking.id == booking_id))
+        if from_workshop_id is None:
+            raise BookingRefused("This booking does not exist.")
+        # Both locked, lower id first, so two moves in opposite directions cannot deadlock.
+        locked = {i: _lock(i) for i in sorted({from_workshop_id, to_workshop_id})}
+        old = db.session.get(Booking, booking_id, populate_existing=True)
+        target, now = locked[to_workshop_id], clock.now()
+        if (refusal := move_refusal(old, target, by_organiser=actor is not None)) is not None:
+            raise BookingRefused(refusal)
+        counts = _counts_under_lock(target.id, old.organisation_key, now)
+        if counts.taken >= target.capacity:
+            raise BookingRefused("That workshop has just filled up. Choose another.")
+        if target.per_organisation_limit and \
+                counts.from_organisation >= target.per_organisation_limit:
+            raise BookingRefused(
+                f"Each organisation can book up to {target.per_organisation_limit} places at "
+                "that workshop, and yours has reached that limit.")
+        had_place = old.status in HOLDS_PLACE
+        old.status = next_state(TRANSITIONS, "move", old.status)
+        old.cancelled_at = now
+        new = Booking(workshop=target, status=next_state(TRANSITIONS, "confirm", None),
+                      email_key=old.email_key, organisation_key=old.organisation_key,
+                      **{f: getattr(old, f) for f in EDITABLE_FIELDS})
+        db.session.add(new)
+        db.session.flush()
+        who = actor or "delegate"
+        audit.record("moved to another workshop", "booking", old.id,
+                     workshop_id=old.workshop_id, actor=who, to_booking=new.id)
+        audit.record("booked, moved from another workshop", "booking", new.id,
+                     workshop_id=target.id, actor=who, reference=new.reference,
+                     from_booking=old.id)
+        notices.moved(old, new, had_place=had_place, by_organiser=actor is not None)
+        signals.booking_cancelled.send(old, by_organiser=actor is not None)
+        signals.booking_confirmed.send(new)
+        if had_place:
+            _offer_free_places(locked[from_workshop_id])
+        return new
+
+    return _with_retries(work, keep=True)
 
 
 def _locked_booking(booking_id: int) -> Booking:

@@ -122,6 +122,18 @@ def cancelled(booking: Booking, *, by_organiser: bool, had_place: bool) -> None:
           method="CANCEL" if had_place else None, by_organiser=by_organiser)
 
 
+def moved(old: Booking, new: Booking, *, had_place: bool, by_organiser: bool) -> None:
+    """A booking moved to another workshop: the new place's confirmation, saying so, and, if
+    the old booking held a place, its calendar cancellation."""
+    if had_place:
+        _send(old, "booking_cancelled", "your booking moved to another workshop",
+              method="CANCEL", by_organiser=by_organiser,
+              moved_to=new.workshop.display_title)
+    _send(new, "booking_confirmed", "your booking moved to this workshop", method="REQUEST",
+          links=True, booked_by="organiser" if by_organiser else "delegate",
+          moved_from=old.workshop.display_title)
+
+
 def details_changed(booking: Booking, *, by_organiser: bool = False) -> None:
     reason = ("the workshop's organisers changed the details of your booking" if by_organiser
               else "the details of your booking were changed")

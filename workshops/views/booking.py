@@ -132,3 +132,7 @@ def links():  # noqa: ANN201
 def can_manage(booking: Booking) -> bool:
     return booking.status in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
                               BookingStatus.OFFERED)
+
+
+# Routes of this blueprint kept in modules of their own register when imported.
+import workshops.views.booking_move  # noqa: E402, F401
