@@ -396,7 +396,7 @@ def move_refusal(booking: Booking, target: Workshop, *, by_organiser: bool = Fal
     return None
 
 
-def move_targets(booking: Booking) -> list[tuple[Workshop, int]]:
+def move_targets(booking: Booking, *, by_organiser: bool = False) -> list[tuple[Workshop, int]]:
     """The other workshops of the series this booking could move to now, each with its
     places left, soonest first."""
     candidates = db.session.scalars(select(Workshop).where(
@@ -407,7 +407,8 @@ def move_targets(booking: Booking) -> list[tuple[Workshop, int]]:
             Booking.workshop_id.in_([w.id for w in candidates]),
             Booking.status.in_(HOLDS_PLACE)).group_by(Booking.workshop_id)).all())
     return [(w, w.capacity - taken.get(w.id, 0)) for w in candidates
-            if w.capacity > taken.get(w.id, 0) and move_refusal(booking, w) is None]
+            if w.capacity > taken.get(w.id, 0)
+            and move_refusal(booking, w, by_organiser=by_organiser) is None]
 
 
 def move(booking_id: int, to_workshop_id: int, *, actor: User | None = None) -> Booking:

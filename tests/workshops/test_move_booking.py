@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_workshop
+from tests.conftest import login, make_staff, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking
+from workshops.models import AuditEntry, Booking, Role
 
 ADA = "ada@example.org"
 
@@ -146,3 +146,29 @@ def test_a_cancelled_or_started_booking_is_not_moved(app, client, series_pair) -
     assert "can no longer be moved" in response.text
     with pytest.raises(booking.BookingRefused, match="can no longer be moved"):
         booking.move(mine.id, leeds.id)
+
+
+def test_an_organiser_moves_someone_even_where_public_booking_has_closed(
+        app, client, mailbox, series_pair) -> None:
+    newcastle, leeds = series_pair
+    leeds.booking_closes_at = clock.now() - timedelta(hours=1)
+    db.session.commit()
+    mine = _book(newcastle)
+    organiser = make_staff(Role.ORGANISER)
+    login(client, organiser)
+    mailbox.clear()
+    edit = client.get(f"/organiser/bookings/{mine.id}/edit").text
+    assert f'href="/organiser/bookings/{mine.id}/move"' in edit
+    page = client.get(f"/organiser/bookings/{mine.id}/move").text
+    assert "Which workshop should Ada Lovelace go to instead?" in page
+    response = client.post(f"/organiser/bookings/{mine.id}/move",
+                           data={"workshop": str(leeds.id)}, follow_redirects=True)
+    moved = db.session.scalar(select(Booking).where(Booking.workshop_id == leeds.id))
+    assert f"Ada Lovelace moved to {leeds.display_title} (new reference {moved.reference})" \
+        in response.text
+    [confirmation] = [m for m in mailbox.to(ADA) if "confirmed" in str(m["Subject"])]
+    assert "The workshop’s organisers have moved your booking from" in confirmation.get_body(
+        ("plain",)).get_content()
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "moved to another workshop", AuditEntry.entity_id == mine.id))
+    assert entry.actor_id == organiser.id

@@ -1,5 +1,5 @@
-"""An organiser books someone in, or changes the details of a booking, for a delegate who
-asks by phone or e-mail.
+"""An organiser books someone in, changes the details of a booking, or moves it to another
+workshop of the series, for a delegate who asks by phone or e-mail.
 
 Booking someone in: the public's rules hold (a place if one is free, otherwise the waiting
 list; one booking per address) except the booking window: an organiser may book someone in
@@ -27,6 +27,7 @@ from workshops import attendance, booking, clock
 from workshops.extensions import db
 from workshops.forms import access_needs_field, dietary_needs_field
 from workshops.models import REGIONS, Booking, BookingStatus, Workshop
+from workshops.move_form import move_choice
 from workshops.transitions import TransitionNotAllowed
 from workshops.views.organiser import attach, bp
 from workshops.views.organiser_attendance import WalkInForm
@@ -137,3 +138,23 @@ def edit_booking(booking_id: int) -> ResponseReturnValue:
             return workshop_page
     return render_template("organiser/booking_edit.html", booking=found,
                            workshop=found.workshop, form=form), 422 if form.errors else 200
+
+
+@bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
+def move_booking(booking_id: int) -> ResponseReturnValue:
+    """Move someone to another workshop of the series: as the delegate may themselves, but
+    whether or not booking is open to the public there."""
+    found = db.get_or_404(Booking, booking_id)
+    if found.status not in booking.TRANSITIONS["move"] or found.workshop.starts_at <= clock.now():
+        flash(f"Booking {found.reference} can no longer be moved to another workshop.")
+        return redirect(url_for(".workshop", workshop_id=found.workshop_id), code=303)
+    choice = move_choice(found, by_organiser=True,
+                         question=f"Which workshop should {found.name} go to instead?",
+                         button="Move the booking")
+    if moved := choice.submitted(found, by_organiser=True):
+        flash(f"{moved.name} moved to {moved.workshop.display_title} (new reference "
+              f"{moved.reference}). They have been e-mailed.", "success")
+        return redirect(url_for(".workshop", workshop_id=found.workshop_id), code=303)
+    return render_template("organiser/booking_move.html", booking=found,
+                           workshop=found.workshop, form=choice.form, items=choice.items,
+                           targets=choice.targets), 422 if choice.form.errors else 200
