@@ -161,6 +161,10 @@ def test_an_organiser_moves_someone_even_where_public_booking_has_closed(
     assert f'href="/organiser/bookings/{mine.id}/move"' in edit
     page = client.get(f"/organiser/bookings/{mine.id}/move").text
     assert "Which workshop should Ada Lovelace go to instead?" in page
+    for nonsense in ("", "not a workshop", "99999999999"):
+        refused = client.post(f"/organiser/bookings/{mine.id}/move", data={"workshop": nonsense})
+        assert refused.status_code == 422, nonsense
+        assert 'id="workshop-error"' in refused.text and "Choose the workshop" in refused.text
     response = client.post(f"/organiser/bookings/{mine.id}/move",
                            data={"workshop": str(leeds.id)}, follow_redirects=True)
     moved = db.session.scalar(select(Booking).where(Booking.workshop_id == leeds.id))
