@@ -23,6 +23,7 @@ from workshops.extensions import db
 from workshops.models import (
     ACTIVE,
     HOLDS_PLACE,
+    AuditEntry,
     Booking,
     BookingStatus,
     User,
@@ -459,6 +460,17 @@ def move(booking_id: int, to_workshop_id: int, *, actor: User | None = None) -> 
         return new
 
     return _with_retries(work, keep=True)
+
+
+def moved_to(booking: Booking) -> Booking | None:
+    """The booking this one was moved to, if it was (the move's audit entry names it)."""
+    if booking.status != S.CANCELLED:
+        return None
+    details = db.session.scalar(select(AuditEntry.details).where(
+        AuditEntry.entity == "booking", AuditEntry.entity_id == booking.id,
+        AuditEntry.action == "moved to another workshop"))
+    target = (details or {}).get("to_booking")
+    return db.session.get(Booking, target) if isinstance(target, int) else None
 
 
 def _locked_booking(booking_id: int) -> Booking:

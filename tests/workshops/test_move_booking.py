@@ -55,6 +55,10 @@ def test_moving_a_place_frees_it_for_the_next_in_line(app, client, mailbox, seri
     assert moved.dietary_needs == "Vegan" and moved.token != mine.token
     assert _fresh(mine).status == "cancelled"
     assert _fresh(waiting).status == "offered", "the freed place goes to the next in line"
+    # The old link says where the booking went.
+    old_page = client.get(f"/booking/{mine.token}").text
+    assert (f"This booking was moved to {leeds.display_title} (booking {moved.reference})"
+            in old_page)
 
     subjects = sorted(str(m["Subject"]).split(":")[0] for m in mailbox.to(ADA))
     assert subjects == ["Booking cancelled", "Place confirmed"]
@@ -176,3 +180,7 @@ def test_an_organiser_moves_someone_even_where_public_booking_has_closed(
     entry = db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "moved to another workshop", AuditEntry.entity_id == mine.id))
     assert entry.actor_id == organiser.id
+    # Each workshop's list of bookings says where the booking went, or came from.
+    assert "Moved to Yorkshire and the Humber" in client.get(
+        f"/organiser/workshops/{newcastle.id}").text
+    assert "Moved from North East" in client.get(f"/organiser/workshops/{leeds.id}").text

@@ -37,7 +37,7 @@ def manage(token: str) -> str:
     booking = booking_for_link(token)
     position = rules.waiting_position(booking) if booking.status == BookingStatus.WAITING else None
     return render_template("booking/manage.html", booking=booking, workshop=booking.workshop,
-                           position=position, now=clock.now())
+                           position=position, now=clock.now(), moved=rules.moved_to(booking))
 
 
 @bp.get("/<token>/confirmed")

@@ -94,6 +94,27 @@ def booked_in_by_staff(workshop_id: int) -> dict[int, str]:
             AuditEntry.actor_id.is_not(None))).all())
 
 
+MOVED_OUT, MOVED_IN = "moved to another workshop", "booked, moved from another workshop"
+
+
+def moves(workshop_id: int) -> dict[int, str]:
+    """For each booking moved out of or into this workshop (booking.move), where it went or
+    came from: "Moved to London", "Moved from North East". From the audit log, two queries."""
+    entries = db.session.execute(
+        select(AuditEntry.entity_id, AuditEntry.action, AuditEntry.details).where(
+            AuditEntry.workshop_id == workshop_id, AuditEntry.entity == "booking",
+            AuditEntry.action.in_((MOVED_OUT, MOVED_IN)))).all()
+    other = {booking_id: (details or {}).get("to_booking" if action == MOVED_OUT
+                                             else "from_booking")
+             for booking_id, action, details in entries}
+    regions = dict(db.session.execute(
+        select(Booking.id, Workshop.region).join(Workshop, Booking.workshop_id == Workshop.id)
+        .where(Booking.id.in_([i for i in other.values() if isinstance(i, int)]))).all())
+    return {booking_id: f"Moved {'to' if action == MOVED_OUT else 'from'} "
+                        f"{REGIONS.get(regions[other[booking_id]], '')}"
+            for booking_id, action, _details in entries if other[booking_id] in regions}
+
+
 def _matches(found: Booking, query: str) -> bool:
     """Search by any part of the name, e-mail, organisation or reference, ignoring case."""
     needle = query.casefold()
@@ -138,6 +159,7 @@ def workshop(workshop_id: int) -> str:
     return render_template("organiser/workshop.html", workshop=found, bookings=bookings,
                            queue=queue, counts=counts, needs=needs, now=clock.now(),
                            query=query, booked_in_by=booked_in_by_staff(found.id),
+                           moves=moves(found.id),
                            places_left=max(found.capacity - counts["confirmed"]
                                            - counts["offered"], 0))
 
