@@ -25,8 +25,8 @@ def send_the_booking_emails() -> None:
     A delegate books, another waits; the first changes their details and cancels, so the place
     is offered; links are asked for; the organiser writes to the delegates, moves the workshop
     and cancels it; an administrator invites a colleague; a workshop days away sends its
-    reminders; the administrator forgets their password; a delegate moves to another region.
-    An administrator must exist."""
+    reminders; the administrator forgets their password, and changes it; a delegate moves to
+    another region. An administrator must exist."""
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
     workshop = make_workshop(capacity=1)
     first = booking.book(workshop.id, _delegate(1))
@@ -45,6 +45,7 @@ def send_the_booking_emails() -> None:
     scheduling.cancel_workshop(third.id, actor=admin)
     staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER, actor=admin)
     password_reset.request_reset(admin.email)
+    staff.change_password(admin, "a long new passphrase")
     soon = make_workshop(series=workshop.series, region="north-west",
                          starts_at=workshop.starts_at - timedelta(days=7))
     booking.book(soon.id, _delegate(5))

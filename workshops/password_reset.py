@@ -28,6 +28,7 @@ from workshops.staff import (
     link_serializer,
     read_link,
     replace_password,
+    tell_password_changed,
 )
 from workshops.urls import external_url
 
@@ -82,6 +83,8 @@ def reset_password(token: str, password: str) -> User:
     if not replace_password(user, password):
         raise ResetLinkInvalid("used")
     audit.record("reset password", "user", user.id, actor=user)
+    db.session.refresh(user)
+    tell_password_changed(user, reset=True)
     db.session.commit()
     db.session.refresh(user)
     return user

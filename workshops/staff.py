@@ -213,6 +213,25 @@ def replace_password(user: User, password: str) -> bool:
     return bool(changed)
 
 
+def tell_password_changed(user: User, *, reset: bool) -> None:
+    """E-mail the account's owner that its password changed (queued with the change): if it was
+    not them, they learn of it at once and can take the account back."""
+    queue_mail(
+        user.email, "password_changed", "Your Knowledge workshops password was changed",
+        reason="the password of the staff account with this address was changed",
+        user=user, reset=reset, when=clock.now(),
+        reset_url=external_url("password_reset.ask"))
+
+
+def change_password(user: User, password: str) -> None:
+    """A signed-in member of staff chooses a new password (the form has checked the old one
+    and the new one's rules)."""
+    user.set_password(password)
+    audit.record("changed password", "user", user.id, actor=user)
+    tell_password_changed(user, reset=False)
+    db.session.commit()
+
+
 def set_password(token: str, password: str) -> User:
     """Set the password of the user the link is for; the link then stops working."""
     user = user_for_token(token)

@@ -77,7 +77,7 @@ def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Chec
                      "Reminder: questions about your practice",
                      "Booking cancelled", "Your workshop bookings", "Parking at the venue",
                      "Workshop changed", "Workshop cancelled", "You have been invited",
-                     "Reset your password",
+                     "Reset your password", "Your Knowledge workshops password",
                      "Thank you for coming", "Your views on", "Confirm your email",
                      "We have received your practice submission",
                      "Questions about your practice submission", "Please approve the wording",

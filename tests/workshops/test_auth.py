@@ -114,7 +114,7 @@ def test_without_plugins_validation_staff_land_on_the_public_list(migrated,
         assert response.headers["Location"] == "/"
 
 
-def test_password_change(client) -> None:
+def test_password_change(client, mailbox) -> None:
     user = make_staff(Role.SCREENER)
     login(client, user)
     bad = client.post("/staff/password", data={"current": "nope", "new": "x" * 12,
@@ -136,3 +136,9 @@ def test_password_change(client) -> None:
     assert ok.status_code == 303 and ok.headers["Location"] == "/validation/"
     db.session.refresh(user)
     assert user.check_password("a brand new passphrase")
+    # The owner is told, in case it was not them; only the change that happened is told.
+    [notice] = mailbox.to(user.email)
+    assert notice["Subject"] == "Your Knowledge workshops password was changed"
+    said = notice.get_body(("plain",)).get_content()
+    assert f"({user.email}) was changed on" in said
+    assert re.search(r"Reset your password: https?://\S+/staff/forgotten-password", said)

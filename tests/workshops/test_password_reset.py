@@ -66,6 +66,10 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client, mailbox)
     done = client.post(link, data={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert done.status_code == 303 and done.headers["Location"] == "/staff/login"
     assert _fresh(organiser).check_password(NEW_PASSWORD)
+    [notice] = [m for m in mailbox.to("dana.okafor@example.org")
+                if m["Subject"] == "Your Knowledge workshops password was changed"]
+    assert "was reset through a link sent to this address" in notice.get_body(
+        ("plain",)).get_content()
     assert sign_in_status(client, organiser.email, STAFF_PASSWORD) == 422
     assert sign_in_status(client, organiser.email, NEW_PASSWORD) == 303
     actions = db.session.scalars(select(AuditEntry.action).where(

@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from workshops import audit, clock
+from workshops import audit, clock, staff
 from workshops.extensions import db, limiter
 from workshops.forms import LoginForm, PasswordChangeForm
 from workshops.models import User
@@ -98,9 +98,7 @@ def password():  # noqa: ANN201
             form.current.errors.append("Your current password is not right")
         else:
             user = current_user._get_current_object()
-            user.set_password(form.new.data)
-            audit.record("changed password", "user", user.id)
-            db.session.commit()
+            staff.change_password(user, form.new.data)
             # The session names the old password (User.get_id): this browser stays signed in
             # under the new one, every other is signed out.
             login_user(user)
