@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workshops import clock
@@ -14,6 +14,8 @@ from workshops.models.types import UTCDateTime
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    # The entries about one booking or one user (a moved booking's page, a reset's hourly cap).
+    __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
