@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -11,8 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import STAFF_PASSWORD, Mailbox, login, mailed_path, make_staff, sign_in_status
-from workshops import staff
+from workshops import clock, staff
 from workshops.extensions import db
+from workshops.formatting import short_day
 from workshops.models import AuditEntry, Role, User
 
 NEW_PASSWORD = "a brand new long passphrase"
@@ -166,8 +168,18 @@ def test_list_shows_each_persons_role_status_and_last_invite(app, signed_in, mai
     _invite(signed_in)
     page = signed_in.get("/admin/staff/").get_data(as_text=True)
     for text in ("priya.shah@example.org", "Priya Shah", "sam@example.org", "Screener",
-                 "Organiser", ">Invited<", ">Active<", "Never", "3 people"):
+                 "Organiser", ">Invited<", ">Active<", "Never", "3 people", "Last signed in"):
         assert text in page.replace("\n", "").replace("  ", ""), text
+
+
+def test_the_list_says_when_each_person_last_signed_in(app, signed_in, admin):
+    make_staff(Role.SCREENER, "sam@example.org")  # never signed in
+    page = signed_in.get("/admin/staff/?sort=email").get_data(as_text=True)
+    rows = {email: re.search(rf"{re.escape(email)}</td>(.*?)</tr>", page, re.S).group(1)
+            for email in (admin.email, "sam@example.org")}
+    # The admin signed in for this test, today; Sam never has.
+    assert rows[admin.email].rstrip().endswith(f">{short_day(clock.now())}</td>"), rows
+    assert rows["sam@example.org"].rstrip().endswith(">Never</td>"), rows
 
 
 def test_list_is_searchable_sortable_and_paginated(app, signed_in):

@@ -8,6 +8,8 @@ they can sign in; the signed link is what lets them in. Each view parses its for
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -31,7 +33,7 @@ from workshops import staff
 from workshops.extensions import db, limiter
 from workshops.form_widgets import GovEmailInput, GovRadios
 from workshops.forms import ConfirmForm
-from workshops.models import Role, User
+from workshops.models import AuditEntry, Role, User
 from workshops.organiser_fields import OrganiserForm
 from workshops.validators import InputRequired, searchable, strip
 from workshops.views.auth import role_required
@@ -157,7 +159,17 @@ def index() -> str:
                 for key, (_column, label) in SORTS.items()]
     return render_template("admin/staff.html", people=people, total=total, page=page,
                            per_page=PER_PAGE, query=needle, headings=headings,
-                           descending=descending, pagination=_pagination(page, pages))
+                           descending=descending, pagination=_pagination(page, pages),
+                           last_signed_in=_last_signed_in([p.id for p in people]))
+
+
+def _last_signed_in(user_ids: list[int]) -> dict[int, datetime]:
+    """When each of these people last signed in, from the audit log: an account no one has
+    used for months is one an administrator may want to deactivate."""
+    return dict(db.session.execute(
+        select(AuditEntry.entity_id, func.max(AuditEntry.at)).where(
+            AuditEntry.entity == "user", AuditEntry.entity_id.in_(user_ids),
+            AuditEntry.action == "signed in").group_by(AuditEntry.entity_id)).all())
 
 
 # --- inviting ----------------------------------------------------------------------------
