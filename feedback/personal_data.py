@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import func, select
 
-from feedback.models import Submission
+from feedback.models import Evaluation, Submission
 from workshops import signals
 from workshops.extensions import db
+from workshops.models import Booking
 from workshops.personal_data import Holding
-from workshops.practice_form import PRACTICE_FORM
+from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM
 
 ON_ERASURE = ("Not erased with the booking details: a sent submission is the programme's record "
               "of the practice it judged, kept as the privacy notice says. Its contact details "
@@ -45,5 +46,25 @@ def holding(_sender: Flask, email: str) -> Holding:
     return Holding("Practice submissions", records, on_erasure=ON_ERASURE)
 
 
+def evaluations(_sender: Flask, email: str) -> Holding:
+    """The person's evaluations of the days they attended: organisers see them without names,
+    but each is kept with its booking, so it is the person's data and theirs to have."""
+    found = db.session.scalars(
+        select(Evaluation).join(Booking, Evaluation.booking_id == Booking.id)
+        .where(Booking.email_key == email).order_by(Evaluation.submitted_at))
+    records = []
+    for evaluation in found:
+        record = {"Workshop": evaluation.booking.workshop.display_title,
+                  "Sent": evaluation.submitted_at.strftime("%-d %B %Y")}
+        for question in EVALUATION_FORM.questions():
+            if question.key in evaluation.answers:
+                record[question.label] = _answer(evaluation.answers[question.key])
+        records.append(record)
+    return Holding("Evaluations of workshops", records,
+                   on_erasure="Kept, without the person: erasing the booking leaves the "
+                              "answers with no name or address attached.")
+
+
 def connect() -> None:
     signals.personal_data_requested.connect(holding, weak=False)
+    signals.personal_data_requested.connect(evaluations, weak=False)

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from feedback import submissions
+from feedback.models import Evaluation
 from tests.conftest import login, make_staff, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
@@ -80,7 +81,15 @@ def test_nothing_held_says_so(app, admin_client) -> None:
 
 
 def test_a_copy_holds_every_booking_and_every_answer(app, admin_client) -> None:
-    _book(make_workshop())
+    workshop = make_workshop()
+    made = _book(workshop)
+    db.session.add(Evaluation(booking_id=made.id, workshop_id=workshop.id,
+                              answers={"content": 4}))
+    db.session.commit()
+    other = _book(workshop, email="someone.else@example.org", name="Someone Else")
+    db.session.add(Evaluation(booking_id=other.id, workshop_id=workshop.id,
+                              answers={"content": 1}))
+    db.session.commit()
     draft = submissions.confirm_email(submissions.start_public(ANA))
     draft.answers = {**draft.answers, "title": "Chronology clinic"}
     db.session.commit()
@@ -95,6 +104,9 @@ def test_a_copy_holds_every_booking_and_every_answer(app, admin_client) -> None:
     [practice] = holdings["Practice submissions"]
     assert practice["Title of the practice"] == "Chronology clinic"
     assert practice["Reference"] == "Not sent yet"
+    # The evaluation of the day: nameless to organisers, but kept with the booking.
+    [evaluation] = holdings["Evaluations of workshops"]
+    assert evaluation["Content"] == "4" and evaluation["Workshop"] == workshop.display_title
 
 
 def test_erasing_is_refused_while_a_booking_holds_a_place(app, admin_client) -> None:
