@@ -47,6 +47,10 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
     "move": {S.CONFIRMED: S.CANCELLED, S.WAITING: S.CANCELLED},
 }
 
+# The audit actions of a move (booking.move): the booking given up, and the one made. The
+# entries' details link the two (to_booking, from_booking); pages read them back.
+MOVED_OUT, MOVED_IN = "moved to another workshop", "booked, moved from another workshop"
+
 LOCK_RETRIES = 5
 RETRY_BUDGET = 12  # seconds; see _with_retries
 ALREADY_BOOKED = ("This email address already has a booking for this workshop. Use "
@@ -228,12 +232,7 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
                                  "Booking for this workshop has closed.")
         org_key = organisation_key(delegate.organisation)
         counts = _counts_under_lock(workshop_id, org_key, now)
-        if workshop.per_organisation_limit and \
-                counts.from_organisation >= workshop.per_organisation_limit:
-            raise BookingRefused(
-                f"Each organisation can book up to {workshop.per_organisation_limit} "
-                "places at this workshop, and yours has reached that limit.",
-                field="organisation")
+        _refuse_past_organisation_limit(workshop, counts)
         has_place = counts.taken < workshop.capacity
         if not has_place and walk_in:
             raise WorkshopFull()
@@ -324,6 +323,15 @@ def _counts_under_lock(workshop_id: int, org_key: str, now: datetime) -> _Counts
     return _Counts(*(n or 0 for n in row))
 
 
+def _refuse_past_organisation_limit(workshop: Workshop, counts: _Counts) -> None:
+    """BookingRefused if the organisation already holds all the places it may at `workshop`."""
+    if workshop.per_organisation_limit and \
+            counts.from_organisation >= workshop.per_organisation_limit:
+        raise BookingRefused(
+            f"Each organisation can book up to {workshop.per_organisation_limit} places at "
+            f"{workshop.display_title}, and yours has reached that limit.", field="organisation")
+
+
 def offers_stopped(workshop: Workshop) -> bool:
     """From the workshop's day a freed place is for someone at the door (a walk-in): an
     e-mailed offer with hours to answer would hold it while they are turned away."""
@@ -377,6 +385,15 @@ def cancel(booking_id: int, *, actor: User | None = None) -> Booking:
 def move_refusal(booking: Booking, target: Workshop, *, by_organiser: bool = False) -> str | None:
     """Why `booking` cannot move to `target` now; None if it can (a free place aside, which
     only the lock can tell)."""
+    if (refusal := _move_rule_refusal(booking, target, by_organiser=by_organiser)) is not None:
+        return refusal
+    if target.id in _booked_by_address(booking.email_key, [target.id]):
+        return "This email address already has a booking for that workshop."
+    return None
+
+
+def _move_rule_refusal(booking: Booking, target: Workshop, *, by_organiser: bool) -> str | None:
+    """move_refusal's rules that need nothing more from the database."""
     now = clock.now()
     if booking.status not in TRANSITIONS["move"]:
         return "This booking can no longer be moved."
@@ -390,11 +407,14 @@ def move_refusal(booking: Booking, target: Workshop, *, by_organiser: bool = Fal
         return "That workshop has started."
     if not by_organiser and target.booking_window_state(now) != "open":
         return "Booking for that workshop is not open."
-    if db.session.scalar(select(Booking.id).where(
-            Booking.workshop_id == target.id, Booking.email_key == booking.email_key,
-            Booking.status.in_(ACTIVE))):
-        return "This email address already has a booking for that workshop."
     return None
+
+
+def _booked_by_address(key: str, workshop_ids: list[int]) -> set[int]:
+    """Which of these workshops the address already has an active booking for."""
+    return set(db.session.scalars(select(Booking.workshop_id).where(
+        Booking.workshop_id.in_(workshop_ids), Booking.email_key == key,
+        Booking.status.in_(ACTIVE))))
 
 
 def move_targets(booking: Booking, *, by_organiser: bool = False) -> list[tuple[Workshop, int]]:
@@ -403,13 +423,16 @@ def move_targets(booking: Booking, *, by_organiser: bool = False) -> list[tuple[
     candidates = db.session.scalars(select(Workshop).where(
         Workshop.series_id == booking.workshop.series_id, Workshop.id != booking.workshop_id,
         Workshop.status == WorkshopStatus.PUBLISHED).order_by(Workshop.starts_at)).all()
+    ids = [w.id for w in candidates]
     taken = dict(db.session.execute(
         select(Booking.workshop_id, func.count()).where(
-            Booking.workshop_id.in_([w.id for w in candidates]),
-            Booking.status.in_(HOLDS_PLACE)).group_by(Booking.workshop_id)).all())
+            Booking.workshop_id.in_(ids), Booking.status.in_(HOLDS_PLACE))
+        .group_by(Booking.workshop_id)).all())
+    # One query for every candidate the address is already booked on, rather than one each.
+    booked = _booked_by_address(booking.email_key, ids)
     return [(w, w.capacity - taken.get(w.id, 0)) for w in candidates
-            if w.capacity > taken.get(w.id, 0)
-            and move_refusal(booking, w, by_organiser=by_organiser) is None]
+            if w.capacity > taken.get(w.id, 0) and w.id not in booked
+            and _move_rule_refusal(booking, w, by_organiser=by_organiser) is None]
 
 
 def move(booking_id: int, to_workshop_id: int, *, actor: User | None = None) -> Booking:
@@ -433,11 +456,7 @@ def move(booking_id: int, to_workshop_id: int, *, actor: User | None = None) -> 
         counts = _counts_under_lock(target.id, old.organisation_key, now)
         if counts.taken >= target.capacity:
             raise BookingRefused("That workshop has just filled up. Choose another.")
-        if target.per_organisation_limit and \
-                counts.from_organisation >= target.per_organisation_limit:
-            raise BookingRefused(
-                f"Each organisation can book up to {target.per_organisation_limit} places at "
-                "that workshop, and yours has reached that limit.")
+        _refuse_past_organisation_limit(target, counts)
         had_place = old.status in HOLDS_PLACE
         old.status = next_state(TRANSITIONS, "move", old.status)
         old.cancelled_at = now
@@ -447,9 +466,9 @@ def move(booking_id: int, to_workshop_id: int, *, actor: User | None = None) -> 
         db.session.add(new)
         db.session.flush()
         who = actor or "delegate"
-        audit.record("moved to another workshop", "booking", old.id,
+        audit.record(MOVED_OUT, "booking", old.id,
                      workshop_id=old.workshop_id, actor=who, to_booking=new.id)
-        audit.record("booked, moved from another workshop", "booking", new.id,
+        audit.record(MOVED_IN, "booking", new.id,
                      workshop_id=target.id, actor=who, reference=new.reference,
                      from_booking=old.id)
         notices.moved(old, new, had_place=had_place, by_organiser=actor is not None)
@@ -468,7 +487,7 @@ def moved_to(booking: Booking) -> Booking | None:
         return None
     details = db.session.scalar(select(AuditEntry.details).where(
         AuditEntry.entity == "booking", AuditEntry.entity_id == booking.id,
-        AuditEntry.action == "moved to another workshop"))
+        AuditEntry.action == MOVED_OUT))
     target = (details or {}).get("to_booking")
     return db.session.get(Booking, target) if isinstance(target, int) else None
 

@@ -6,6 +6,8 @@ domain, and turn its refusals into messages beside the right field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -84,35 +86,36 @@ def bookings_in_order(workshop_id: int) -> tuple[list[Booking], list[Booking]]:
     return found, queue
 
 
-def booked_in_by_staff(workshop_id: int) -> dict[int, str]:
-    """Who made each booking an organiser made for someone (not a walk-in's: that is marked
-    on the booking), by booking id; from the audit log, which records every booking's maker."""
-    return dict(db.session.execute(
-        select(AuditEntry.entity_id, AuditEntry.actor_label).where(
-            AuditEntry.workshop_id == workshop_id, AuditEntry.entity == "booking",
-            AuditEntry.action.in_(("booked", "joined waiting list")),
-            AuditEntry.actor_id.is_not(None))).all())
+@dataclass(frozen=True)
+class BookingNotes:
+    """What the audit log says of the bookings on a workshop's page, by booking id."""
+
+    booked_in_by: dict[int, str]  # the organiser who booked someone in (walk-ins are marked
+    #                               on the booking itself)
+    moved: dict[int, str]  # "Moved to London", "Moved from North East" (booking.move)
 
 
-MOVED_OUT, MOVED_IN = "moved to another workshop", "booked, moved from another workshop"
-
-
-def moves(workshop_id: int) -> dict[int, str]:
-    """For each booking moved out of or into this workshop (booking.move), where it went or
-    came from: "Moved to London", "Moved from North East". From the audit log, two queries."""
+def booking_notes(workshop_id: int) -> BookingNotes:
+    """One query over the workshop's audit entries, and one for the regions of moves."""
     entries = db.session.execute(
-        select(AuditEntry.entity_id, AuditEntry.action, AuditEntry.details).where(
+        select(AuditEntry.entity_id, AuditEntry.action, AuditEntry.actor_id,
+               AuditEntry.actor_label, AuditEntry.details).where(
             AuditEntry.workshop_id == workshop_id, AuditEntry.entity == "booking",
-            AuditEntry.action.in_((MOVED_OUT, MOVED_IN)))).all()
-    other = {booking_id: (details or {}).get("to_booking" if action == MOVED_OUT
-                                             else "from_booking")
-             for booking_id, action, details in entries}
+            AuditEntry.action.in_(("booked", "joined waiting list", rules.MOVED_OUT,
+                                   rules.MOVED_IN)))).all()
+    booked_in_by = {e.entity_id: e.actor_label for e in entries
+                    if e.action in ("booked", "joined waiting list") and e.actor_id is not None}
+    moves = {e.entity_id: (e.action, (e.details or {}).get(
+                 "to_booking" if e.action == rules.MOVED_OUT else "from_booking"))
+             for e in entries if e.action in (rules.MOVED_OUT, rules.MOVED_IN)}
     regions = dict(db.session.execute(
         select(Booking.id, Workshop.region).join(Workshop, Booking.workshop_id == Workshop.id)
-        .where(Booking.id.in_([i for i in other.values() if isinstance(i, int)]))).all())
-    return {booking_id: f"Moved {'to' if action == MOVED_OUT else 'from'} "
-                        f"{REGIONS.get(regions[other[booking_id]], '')}"
-            for booking_id, action, _details in entries if other[booking_id] in regions}
+        .where(Booking.id.in_([other for _a, other in moves.values()
+                               if isinstance(other, int)]))).all()) if moves else {}
+    moved = {booking_id: f"Moved {'to' if action == rules.MOVED_OUT else 'from'} "
+                         f"{REGIONS.get(regions[other], regions[other])}"
+             for booking_id, (action, other) in moves.items() if other in regions}
+    return BookingNotes(booked_in_by, moved)
 
 
 def _matches(found: Booking, query: str) -> bool:
@@ -158,8 +161,7 @@ def workshop(workshop_id: int) -> str:
         bookings = [b for b in bookings if _matches(b, query)]
     return render_template("organiser/workshop.html", workshop=found, bookings=bookings,
                            queue=queue, counts=counts, needs=needs, now=clock.now(),
-                           query=query, booked_in_by=booked_in_by_staff(found.id),
-                           moves=moves(found.id),
+                           query=query, notes=booking_notes(found.id),
                            places_left=max(found.capacity - counts["confirmed"]
                                            - counts["offered"], 0))
 
