@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from feedback.models import Evaluation, Submission
 from workshops import signals
 from workshops.extensions import db
+from workshops.formatting import short_day
 from workshops.models import Booking
 from workshops.personal_data import Holding
 from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM
@@ -35,9 +36,8 @@ def holding(_sender: Flask, email: str) -> Holding:
     for submission in found:
         record = {"Reference": submission.reference or "Not sent yet",
                   "Status": submission.status.replace("_", " ").capitalize(),
-                  "Started": submission.created_at.strftime("%-d %B %Y"),
-                  "Sent": submission.submitted_at.strftime("%-d %B %Y")
-                  if submission.submitted_at else "",
+                  "Started": short_day(submission.created_at),
+                  "Sent": short_day(submission.submitted_at) if submission.submitted_at else "",
                   "Evidence files": ", ".join(f.original_name for f in submission.files)}
         for question in PRACTICE_FORM.questions():
             if question.key in submission.answers:
@@ -55,7 +55,7 @@ def evaluations(_sender: Flask, email: str) -> Holding:
     records = []
     for evaluation in found:
         record = {"Workshop": evaluation.booking.workshop.display_title,
-                  "Sent": evaluation.submitted_at.strftime("%-d %B %Y")}
+                  "Sent": short_day(evaluation.submitted_at)}
         for question in EVALUATION_FORM.questions():
             if question.key in evaluation.answers:
                 record[question.label] = _answer(evaluation.answers[question.key])

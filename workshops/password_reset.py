@@ -83,8 +83,6 @@ def reset_password(token: str, password: str) -> User:
     if not replace_password(user, password):
         raise ResetLinkInvalid("used")
     audit.record("reset password", "user", user.id, actor=user)
-    db.session.refresh(user)
     tell_password_changed(user, reset=True)
     db.session.commit()
-    db.session.refresh(user)
     return user

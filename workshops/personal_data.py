@@ -18,6 +18,7 @@ erased here; each plugin's holding says what becomes of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select
@@ -27,6 +28,7 @@ from workshops import audit, clock, retention, signals
 from workshops import booking as rules
 from workshops.booking import email_key
 from workshops.extensions import db
+from workshops.formatting import short_day
 from workshops.models import (
     ACTIVE,
     REGIONS,
@@ -37,6 +39,7 @@ from workshops.models import (
     User,
     Workshop,
 )
+from workshops.staff import role_label
 
 
 class ErasureRefused(Exception):
@@ -55,8 +58,8 @@ class Holding:
     on_erasure: str = ""
 
 
-def _day(moment) -> str:  # noqa: ANN001
-    return moment.strftime("%-d %B %Y") if moment else ""
+def _day(moment: datetime | None) -> str:
+    return short_day(moment) if moment else ""
 
 
 def _bookings(key: str) -> list[Booking]:
@@ -79,18 +82,31 @@ def _booking_record(b: Booking) -> dict[str, str]:
     }
 
 
-def find(email: str) -> list[Holding]:
-    """Everything held under `email`, the core's first; empty holdings are left out."""
+@dataclass
+class Found:
+    holdings: list[Holding]  # the core's first; none empty
+    still_needed: list[Booking]  # bookings that block erasure (see `erase`)
+
+
+def _still_needed(bookings: list[Booking]) -> list[Booking]:
+    """Those that hold a place, or a place in line, for a workshop yet to end."""
+    now = clock.now()
+    return [b for b in bookings if b.status in ACTIVE and b.workshop.ends_at > now]
+
+
+def find(email: str) -> Found:
+    """Everything held under `email`, and what stands in the way of erasing it."""
     key = email_key(email)
+    bookings = _bookings(key)
     holdings = [Holding(
-        "Bookings", [_booking_record(b) for b in _bookings(key)],
+        "Bookings", [_booking_record(b) for b in bookings],
         on_erasure="Erased: name, e-mail address, job title, organisation, access and dietary "
                    "needs, and the e-mails sent about them. Kept, without the person: the "
                    "booking's status, dates and reference, so attendance figures stay true.")]
     staff = db.session.scalar(select(User).where(User.email == key))
     if staff is not None:
         holdings.append(Holding("Staff account", [{
-            "Name": staff.name, "Email": staff.email, "Role": staff.role,
+            "Name": staff.name, "Email": staff.email, "Role": role_label(staff.role),
             "Active": "Yes" if staff.active else "No", "Created": _day(staff.created_at)}],
             on_erasure="Not erased here: an administrator deactivates a staff account from "
                        "the staff pages."))
@@ -98,20 +114,14 @@ def find(email: str) -> list[Holding]:
             current_app._get_current_object(), email=key):
         if holding is not None:
             holdings.append(holding)
-    return [h for h in holdings if h.records]
+    return Found([h for h in holdings if h.records], _still_needed(bookings))
 
 
 def copy(email: str) -> dict[str, object]:
     """A copy for the person: every holding, as JSON."""
     return {"email": email_key(email), "prepared": clock.now().isoformat(timespec="seconds"),
-            "holdings": [{"title": h.title, "records": h.records} for h in find(email)]}
-
-
-def still_needed(email: str) -> list[Booking]:
-    """The person's bookings that hold a place, or a place in line, for a workshop yet to end."""
-    now = clock.now()
-    return [b for b in _bookings(email_key(email))
-            if b.status in ACTIVE and b.workshop.ends_at > now]
+            "holdings": [{"title": h.title, "records": h.records}
+                         for h in find(email).holdings]}
 
 
 def erase(email: str, *, actor: User) -> int:
@@ -120,13 +130,13 @@ def erase(email: str, *, actor: User) -> int:
     key = email_key(email)
 
     def work() -> int:
-        if needed := still_needed(key):
+        bookings = _bookings(key)
+        if needed := _still_needed(bookings):
             names = "; ".join(f"{b.workshop.display_title} ({b.reference}, {b.status})"
                               for b in needed)
             raise ErasureRefused(
                 f"Still booked: {names}. Cancel the booking first, so that the person is told "
                 "and the waiting list moves on; then erase.")
-        bookings = _bookings(key)
         if not bookings:
             return 0
         ids = [b.id for b in bookings]

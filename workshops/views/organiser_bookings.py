@@ -47,7 +47,6 @@ class ChangeBookingForm(BookSomeoneForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-CHANGEABLE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED, BookingStatus.WAITING)
 CHANGED_FIELDS = {"name": "name", "email": "email address", "job_title": "job title",
                   "organisation": "organisation", "region": "region", "sector": "sector",
                   "access_needs": "access needs", "dietary_needs": "dietary needs"}
@@ -110,7 +109,7 @@ def book_someone_in(workshop_id: int) -> ResponseReturnValue:
 def edit_booking(booking_id: int) -> ResponseReturnValue:
     found = db.get_or_404(Booking, booking_id)
     workshop_page = redirect(url_for(".workshop", workshop_id=found.workshop_id), code=303)
-    if found.status not in CHANGEABLE:
+    if found.status not in booking.TRANSITIONS["change"]:
         flash(f"Booking {found.reference} is {found.status}: its details can no longer be "
               "changed.")
         return workshop_page

@@ -65,9 +65,9 @@ def never_kept(response: Response) -> Response:
 
 def _results(email: str, status: int = 200) -> tuple[str, int]:
     email = email_key(email)  # as bookings are matched: case and spaces aside
+    found = personal_data.find(email)
     return render_template("admin/personal_data.html", form=FindForm(email=email), email=email,
-                           holdings=personal_data.find(email),
-                           needed=personal_data.still_needed(email)), status
+                           holdings=found.holdings, needed=found.still_needed), status
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -97,8 +97,7 @@ def erase() -> ResponseReturnValue:
     email = form.email.data
     if form.confirm.data != "yes":
         return render_template("admin/personal_data_erase.html", form=form, email=email,
-                               holdings=personal_data.find(email),
-                               needed=personal_data.still_needed(email))
+                               holdings=personal_data.find(email).holdings)
     try:
         erased = personal_data.erase(email, actor=current_user)
     except personal_data.ErasureRefused as refusal:
