@@ -392,6 +392,11 @@ def move_refusal(booking: Booking, target: Workshop, *, by_organiser: bool = Fal
     return None
 
 
+def movable(booking: Booking) -> bool:
+    """Whether the booking may move at all: a place or a place in line, before the start."""
+    return booking.status in TRANSITIONS["move"] and booking.workshop.starts_at > clock.now()
+
+
 def _move_rule_refusal(booking: Booking, target: Workshop, *, by_organiser: bool) -> str | None:
     """move_refusal's rules that need nothing more from the database."""
     now = clock.now()

@@ -129,6 +129,11 @@ def links():  # noqa: ANN201
 
 
 @bp.app_template_global()
+def booking_movable(booking: Booking) -> bool:
+    return rules.movable(booking)
+
+
+@bp.app_template_global()
 def can_manage(booking: Booking) -> bool:
     return booking.status in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
                               BookingStatus.OFFERED)

@@ -6,7 +6,6 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from workshops import booking as rules
-from workshops import clock
 from workshops.move_form import move_choice
 from workshops.views.booking import booking_for_link, bp
 
@@ -15,7 +14,7 @@ from workshops.views.booking import booking_for_link, bp
 def move(token: str) -> ResponseReturnValue:
     booking = booking_for_link(token)
     workshop = booking.workshop
-    if booking.status not in rules.TRANSITIONS["move"] or workshop.starts_at <= clock.now():
+    if not rules.movable(booking):
         flash("This booking can no longer be moved to another workshop.")
         return redirect(url_for(".manage", token=token), code=303)
     choice = move_choice(booking)

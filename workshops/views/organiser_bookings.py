@@ -144,7 +144,7 @@ def move_booking(booking_id: int) -> ResponseReturnValue:
     """Move someone to another workshop of the series: as the delegate may themselves, but
     whether or not booking is open to the public there."""
     found = db.get_or_404(Booking, booking_id)
-    if found.status not in booking.TRANSITIONS["move"] or found.workshop.starts_at <= clock.now():
+    if not booking.movable(found):
         flash(f"Booking {found.reference} can no longer be moved to another workshop.")
         return redirect(url_for(".workshop", workshop_id=found.workshop_id), code=303)
     choice = move_choice(found, by_organiser=True,
