@@ -36,7 +36,7 @@ WARM_UP = 30
 # (module, function, label): the parts of a booking worth naming.
 PARTS = [
     ("workshops.booking", "_earlier_booking", "check for an earlier booking"),
-    ("workshops.booking", "_lock", "take the workshop's lock, read it"),
+    ("workshops.booking", "lock_workshop", "take the workshop's lock, read it"),
     ("workshops.booking", "_counts_under_lock", "count places and the waiting list"),
     ("workshops.notices", "confirmed", "queue the confirmation"),
     ("workshops.booking", "book", "booking.book, whole"),

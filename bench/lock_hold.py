@@ -88,9 +88,10 @@ def measure(backend: str, bookings: int) -> dict[str, list[float]]:
             db.session.remove()
             db.engine.dispose()
     if len(holds) != len(totals) + WARM_UP:
-        # booking._lock no longer starts with this statement: say so rather than mis-measure.
+        # booking.lock_workshop no longer starts with this statement: say so rather than
+        # mis-measure.
         raise SystemExit(f"saw the lock taken {len(holds)} times in {len(totals) + WARM_UP} "
-                         f"bookings: does booking._lock still run {TAKES_THE_LOCK!r}?")
+                         f"bookings: does booking.lock_workshop still run {TAKES_THE_LOCK!r}?")
     return {"insert": inserts, "book": totals, "hold": holds[WARM_UP:]}
 
 

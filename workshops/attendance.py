@@ -121,7 +121,7 @@ def mark_no_shows(workshop_id: int, *, actor: User | str) -> list[Booking]:
     """
 
     def work() -> list[Booking]:
-        workshop = booking._lock(workshop_id)
+        workshop = booking.lock_workshop(workshop_id)
         now = clock.now()
         if workshop.status not in (WorkshopStatus.PUBLISHED, WorkshopStatus.FINISHED):
             raise AttendanceRefused(
@@ -138,7 +138,7 @@ def mark_no_shows(workshop_id: int, *, actor: User | str) -> list[Booking]:
                      actor=actor, count=len(missing))
         return missing
 
-    return booking._with_retries(work)
+    return booking.with_retries(work)
 
 
 def start_of_today() -> datetime:

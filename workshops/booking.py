@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import Select, Update, bindparam, func, inspect, select, update
@@ -33,6 +35,7 @@ from workshops.models import (
 from workshops.transitions import next_state
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 S = BookingStatus
 
 TRANSITIONS: dict[str, dict[str | None, str]] = {
@@ -52,7 +55,7 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
 MOVED_OUT, MOVED_IN = "moved to another workshop", "booked, moved from another workshop"
 
 LOCK_RETRIES = 5
-RETRY_BUDGET = 12  # seconds; see _with_retries
+RETRY_BUDGET = 12  # seconds; see with_retries
 ALREADY_BOOKED = ("This email address already has a booking for this workshop. Use "
                   "‘Email me my links’ to get the link to manage it.")
 EDITABLE_FIELDS = ("name", "email", "job_title", "organisation", "region", "sector",
@@ -113,8 +116,12 @@ def _lock_statement() -> Update:
             .returning(Workshop))
 
 
-def _lock(workshop_id: int) -> Workshop:
-    """Serialise every change to a workshop's places; returns the workshop, freshly read."""
+def lock_workshop(workshop_id: int) -> Workshop:
+    """Serialise every change to a workshop's places; returns the workshop, freshly read.
+
+    Any domain function that changes a workshop or its bookings (here, and in scheduling,
+    attendance, messaging, reminders, retention, personal data) calls this first, inside
+    `with_retries`, so that no two changes to one workshop interleave."""
     if current_app.config.get("BOOKING_LOCK", True):
         write_queue.join()
         # One statement takes the lock and reads the workshop back as it now stands (RETURNING,
@@ -157,7 +164,7 @@ def waiting_position(booking: Booking) -> int:
     ) or 0) + 1
 
 
-def _with_retries(work, *, keep: bool = False):  # noqa: ANN001, ANN202
+def with_retries(work: Callable[[], T], *, keep: bool = False) -> T:
     """Run `work` in its own transaction, again if the database was locked.
 
     Each wait for the lock is bounded by the database (SQLite's busy timeout, PostgreSQL's
@@ -219,7 +226,7 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
             if idempotency_key and earlier.idempotency_key == idempotency_key:
                 return earlier
             raise BookingRefused(ALREADY_BOOKED, field="email")
-        workshop = _lock(workshop_id)
+        workshop = lock_workshop(workshop_id)
         now = clock.now()
         # Read under the lock: an organiser booking someone in as the workshop is cancelled
         # must not leave a place held on a cancelled workshop.
@@ -262,7 +269,7 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
         return booking
 
     try:
-        return _with_retries(work, keep=True)
+        return with_retries(work, keep=True)
     except IntegrityError:
         # A concurrent twin of this request won the race: hand back what it made.
         db.session.rollback()
@@ -362,7 +369,7 @@ def _offer_free_places(workshop: Workshop) -> list[Booking]:
 
 
 def offer_next(workshop_id: int) -> list[Booking]:
-    return _with_retries(lambda: _offer_free_places(_lock(workshop_id)))
+    return with_retries(lambda: _offer_free_places(lock_workshop(workshop_id)))
 
 
 def cancel(booking_id: int, *, actor: User | None = None) -> Booking:
@@ -379,7 +386,7 @@ def cancel(booking_id: int, *, actor: User | None = None) -> Booking:
             _offer_free_places(booking.workshop)
         return booking
 
-    return _with_retries(work)
+    return with_retries(work)
 
 
 def move_refusal(booking: Booking, target: Workshop, *, by_organiser: bool = False) -> str | None:
@@ -453,7 +460,7 @@ def move(booking_id: int, to_workshop_id: int, *, actor: User | None = None) -> 
         if from_workshop_id is None:
             raise BookingRefused("This booking does not exist.")
         # Both locked, lower id first, so two moves in opposite directions cannot deadlock.
-        locked = {i: _lock(i) for i in sorted({from_workshop_id, to_workshop_id})}
+        locked = {i: lock_workshop(i) for i in sorted({from_workshop_id, to_workshop_id})}
         old = db.session.get(Booking, booking_id, populate_existing=True)
         target, now = locked[to_workshop_id], clock.now()
         if (refusal := move_refusal(old, target, by_organiser=actor is not None)) is not None:
@@ -483,7 +490,7 @@ def move(booking_id: int, to_workshop_id: int, *, actor: User | None = None) -> 
             _offer_free_places(locked[from_workshop_id])
         return new
 
-    return _with_retries(work, keep=True)
+    return with_retries(work, keep=True)
 
 
 def moved_to(booking: Booking) -> Booking | None:
@@ -498,10 +505,12 @@ def moved_to(booking: Booking) -> Booking | None:
 
 
 def _locked_booking(booking_id: int) -> Booking:
+    # Reading the workshop before taking its lock is safe: nothing changes a booking's
+    # workshop_id (a move makes a new booking), so the lock taken is the right one.
     workshop_id = db.session.scalar(select(Booking.workshop_id).where(Booking.id == booking_id))
     if workshop_id is None:
         raise BookingRefused("This booking does not exist.")
-    _lock(workshop_id)
+    lock_workshop(workshop_id)
     return db.session.get(Booking, booking_id, populate_existing=True)
 
 
@@ -523,7 +532,7 @@ def accept_offer(booking_id: int) -> Booking:
         signals.booking_confirmed.send(booking)
         return booking
 
-    return _with_retries(work)
+    return with_retries(work)
 
 
 def decline_offer(booking_id: int) -> Booking:
@@ -537,7 +546,7 @@ def decline_offer(booking_id: int) -> Booking:
         _offer_free_places(booking.workshop)
         return booking
 
-    return _with_retries(work)
+    return with_retries(work)
 
 
 def _expire(booking: Booking) -> None:
@@ -564,7 +573,7 @@ def expire_offers() -> int:
             _expire(booking)
             return 1
 
-        lapsed += _with_retries(work)
+        lapsed += with_retries(work)
     return lapsed
 
 
@@ -596,7 +605,7 @@ def change_details(booking_id: int, delegate: Delegate, *, actor: User | None = 
         signals.booking_changed.send(booking, changes=changes)
         return changes
 
-    return _with_retries(work)
+    return with_retries(work)
 
 
 def send_links(email: str) -> None:

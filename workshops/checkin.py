@@ -49,4 +49,4 @@ def check_in(booking_id: int, *, actor: User) -> CheckIn:
                      actor=actor)
         return CheckIn(found, already=False)
 
-    return booking._with_retries(work)
+    return booking.with_retries(work)

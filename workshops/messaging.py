@@ -153,7 +153,7 @@ def send_message(workshop: Workshop, audience: str, subject: str, body: str, act
         if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
             return earlier
         # Under the workshop lock the list cannot change between reading it and recording it.
-        booking._lock(workshop_id)
+        booking.lock_workshop(workshop_id)
         if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
             return earlier
         people = recipients(workshop_id, chosen)
@@ -184,7 +184,7 @@ def send_message(workshop: Workshop, audience: str, subject: str, body: str, act
                      subject=message.subject)
         return message
 
-    return booking._with_retries(work)
+    return booking.with_retries(work)
 
 
 @composer("organiser_message")

@@ -153,4 +153,4 @@ def erase(email: str, *, actor: User) -> int:
                          workshop_id=b.workshop_id, actor=actor)
         return len(bookings)
 
-    return rules._with_retries(work)
+    return rules.with_retries(work)

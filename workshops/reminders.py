@@ -64,7 +64,7 @@ def _remind(found: Booking, now: datetime) -> None:
 
 
 def _remind_workshop(workshop_id: int) -> int:
-    workshop = booking._lock(workshop_id)
+    workshop = booking.lock_workshop(workshop_id)
     now = clock.now()
     # Checked again under the lock: it may have been cancelled or moved since it was listed.
     if not (workshop.status == WorkshopStatus.PUBLISHED
@@ -82,7 +82,7 @@ def send_due_reminders() -> int:
     for workshop_id in due_workshops():
         # A transaction per workshop: one that fails leaves the others' reminders sent.
         try:
-            sent += booking._with_retries(lambda w=workshop_id: _remind_workshop(w))
+            sent += booking.with_retries(lambda w=workshop_id: _remind_workshop(w))
         except booking.BookingBusy:
             log.warning("workshop %s busy; its reminders wait for the next run", workshop_id)
     return sent

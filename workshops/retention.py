@@ -160,7 +160,8 @@ def anonymise(bookings: list[Booking]) -> None:
 
 
 def _erase_workshop(workshop_id: int, *, dry_run: bool) -> WorkshopErasure | None:
-    workshop = rules._lock(workshop_id) if not dry_run else db.session.get(Workshop, workshop_id)
+    workshop = (rules.lock_workshop(workshop_id) if not dry_run
+                else db.session.get(Workshop, workshop_id))
     if workshop is None:
         return None
     # Read under the lock, so a delegate's last-minute change cannot slip back in afterwards.
@@ -210,7 +211,7 @@ def erase(dry_run: bool = False, *, now: datetime | None = None) -> RetentionRep
         if dry_run:
             found = _erase_workshop(workshop_id, dry_run=True)
         else:
-            found = rules._with_retries(
+            found = rules.with_retries(
                 lambda workshop_id=workshop_id: _erase_workshop(workshop_id, dry_run=False))
         if found is not None and found.bookings:
             report.workshops.append(found)

@@ -46,7 +46,7 @@ def update_workshop(workshop_id: int, values: dict, *, actor: User) -> dict:
     """Apply an organiser's edit; tells delegates when the date, time or venue moved."""
 
     def work() -> dict:
-        workshop = booking._lock(workshop_id)
+        workshop = booking.lock_workshop(workshop_id)
         next_state(TRANSITIONS, "edit", workshop.status)
         changes = {k: (getattr(workshop, k), v) for k, v in values.items()
                    if k in EDITABLE and getattr(workshop, k) != v}
@@ -86,7 +86,7 @@ def update_workshop(workshop_id: int, values: dict, *, actor: User) -> dict:
             booking._offer_free_places(workshop)
         return changes
 
-    return booking._with_retries(work)
+    return booking.with_retries(work)
 
 
 def _readable_changes(workshop: Workshop, changes: dict) -> list[str]:
@@ -107,14 +107,14 @@ def _bookings(workshop_id: int, statuses: tuple) -> list[Booking]:
 
 def publish_workshop(workshop_id: int, *, actor: User) -> Workshop:
     def work() -> Workshop:
-        workshop = booking._lock(workshop_id)
+        workshop = booking.lock_workshop(workshop_id)
         workshop.status = next_state(TRANSITIONS, "publish", workshop.status)
         audit.record("published workshop", "workshop", workshop.id, workshop_id=workshop.id,
                      actor=actor)
         signals.workshop_changed.send(workshop, changes={"status": (W.DRAFT, W.PUBLISHED)})
         return workshop
 
-    return booking._with_retries(work)
+    return booking.with_retries(work)
 
 
 def people_to_tell(workshop_id: int) -> list[Booking]:
@@ -125,7 +125,7 @@ def cancel_workshop(workshop_id: int, *, actor: User) -> int:
     """Cancel the workshop and every booking and waiting entry; returns how many were told."""
 
     def work() -> int:
-        workshop = booking._lock(workshop_id)
+        workshop = booking.lock_workshop(workshop_id)
         workshop.status = next_state(TRANSITIONS, "cancel", workshop.status)
         workshop.calendar_sequence += 1
         affected = _bookings(workshop.id, ACTIVE)
@@ -139,12 +139,12 @@ def cancel_workshop(workshop_id: int, *, actor: User) -> int:
         signals.workshop_cancelled.send(workshop)
         return len(affected)
 
-    return booking._with_retries(work)
+    return booking.with_retries(work)
 
 
 def finish_workshop(workshop_id: int, *, actor: User | str = "system") -> Workshop:
     def work() -> Workshop:
-        workshop = booking._lock(workshop_id)
+        workshop = booking.lock_workshop(workshop_id)
         workshop.status = next_state(TRANSITIONS, "finish", workshop.status)
         # Those checked in, or every confirmed delegate if check-in was not used that day.
         attendees = attendance.attendees(workshop.id)
@@ -153,4 +153,4 @@ def finish_workshop(workshop_id: int, *, actor: User | str = "system") -> Worksh
         signals.workshop_finished.send(workshop, attendees=attendees)
         return workshop
 
-    return booking._with_retries(work)
+    return booking.with_retries(work)

@@ -36,7 +36,7 @@ def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
 
 
 def _hold_turn(app: Flask) -> None:
-    """Join the queue and start a transaction, as booking._lock does before its UPDATE."""
+    """Join the queue and start a transaction, as booking.lock_workshop does before its UPDATE."""
     write_queue.join()
     db.session.execute(text("SELECT 1"))
 
