@@ -306,6 +306,46 @@ def outbox_as_committed() -> Iterator[list[tuple]]:
         event.remove(db.session, "before_commit", before_commit)
 
 
+def rows_in(*models: type) -> tuple[int, ...]:
+    """How many rows each model's table holds now."""
+    from sqlalchemy import func, select
+
+    from workshops.extensions import db
+
+    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in models)
+
+
+class HeldQueue:
+    """The tasks queued while the queue is held (queue_held), as a consumer would find them."""
+
+    def names(self) -> list[str]:
+        from workshops.queue import huey
+
+        return [task.name for task in huey.pending()]
+
+    def run_all(self) -> None:
+        """Run what is queued, as a consumer would, and what those tasks queue in turn."""
+        from workshops.queue import huey
+
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+
+
+@contextlib.contextmanager
+def queue_held() -> Iterator[HeldQueue]:
+    """Tasks queued inside the block wait in the queue (this test process's own file) rather
+    than running at once, as the rest of the suite's do."""
+    from workshops.queue import huey
+
+    huey.immediate = False
+    huey.flush()
+    try:
+        yield HeldQueue()
+    finally:
+        huey.flush()
+        huey.immediate = True
+
+
 def delegate_form(**overrides) -> dict:
     data = {
         "name": "Siân Ó Súilleabháin",

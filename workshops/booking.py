@@ -609,7 +609,8 @@ def change_details(booking_id: int, delegate: Delegate, *, actor: User | None = 
 
 
 def send_links(email: str) -> None:
-    """E-mail the manage links of every active booking made with this address (if any)."""
+    """E-mail the manage links of every active booking made with this address (if any).
+    The page that asks calls this through the queue (tasks.send_links), never directly."""
     bookings = db.session.scalars(
         select(Booking).where(Booking.email_key == email_key(email), Booking.status.in_(ACTIVE))
         .order_by(Booking.created_at)

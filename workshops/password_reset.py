@@ -1,7 +1,9 @@
 """Staff who have forgotten their password: a link by e-mail to choose a new one.
 
 Asking gives the same answer whether or not the address has an account, so the form cannot be
-used to find out who the staff are. An active account gets a signed link that expires after
+used to find out who the staff are; the page hands the address to the queue (tasks.
+send_password_reset) and the consumer calls request_reset, so even the time the page takes
+does not tell. An active account gets a signed link that expires after
 RESET_VALID; its payload names the user and their password's stamp, so it works once: setting
 a password changes the stamp. Setting a password through it also lifts a lockout (whoever
 holds the mailbox may sign in) and signs out every browser still signed in with the old

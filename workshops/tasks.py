@@ -68,3 +68,26 @@ def erase_expired_personal_data() -> int:
     app = task_app()
     with app.app_context():
         return retention.erase(dry_run=False).bookings
+
+
+# "Email me my links" and "Forgotten your password?" hand the whole of their work to the queue,
+# so that the page that asked does the same (queue one task) for an address that is known and
+# one that is not: the time it took to answer would otherwise tell them apart (a known address
+# costs a query more, a row written and a commit).
+
+@huey.task()
+def send_links(email: str) -> None:
+    from workshops import booking
+
+    app = task_app()
+    with app.app_context():
+        booking.send_links(email)
+
+
+@huey.task()
+def send_password_reset(email: str) -> None:
+    from workshops import password_reset
+
+    app = task_app()
+    with app.app_context():
+        password_reset.request_reset(email)

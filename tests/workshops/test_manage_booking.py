@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.conftest import delegate_form, make_workshop
+from tests.conftest import delegate_form, make_workshop, queue_held, rows_in
 from workshops import booking, clock
 from workshops.extensions import db
-from workshops.models import Booking
+from workshops.models import AuditEntry, Booking, OutboxMessage
 
 
 def _book_through_form(client, workshop, **overrides) -> Booking:  # noqa: ANN001
@@ -105,6 +105,22 @@ def test_email_me_my_links_never_reveals_whether_an_address_is_known(client, wor
     links = mailbox.to("sian@example.org")[-1]
     assert links["Subject"] == "Your workshop bookings"
     assert f"/booking/{made.token}" in links.get_body(("plain",)).get_content()
+    assert mailbox.to("nobody@example.org") == []
+
+
+def test_asking_for_links_does_the_same_work_for_a_known_address_as_for_an_unknown(
+        client, workshop, mailbox):
+    """Not only the same page: the same work, so its timing cannot tell the two apart."""
+    made = _book_through_form(client, workshop)
+    before = rows_in(OutboxMessage, AuditEntry)
+    with queue_held() as queue:
+        for address in ("SIAN@example.org", "nobody@example.org"):
+            assert client.post("/booking/links", data={"email": address}).status_code == 200
+        assert rows_in(OutboxMessage, AuditEntry) == before  # nothing written or committed
+        assert queue.names() == ["send_links", "send_links"]  # one task each, and only that
+        queue.run_all()  # then a consumer does the work
+    assert f"/booking/{made.token}" in \
+        mailbox.to("sian@example.org")[-1].get_body(("plain",)).get_content()
     assert mailbox.to("nobody@example.org") == []
 
 

@@ -14,11 +14,13 @@ from tests.conftest import (
     login,
     mailed_path,
     make_staff,
+    queue_held,
+    rows_in,
     sign_in_status,
 )
 from workshops import password_reset, staff
 from workshops.extensions import db, limiter
-from workshops.models import AuditEntry, Role, User
+from workshops.models import AuditEntry, OutboxMessage, Role, User
 
 NEW_PASSWORD = "a brand new long passphrase"
 ASK = "/staff/forgotten-password"
@@ -175,6 +177,21 @@ def test_a_tampered_link_or_an_invitation_link_is_not_a_reset_link(client, app, 
     invitation = staff.invite_token(organiser)
     response = client.get(f"/staff/reset-password/{invitation}")
     assert response.status_code == 404 and b"This link is not right" in response.data
+
+
+def test_asking_does_the_same_work_for_an_account_as_for_an_unknown_address(client,
+                                                                            mailbox) -> None:
+    """Not only the same page: the same work, so its timing cannot tell the two apart."""
+    organiser = make_staff(Role.ORGANISER)
+    before = rows_in(OutboxMessage, AuditEntry)
+    with queue_held() as queue:
+        for address in (organiser.email, "nobody@example.org"):
+            assert _ask(client, address).status_code == 200
+        assert rows_in(OutboxMessage, AuditEntry) == before  # nothing written or committed
+        assert queue.names() == ["send_password_reset"] * 2  # one task each, and only that
+        queue.run_all()  # then a consumer does the work
+    assert _reset_path(mailbox, organiser.email).startswith("/staff/reset-password/")
+    assert mailbox.to("nobody@example.org") == []
 
 
 def test_an_address_gets_a_few_links_an_hour_however_often_it_is_asked(client, app,

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from sqlalchemy import select
 
 from workshops import booking as rules
-from workshops import clock, notices
+from workshops import clock, notices, tasks
 from workshops.extensions import db, limiter
 from workshops.forms import ChangeDetailsForm, ConfirmForm, LinksForm
 from workshops.models import Booking, BookingStatus
@@ -122,8 +122,8 @@ def invite(token: str) -> Response:
 def links():  # noqa: ANN201
     form = LinksForm()
     if form.validate_on_submit():
-        rules.send_links(form.email.data)
-        # The same answer whether or not we know the address.
+        tasks.send_links(form.email.data)
+        # The same answer, after the same work, whether or not we know the address.
         return render_template("booking/links_sent.html", email=form.email.data)
     return render_template("booking/links.html", form=form), 422 if form.errors else 200
 

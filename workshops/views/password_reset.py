@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
-from workshops import password_reset
+from workshops import password_reset, tasks
 from workshops.extensions import limiter
 from workshops.forms import ForgottenPasswordForm
 from workshops.views.password_links import PasswordLink, choose_password
@@ -37,8 +37,8 @@ RESET_LINK = PasswordLink(
 def ask() -> ResponseReturnValue:
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
-        password_reset.request_reset(form.email.data)
-        # The same answer whether or not the address has an account.
+        tasks.send_password_reset(form.email.data)
+        # The same answer, after the same work, whether or not the address has an account.
         return render_template("auth/reset_link_sent.html", email=form.email.data,
                                valid_minutes=VALID_MINUTES)
     return render_template("auth/forgotten_password.html", form=form), \
