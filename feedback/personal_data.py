@@ -1,22 +1,24 @@
 """What this plugin holds about a person, for an administrator answering their request for a
-copy of their data (workshops.personal_data, through `signals.personal_data_requested`)."""
+copy of their data or its erasure (workshops.personal_data, through
+`signals.personal_data_requested` and `signals.personal_data_erasing`)."""
 
 from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import func, select
 
-from feedback.models import Evaluation, Submission
-from workshops import signals
+from feedback.models import Evaluation, Submission, SubmissionStatus
+from workshops import retention, signals
 from workshops.extensions import db
 from workshops.formatting import short_day
-from workshops.models import Booking
-from workshops.personal_data import Holding
+from workshops.models import AuditEntry, Booking, User
+from workshops.personal_data import Erased, Holding
 from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM
 
-ON_ERASURE = ("Not erased with the booking details: a sent submission is the programme's record "
-              "of the practice it judged, kept as the privacy notice says. Its contact details "
-              "are never published.")
+ON_ERASURE = ("Unsent drafts are deleted, with their evidence files. A sent submission is kept: "
+              "it is the programme's record of the practice it judged, as the privacy notice "
+              "says. Its contact details are never published.")
+UNSENT = (SubmissionStatus.AWAITING_EMAIL, SubmissionStatus.DRAFT)
 
 
 def _answer(value: object) -> str:
@@ -30,10 +32,11 @@ def _answer(value: object) -> str:
 def holding(_sender: Flask, email: str) -> Holding:
     """Every submission made with `email` (already in the form bookings key it), each with
     its answers under their questions' labels."""
-    found = db.session.scalars(select(Submission).where(func.lower(Submission.email) == email)
-                               .order_by(Submission.created_at, Submission.id))
+    submissions_made = db.session.scalars(
+        select(Submission).where(func.lower(Submission.email) == email)
+        .order_by(Submission.created_at, Submission.id)).all()
     records = []
-    for submission in found:
+    for submission in submissions_made:
         record = {"Reference": submission.reference or "Not sent yet",
                   "Status": submission.status.replace("_", " ").capitalize(),
                   "Started": short_day(submission.created_at),
@@ -43,7 +46,8 @@ def holding(_sender: Flask, email: str) -> Holding:
             if question.key in submission.answers:
                 record[question.label] = _answer(submission.answers[question.key])
         records.append(record)
-    return Holding("Practice submissions", records, on_erasure=ON_ERASURE)
+    return Holding("Practice submissions", records, on_erasure=ON_ERASURE,
+                   erasable=any(s.status in UNSENT for s in submissions_made))
 
 
 def evaluations(_sender: Flask, email: str) -> Holding:
@@ -65,6 +69,27 @@ def evaluations(_sender: Flask, email: str) -> Holding:
                               "answers with no name or address attached.")
 
 
+def erase_drafts(_sender: Flask, email: str, actor: User) -> Erased:
+    """Delete the unsent drafts made with `email` and their evidence (the files go once the
+    erasure has committed). Their audit entries stay, saying that a draft was started, with
+    the address taken out of them."""
+    drafts = list(db.session.scalars(select(Submission).where(
+        func.lower(Submission.email) == email, Submission.status.in_(UNSENT))))
+    files = [f.stored_name for draft in drafts for f in draft.files]
+    ids = [draft.id for draft in drafts]
+    if ids:
+        about_them = (AuditEntry.entity == "submission") & AuditEntry.entity_id.in_(ids)
+        retention.scrub_audit(about_them, {email})
+        for entry in db.session.scalars(select(AuditEntry).where(
+                about_them, func.lower(AuditEntry.actor_label) == email)):
+            entry.actor_label = "submitter (erased)"
+    for draft in drafts:
+        db.session.delete(draft)  # its evidence rows go with it (the relationship's cascade)
+    return Erased(len(drafts), "unsent practice submission", "unsent practice submissions",
+                  files=files)
+
+
 def connect() -> None:
     signals.personal_data_requested.connect(holding, weak=False)
     signals.personal_data_requested.connect(evaluations, weak=False)
+    signals.personal_data_erasing.connect(erase_drafts, weak=False)

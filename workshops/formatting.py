@@ -1,4 +1,5 @@
-"""Dates and times as GOV.UK writes them: 'Tuesday 16 March 2010, 9:30am to 4pm'."""
+"""Dates, times and lists as GOV.UK writes them: 'Tuesday 16 March 2010, 9:30am to 4pm',
+'2 bookings and 1 draft'."""
 
 from __future__ import annotations
 
@@ -34,6 +35,13 @@ def event_time(starts: datetime, ends: datetime) -> str:
     if clock.london(starts).date() == clock.london(ends).date():
         return f"{day(starts)}, {time_of_day(starts)} to {time_of_day(ends)}"
     return f"{date_time(starts)} to {date_time(ends)}"
+
+
+def and_list(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c' (GOV.UK style: no serial comma)."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 FILTERS = {

@@ -11,8 +11,9 @@ Erasure anonymises the person's bookings in place, as the retention period does 
 workshop (`retention.anonymise`), so every count stays true; the e-mails kept for them go, and
 audit details that mention them are scrubbed. A booking that still holds a place, or a place
 on a waiting list, for a workshop yet to happen is refused: cancelling it first tells the
-person and moves the waiting list on, which erasing it would not. What plugins hold is not
-erased here; each plugin's holding says what becomes of it.
+person and moves the waiting list on, which erasing it would not. Each plugin erases what it
+holds through `signals.personal_data_erasing`, in the same transaction, and says what it did
+with an `Erased`; its holding tells the administrator beforehand what will become of it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from workshops import audit, clock, retention, signals
+from workshops import audit, clock, retention, signals, uploads
 from workshops import booking as rules
 from workshops.booking import email_key
 from workshops.extensions import db
@@ -56,6 +57,7 @@ class Holding:
     title: str
     records: list[dict[str, str]] = field(default_factory=list)
     on_erasure: str = ""
+    erasable: bool = False  # whether erasing (`erase`) would take anything out of it
 
 
 def _day(moment: datetime | None) -> str:
@@ -83,6 +85,20 @@ def _booking_record(b: Booking) -> dict[str, str]:
 
 
 @dataclass
+class Erased:
+    """What one part of the service erased: how many of what (one, many: the noun's two
+    forms), and the stored files (uploads' names) to delete once the erasure has committed."""
+
+    count: int
+    one: str
+    many: str
+    files: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.one if self.count == 1 else self.many}"
+
+
+@dataclass
 class Found:
     holdings: list[Holding]  # the core's first; none empty
     still_needed: list[Booking]  # bookings that block erasure (see `erase`)
@@ -102,7 +118,8 @@ def find(email: str) -> Found:
         "Bookings", [_booking_record(b) for b in bookings],
         on_erasure="Erased: name, e-mail address, job title, organisation, access and dietary "
                    "needs, and the e-mails sent about them. Kept, without the person: the "
-                   "booking's status, dates and reference, so attendance figures stay true.")]
+                   "booking’s status, dates and reference, so attendance figures stay true.",
+        erasable=bool(bookings))]
     staff = db.session.scalar(select(User).where(User.email == key))
     if staff is not None:
         holdings.append(Holding("Staff account", [{
@@ -124,12 +141,13 @@ def copy(email: str) -> dict[str, object]:
                          for h in find(email).holdings]}
 
 
-def erase(email: str, *, actor: User) -> int:
-    """Anonymise the bookings made with `email`; how many. ErasureRefused while one is still
+def erase(email: str, *, actor: User) -> list[Erased]:
+    """Anonymise the bookings made with `email` and let each plugin erase what it holds;
+    what was erased, each part that erased anything. ErasureRefused while a booking is still
     needed (see the module's docstring)."""
     key = email_key(email)
 
-    def work() -> int:
+    def work() -> list[Erased]:
         bookings = _bookings(key)
         if needed := _still_needed(bookings):
             names = "; ".join(f"{b.workshop.display_title} ({b.reference}, {b.status})"
@@ -137,20 +155,27 @@ def erase(email: str, *, actor: User) -> int:
             raise ErasureRefused(
                 f"Still booked: {names}. Cancel the booking first, so that the person is told "
                 "and the waiting list moves on; then erase.")
-        if not bookings:
-            return 0
+        # Every e-mail to the address, and every one about its bookings (sent to it or not).
         ids = [b.id for b in bookings]
-        retention.scrub_audit(and_(AuditEntry.entity == "booking", AuditEntry.entity_id.in_(ids)),
-                              retention.secrets_of(bookings))
-        # Every e-mail about these bookings, and those to the address about none (its links).
         db.session.execute(delete(OutboxMessage).where(or_(
             OutboxMessage.booking_id.in_(ids), func.lower(OutboxMessage.recipient) == key))
             .execution_options(synchronize_session=False))
-        retention.anonymise(bookings)
-        for b in bookings:
-            # No name or address here: the entry says what was done, not to whom.
-            audit.record("erased personal data on request", "booking", b.id,
-                         workshop_id=b.workshop_id, actor=actor)
-        return len(bookings)
+        if bookings:
+            retention.scrub_audit(
+                and_(AuditEntry.entity == "booking", AuditEntry.entity_id.in_(ids)),
+                retention.secrets_of(bookings))
+            retention.anonymise(bookings)
+            for b in bookings:
+                # No name or address here: the entry says what was done, not to whom.
+                audit.record("erased personal data on request", "booking", b.id,
+                             workshop_id=b.workshop_id, actor=actor)
+        erased = [Erased(len(bookings), "booking", "bookings")]
+        erased += [answer for _receiver, answer in signals.personal_data_erasing.send(
+            current_app._get_current_object(), email=key, actor=actor) if answer is not None]
+        return [e for e in erased if e.count]
 
-    return rules.with_retries(work)
+    done = rules.with_retries(work)
+    for part in done:
+        for stored_name in part.files:
+            uploads.remove(stored_name)  # after the commit: a rollback must not lose a file
+    return done

@@ -27,3 +27,6 @@ submission_received = _signals.signal("submission-received")  # sender: a submis
 submission_decided = _signals.signal("submission-decided")  # sender: a submission
 consumer_started = _signals.signal("consumer-started")  # sender: Flask app, in its context
 personal_data_requested = _signals.signal("personal-data-requested")  # sender: app; email=...
+# sender: app; email=...; sent inside personal_data.erase's transaction: a receiver erases what
+# its plugin holds under the address and returns a personal_data.Erased (or None)
+personal_data_erasing = _signals.signal("personal-data-erasing")

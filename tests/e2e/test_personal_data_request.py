@@ -1,5 +1,5 @@
 """An administrator answers a delegate's erasure request in a real browser, by keyboard where
-a keyboard user would: find the data, read it, erase the booking details."""
+a keyboard user would: find the data, read it, erase it."""
 
 from __future__ import annotations
 
@@ -43,11 +43,12 @@ def test_find_read_and_erase_a_persons_booking_details(live, new_page, checks: C
     checks.axe(page, "what is held")
     screenshot(page, "personal-data-held")
 
-    page.get_by_role("button", name="Erase their booking details").click()
+    page.get_by_role("button", name="Erase their personal data").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Erase the booking details of {ADDRESS}?")
+        f"Erase the personal data held under {ADDRESS}?")
     checks.axe(page, "erase, confirm")
-    page.get_by_role("button", name="Yes, erase their booking details").click()
+    screenshot(page, "personal-data-erase")
+    page.get_by_role("button", name="Yes, erase their personal data").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         f"Erased the details of 1 booking made with {ADDRESS}")
     expect(page.get_by_text("Nothing is held under this address")).to_be_visible()

@@ -10,9 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from feedback import submissions
-from feedback.models import Evaluation
+from feedback.models import Evaluation, EvidenceFile, Submission
 from tests.conftest import login, make_staff, make_workshop
-from workshops import booking, clock
+from tests.feedback.support import complete_answers
+from workshops import booking, clock, uploads
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, OutboxMessage, Role
 
@@ -63,7 +64,7 @@ def test_the_page_finds_bookings_and_practice_under_an_address(app, admin_client
     assert "Practice submissions (1)" in text and practice.token not in text
     assert "Someone Else" not in text
     # Both bookings are still to come: erasing is not offered until they are cancelled.
-    assert "Cancel it first" in text and "Erase their booking details" not in text
+    assert "Cancel it first" in text and "Erase their personal data" not in text
 
 
 def test_the_form_says_what_is_wrong_beside_the_field(app, admin_client) -> None:
@@ -132,8 +133,8 @@ def test_erasing_after_the_workshop_anonymises_the_bookings_only(app, admin_clie
 
     confirm = admin_client.post(f"{PAGE}erase", data={"email": ANA})
     assert confirm.status_code == 200
-    assert f"Erase the booking details of {ANA}?" in confirm.text
-    assert "2 bookings: Erased: name" in confirm.text
+    assert f"Erase the personal data held under {ANA}?" in confirm.text
+    assert "Bookings (2): Erased: name" in confirm.text
     done = admin_client.post(f"{PAGE}erase", data={"email": ANA, "confirm": "yes"})
     assert done.status_code == 200
     assert f"Erased the details of 2 bookings made with {ANA}" in done.text
@@ -154,6 +155,45 @@ def test_erasing_after_the_workshop_anonymises_the_bookings_only(app, admin_clie
     assert sorted(e.entity_id for e in entries) == sorted([made.id, cancelled.id])
     assert all(e.actor_label == "admin@example.org" for e in entries)
     assert all(ANA not in json.dumps(e.details) for e in entries)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_erasing_deletes_unsent_drafts_and_their_evidence_but_keeps_sent_practice(
+        app, admin_client) -> None:
+    """Someone who never booked, only began to share practice: there is still something to
+    erase, and the page offers it."""
+    draft = submissions.confirm_email(submissions.start_public(ANA))
+    evidence = submissions.add_evidence(draft, "our-chronology.pdf", PDF)
+    stored = uploads.path_of(evidence.stored_name)
+    unconfirmed = submissions.start_public(ANA.upper())
+    sent = submissions.confirm_email(submissions.start_public(ANA))
+    sent.answers = complete_answers(contact_email=ANA)
+    submissions.submit(sent)
+    other = submissions.confirm_email(submissions.start_public("someone.else@example.org"))
+    ids = [draft.id, unconfirmed.id]
+    assert stored.exists()
+
+    found = admin_client.post(PAGE, data={"email": ANA}).text
+    assert "Practice submissions (3)" in found and "Erase their personal data" in found
+    confirm = admin_client.post(f"{PAGE}erase", data={"email": ANA}).text
+    assert "Practice submissions (3): Unsent drafts are deleted, with their evidence" in confirm
+    done = admin_client.post(f"{PAGE}erase", data={"email": ANA, "confirm": "yes"})
+    assert f"Erased the details of 2 unsent practice submissions made with {ANA}." in done.text
+
+    db.session.expire_all()
+    assert db.session.scalars(select(Submission.id).where(Submission.id.in_(ids))).all() == []
+    assert db.session.get(EvidenceFile, evidence.id) is None and not stored.exists()
+    assert db.session.get(Submission, sent.id).reference  # the programme's record stays
+    assert db.session.get(Submission, other.id) is not None
+    started = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity == "submission", AuditEntry.entity_id.in_(ids))).all()
+    assert {e.action for e in started} >= {"practice_started", "email_confirmed",
+                                           "evidence_added"}  # that it happened stays
+    assert all(ANA not in (e.actor_label + json.dumps(e.details)).lower() for e in started)
+    # Nothing unsent is left: erasing is no longer offered.
+    assert "Erase their personal data" not in admin_client.post(PAGE, data={"email": ANA}).text
 
 
 def test_only_administrators_reach_it(app, client: FlaskClient) -> None:

@@ -19,6 +19,7 @@ from wtforms.validators import Email, Length
 from workshops import personal_data
 from workshops.booking import email_key
 from workshops.form_widgets import GovEmailInput
+from workshops.formatting import and_list
 from workshops.models import Role
 from workshops.validators import InputRequired, strip
 from workshops.views.auth import role_required
@@ -103,6 +104,9 @@ def erase() -> ResponseReturnValue:
     except personal_data.ErasureRefused as refusal:
         flash(refusal.message)
         return _results(email, 409)
-    flash(f"Erased the details of {erased} booking{'' if erased == 1 else 's'} made with "
-          f"{email}.", "success")
+    if erased:
+        flash(f"Erased the details of {and_list([str(e) for e in erased])} made with {email}.",
+              "success")
+    else:
+        flash(f"Nothing was held under {email} to erase.", "success")
     return _results(email)
