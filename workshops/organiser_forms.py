@@ -144,6 +144,18 @@ def workshop_form_data(workshop: Workshop) -> dict:
     }
 
 
+# What "start from a copy" takes from another workshop of the series: what the regions of a
+# series usually share. Region, title, venue and dates are each workshop's own.
+COPIED_FROM_ANOTHER = ("capacity", "per_organisation_limit", "offer_hours", "programme",
+                       "start_time", "end_time")
+
+
+def copied_form_data(workshop: Workshop) -> dict:
+    """The new workshop form's starting values, copied from `workshop`."""
+    values = workshop_form_data(workshop)
+    return {name: values[name] for name in COPIED_FROM_ANOTHER}
+
+
 class WhenWhereForm(OrganiserForm):
     """Venue, start and end: the fields whose change sends delegates an updated invite."""
 

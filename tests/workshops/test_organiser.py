@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -327,6 +327,40 @@ def test_one_workshop_per_region_in_a_series(signed_in):
                               data=_workshop_form(venue.id, region="north-east"))
     assert response.status_code == 422
     assert "already has a workshop in North East" in response.get_data(as_text=True)
+
+
+def test_a_new_workshop_can_start_from_a_copy_of_another_in_the_series(signed_in):
+    london_noon = datetime.combine(_future_day(30), time(12), tzinfo=clock.LONDON)
+    original = make_workshop(capacity=35, per_organisation_limit=4, offer_hours=24,
+                             programme="10:00 | Arrival\n10:30 | The review's findings",
+                             starts_at=london_noon - timedelta(hours=2),  # 10am London
+                             venue=None, region="london")
+    elsewhere = make_workshop(capacity=99)  # another series: not offered
+    path = f"/organiser/series/{original.series_id}/workshops/new"
+    offered = signed_in.get(path).text
+    assert f"{path}?like={original.id}" in offered and f"like={elsewhere.id}" not in offered
+
+    page = signed_in.get(f"{path}?like={original.id}").text
+    assert f"Copied from {original.display_title}" in page
+    typed = dict(re.findall(r'<input [^>]*name="(\w+)" type="text" [^>]*value="([^"]*)"', page))
+    assert {name: typed[name] for name in ("capacity", "per_organisation_limit", "offer_hours",
+                                           "start_time", "end_time", "title")} == {
+        "capacity": "35", "per_organisation_limit": "4", "offer_hours": "24",
+        "start_time": "10am", "end_time": "4:30pm", "title": ""}
+    assert "10:30 | The review&#39;s findings" in page
+    # Region, venue and dates are the new workshop's own.
+    assert '<option value="" selected>' in page and "selected" not in page.replace(
+        '<option value="" selected>', "", 1)
+    # Another series' workshop, or nonsense, is no copy: the blank form.
+    for like in (elsewhere.id, "abc", 10**12):
+        blank = signed_in.get(f"{path}?like={like}")
+        assert blank.status_code == 200 and "Copied from" not in blank.text
+
+    made = signed_in.post(f"{path}?like={original.id}", data=_workshop_form(
+        original.venue_id, region="north-west", capacity="35", programme="10:00 | Arrival"))
+    assert made.status_code == 303
+    assert db.session.scalar(select(Workshop).where(Workshop.region == "north-west")).capacity \
+        == 35
 
 
 def test_add_workshop_without_venues_says_add_a_venue(signed_in):

@@ -35,6 +35,7 @@ from workshops.organiser_forms import (
     EditWorkshopForm,
     MoveWorkshopForm,
     NewWorkshopForm,
+    copied_form_data,
     workshop_form_data,
 )
 from workshops.transitions import TransitionNotAllowed
@@ -129,7 +130,12 @@ def _matches(found: Booking, query: str) -> bool:
 def new_workshop(series_id: int) -> ResponseReturnValue:
     series = db.get_or_404(Series, series_id)
     venues = _venues()
-    form = NewWorkshopForm()
+    siblings = list(db.session.scalars(
+        select(Workshop).where(Workshop.series_id == series.id).order_by(Workshop.starts_at)))
+    # ?like=<id>: start from a copy of another workshop of this series (a bad id: no copy).
+    like = next((w for w in siblings if w.id == request.args.get("like", type=int)), None)
+    copied = like is not None and request.method == "GET"  # a POST carries its own values
+    form = NewWorkshopForm(data=copied_form_data(like) if copied else None)
     form.set_venues(venues)
     if venues and form.validate_on_submit():
         if _region_taken(series.id, form.region.data):
@@ -145,7 +151,8 @@ def new_workshop(series_id: int) -> ResponseReturnValue:
                 flash("Workshop saved as a draft. Check it, then publish it so that people "
                       "can book.", "success")
                 return _back_to(made.id)
-    return form_response("organiser/workshop_new.html", form, series=series, venues=venues)
+    return form_response("organiser/workshop_new.html", form, series=series, venues=venues,
+                         siblings=siblings, like=like)
 
 
 @bp.get("/workshops/<int:workshop_id>")
