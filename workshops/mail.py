@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import EmailPolicy
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 
 from flask import Flask, current_app, has_request_context, request
 from jinja2 import Environment, StrictUndefined
@@ -197,6 +197,9 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = row.recipient
     email["Subject"] = row.subject
     email["Message-ID"] = row.message_id
+    # Required (RFC 5322 3.6): without it clients show no date, or the time it reached them,
+    # and spam filters count against it. The time it was written, however late it goes.
+    email["Date"] = format_datetime(row.created_at or clock.now())
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(row.text_body)
     email.add_alternative(row.html_body, subtype="html")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from sqlalchemy import select
@@ -40,6 +41,21 @@ def test_confirmation_has_plain_text_html_and_says_why(app, mailbox):
     assert f"http://workshops.test/booking/{made.token}" in plain
     row = db.session.scalar(select(OutboxMessage))
     assert row.status == OutboxStatus.SENT and row.attempts == 1
+
+
+def test_every_message_is_dated_when_it_was_written_even_if_sent_later(app, mailbox,
+                                                                      smtp_server):
+    smtp_server.stop()
+    try:
+        made = _book(make_workshop())
+    finally:
+        smtp_server.start()
+    written = db.session.scalar(select(OutboxMessage)).created_at
+    app.config["CLOCK_OFFSET"] = timedelta(hours=3)  # the server came back three hours on
+    tasks.flush_outbox()
+    [message] = mailbox.to("lukasz1@example.org")
+    assert made.reference in message.get_body(("plain",)).get_content()
+    assert abs(parsedate_to_datetime(message["Date"]) - written) < timedelta(seconds=1)
 
 
 def test_confirmation_links_to_the_pack_and_the_practice_form(app, mailbox):
