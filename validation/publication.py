@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from validation import library, workflow
 from validation.models import LEVEL_LABELS, Case, CaseState, Publication, PublicationStatus
 from validation.workflow import CaseRefused
-from workshops import audit, clock
+from workshops import audit, clock, identifiers
 from workshops.catalogue_admin import slugify
 from workshops.extensions import db
 from workshops.mail import queue_mail
@@ -226,10 +226,13 @@ class Leftover:
 
 
 def leftovers(publication: Publication) -> list[Leftover]:
-    """The case's identifying-information flags, and the contact's details, still in the text.
+    """Identifying detail in the public text: the contact's own details, the case's flags
+    still there, and whatever the scan finds in the text as it now stands.
 
-    A plain substring match (ignoring case) against the public fields: the flags came from
-    the feedback plugin's scan of the submission, which this plugin does not import.
+    The contact's details and the flags are matched as plain substrings (ignoring case): the
+    flags came from the scan of the submission as sent. The text is scanned again because
+    copy-editing writes new words, and a name or address typed in while editing must be
+    caught before the submitter is asked to approve it.
     """
     texts = {name: (getattr(publication, name) or "").lower() for name in LABELS}
     found: dict[str, Leftover] = {}
@@ -248,6 +251,9 @@ def leftovers(publication: Publication) -> list[Leftover]:
     for flag in publication.case.flags or []:
         look(str(flag.get("label") or "Possible identifying detail"), str(flag.get("match", "")),
              False)
+    public = {name: getattr(publication, name) or "" for name in LABELS}
+    for flag in identifiers.scan(public, LABELS):
+        look(flag.label, flag.match, False)
     return list(found.values())
 
 

@@ -90,8 +90,27 @@ def test_the_redact_helper_shows_flagged_text_until_it_is_edited_out(app, chair,
         .replace(", the health visitor,", "")))
     assert response.status_code == 303
     page = text(as_(client).get(url))
-    assert 'id="leftovers"' not in page and "None of the flagged text" in page
+    assert 'id="leftovers"' not in page and "The check finds nothing" in page
     assert "publication edited" in audit_actions(found)
+
+
+def test_identifying_text_written_while_editing_is_caught_before_it_is_sent(app, chair,
+                                                                           editor) -> None:
+    """The submission's flags are of the text as sent; an editor's new words are checked
+    too, or a name typed in while copy-editing would reach the submitter's approval unseen."""
+    found = validated(chair)
+    assert not publication.leftovers(found)
+    client = as_(signed_in(app, editor))
+    url = f"/validation/publications/{found.id}"
+    added = f"{found.what_you_did} One mother, Mrs Jenkins of 14 Hill Road, said it helped."
+    assert client.post(url, data=form_of(found, what_you_did=added)).status_code == 303
+    page = text(client.get(url))
+    assert "<mark>Mrs Jenkins</mark>" in page and "<mark>14 Hill Road</mark>" in page
+    refused = client.post(f"{url}/send", data={})
+    assert refused.status_code == 422
+    assert "Confirm you have checked the highlighted text" in text(refused)
+    db.session.expire_all()
+    assert db.session.get(Publication, found.id).status == PublicationStatus.EDITING
 
 
 @pytest.mark.parametrize(("changes", "messages"), [
