@@ -36,12 +36,13 @@ def health() -> str:
 
 
 def setup(app: Flask) -> None:
-    from feedback import invitations, personal_data, tasks  # noqa: F401  (receivers, tasks)
+    from feedback import amendments, invitations, personal_data, tasks  # noqa: F401
 
     env = os.environ
     app.config.setdefault("EVIDENCE_FOLDER",
                           env.get("EVIDENCE_FOLDER") or str(Path(app.instance_path) / "evidence"))
     app.config.setdefault("FEEDBACK_REMINDER_DAYS", int(env.get("FEEDBACK_REMINDER_DAYS") or 7))
+    amendments.connect()
     invitations.connect()
     personal_data.connect()
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from feedback import READERS, bp
+from feedback.amendments import amendments_of
 from feedback.models import EvidenceFile, Submission, SubmissionStatus
 from workshops import audit, spreadsheets, uploads
 from workshops.extensions import db
@@ -66,7 +67,8 @@ def submission(submission_id: int) -> str:
     if found.status != SubmissionStatus.SUBMITTED:
         abort(404)  # drafts are the submitter's own until sent
     return render_template("feedback/submission.html", submission=found, definition=PRACTICE_FORM,
-                           Kind=Kind, status=_states([found])[found.id].label)
+                           Kind=Kind, status=_states([found])[found.id].label,
+                           amended=amendments_of(found))
 
 
 @bp.get("/submissions/<int:submission_id>/evidence/<int:file_id>")

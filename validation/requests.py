@@ -24,7 +24,7 @@ from validation import workflow
 from validation.models import Case, CaseFile, CaseState, InfoRequest
 from validation.screening import answer_problem, changing
 from validation.workflow import CaseRefused
-from workshops import audit, clock, uploads
+from workshops import audit, clock, signals, uploads
 from workshops.extensions import db
 from workshops.identifiers import scan
 from workshops.mail import queue_mail
@@ -351,6 +351,12 @@ def answer_request(case: Case, answer: str) -> InfoRequest:
                       amended=sorted(amendments), files=added, flags=len(flags),
                       flags_cleared=cleared)
         case.asked_at_stage = None
+        if amendments:
+            # The submission itself (the feedback plugin's) takes the changes too, so that no
+            # page or export goes on showing text the submitter was asked to take out.
+            signals.submission_amended.send(
+                case.submission_id, answers={key: new for key, (_old, new) in amendments.items()},
+                flags=list(case.flags))
         queue_mail(
             case.submitter_email, "validation_answer_received",
             f"We have your answer about practice submission {case.reference}",

@@ -305,6 +305,8 @@ def case(case_id: int) -> str:
         extra.update(part(found))
     return render_template(
         "validation/case.html", case=found, sections=reading_view(found),
+        # What an answer said before the submitter changed it: for those who ask for changes.
+        show_earlier_text=current_user.has_role(Role.SCREENER, Role.PANEL_CHAIR),
         thread=history(found), files=visible_files(found), actions=_actions(found),
         start_form=StartForm(), now=clock.now(), days=days_in_stage(found), regions=REGIONS,
         labels={q.key: q.label for q in PRACTICE_FORM.questions()},

@@ -25,6 +25,9 @@ workshop_cancelled = _signals.signal("workshop-cancelled")  # sender: Workshop
 workshop_finished = _signals.signal("workshop-finished")  # sender: Workshop; attendees=[Booking]
 submission_received = _signals.signal("submission-received")  # sender: a submission
 submission_decided = _signals.signal("submission-decided")  # sender: a submission
+# sender: the submission's id; answers={key: new answer}, flags=[the submission's flags now]:
+# the submitter changed answers when asked for more information, and its validation took them
+submission_amended = _signals.signal("submission-amended")
 consumer_started = _signals.signal("consumer-started")  # sender: Flask app, in its context
 personal_data_requested = _signals.signal("personal-data-requested")  # sender: app; email=...
 # sender: app; email=...; sent inside personal_data.erase's transaction: a receiver erases what

@@ -13,14 +13,24 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from feedback.models import Submission
-from tests.validation.support import PDF, PNG, case_in, received_case, sign_in, staff
-from validation import request_reminders, requests, screening, withdrawal
+from tests.validation.support import (
+    FLAGGED_TEXT,
+    PDF,
+    PNG,
+    case_in,
+    received_case,
+    sign_in,
+    staff,
+)
+from tests.validation.test_panel import person
+from validation import panel, request_reminders, requests, screening, withdrawal
 from validation.models import Case, CaseFile, CaseState, InfoRequest
 from validation.tasks import remind_to_answer_questions
 from validation.workflow import CaseRefused
 from workshops import clock, uploads
 from workshops.extensions import db
 from workshops.models import AuditEntry, Role, User
+from workshops.practice_form import PRACTICE_FORM
 
 
 @pytest.fixture()
@@ -156,6 +166,39 @@ def test_answering_returns_the_case_to_screening_with_amendments(client, mailbox
     assert "The submitter answered" in page and "42 families, over 18 months." in page
     assert "by the submitter on" in page and str(escape(old_evidence)) in page
     assert 'href="#answer-evidence"' in page
+
+
+def test_text_taken_out_on_request_leaves_every_page_and_export(client, app) -> None:
+    """A titled name the submitter was asked to remove: once they have, the submission's own
+    page and its export (which leaves the service) show the new text, and a panel member
+    reads only that; the screeners who asked can still compare it with the old."""
+    chair = staff(Role.PANEL_CHAIR)
+    case = case_in(CaseState.WITH_PANEL, flagged=True, chair=chair)
+    member, other = (person(Role.PANEL_MEMBER, name) for name in ("Ann Expert", "Bob Expert"))
+    panel.assign(case, [member.id, other.id], actor=chair)
+    db.session.commit()
+    requests.request_information(case, chair, "Please take out the health visitor's name.")
+    [practice] = [part for part in PRACTICE_FORM.sections if part.key == "practice"]
+    section = {q.key: case.answers.get(q.key) or "" for q in practice.questions}
+    rewritten = FLAGGED_TEXT.replace("Mrs Patel, the health visitor,", "the health visitor")
+    assert client.post(_respond(case.token, "section", "practice"),
+                       data={**section, "what_you_did": rewritten}).status_code == 303
+    client.post(_respond(case.token), data={"answer": "Done.", "send": "y"})
+    assert _fresh(case).state == CaseState.WITH_PANEL
+
+    submission = db.session.get(Submission, case.submission_id)
+    assert submission.answers["what_you_did"] == rewritten and submission.flags == []
+    sign_in(client, chair)
+    page = client.get(f"/feedback/submissions/{submission.id}").get_data(as_text=True)
+    assert "the submitter changed ‘What you did’, when asked for more information" in page
+    assert "Mrs Patel" not in page and "1 flagged" not in client.get(
+        "/feedback/submissions").get_data(as_text=True)
+    assert "Mrs Patel" not in client.get("/feedback/submissions.json").get_data(as_text=True)
+    assert "Mrs Patel" in client.get(f"/validation/cases/{case.id}").get_data(as_text=True)
+
+    sign_in(client, member)
+    page = client.get(f"/validation/cases/{case.id}").get_data(as_text=True)
+    assert "by the submitter on" in page and "Mrs Patel" not in page
 
 
 def test_an_answer_to_the_panel_returns_the_case_to_the_panel(client, mailbox) -> None:
