@@ -19,7 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from sqlalchemy import select
+from sqlalchemy import not_, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import (
     BooleanField,
@@ -56,7 +56,11 @@ from workshops.views.auth import role_required
 
 PANEL = (Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 EARLIER_SHOWN = 50
-WITH_THE_PANEL = (CaseState.WITH_PANEL, CaseState.INFO_REQUESTED)
+# The panel's cases: with it, or waiting for an answer to the panel's own questions (a case
+# waiting for an answer to screening's questions is still screening's).
+WITH_THE_PANEL = or_(Case.state == CaseState.WITH_PANEL,
+                     (Case.state == CaseState.INFO_REQUESTED)
+                     & (Case.asked_at_stage == CaseState.WITH_PANEL))
 
 
 def _lines(value: str | None) -> str | None:
@@ -176,15 +180,15 @@ def panel_home() -> str:
     # some years' standing has hundreds and the page should stay one page (and one read).
     theirs = select(Assignment).where(Assignment.user_id == current_user.id).join(Case) \
         .options(contains_eager(Assignment.case))
-    mine = db.session.scalars(theirs.where(Case.state.in_(WITH_THE_PANEL))
+    mine = db.session.scalars(theirs.where(WITH_THE_PANEL)
                               .order_by(Case.state_since, Case.id)).all()
-    before = db.session.scalars(theirs.where(Case.state.not_in(WITH_THE_PANEL))
+    before = db.session.scalars(theirs.where(not_(WITH_THE_PANEL))
                                 .order_by(Case.state_since.desc(), Case.id.desc())
                                 .limit(EARLIER_SHOWN)).all()
     with_panel = []
     if current_user.has_role(Role.PANEL_CHAIR):
         with_panel = db.session.scalars(
-            select(Case).where(Case.state.in_(WITH_THE_PANEL))
+            select(Case).where(WITH_THE_PANEL)
             .options(selectinload(Case.assignments)).order_by(Case.state_since)).all()
     return render_template("validation/panel_home.html", mine=mine, cases=with_panel,
                            before=before, earlier_shown=EARLIER_SHOWN,

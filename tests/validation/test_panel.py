@@ -700,6 +700,18 @@ def test_the_case_page_says_where_the_panel_stands_at_every_stage(app, people) -
     page = text(as_(client).get(f"/validation/cases/{waiting.id}"))
     assert "No one is on the panel for this case yet." in page
     assert "Assign panel members" not in page  # the chair's button only
+    # Screening's own questions: the case has not reached the panel, on its page or the
+    # chair's list; the panel's questions keep it with the panel, waiting.
+    asked_by_screening = case_in(CaseState.INFO_REQUESTED, title="Asked by screening")
+    asked_by_panel = case_in(CaseState.INFO_REQUESTED, stage=CaseState.WITH_PANEL,
+                             chair=people["chair"], title="Asked by the panel")
+    page = text(as_(client).get(f"/validation/cases/{asked_by_screening.id}"))
+    assert "comes to the panel when screening passes it on" in page
+    assert "Scoring and the decision wait for their answer" not in page
+    page = text(as_(client).get(f"/validation/cases/{asked_by_panel.id}"))
+    assert "Scoring and the decision wait for their answer" in page
+    listed = text(as_(signed_in(app, people["chair"])).get("/validation/panel"))
+    assert "Asked by the panel" in listed and "Asked by screening" not in listed
 
 
 def test_nonsense_in_the_forms_is_answered_with_messages_not_errors(app, people) -> None:
