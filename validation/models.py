@@ -158,6 +158,13 @@ class Assignment(db.Model):
     def scored(self) -> bool:
         return self.scored_at is not None
 
+    @property
+    def draft_saved(self) -> bool:
+        """Scores or a rationale saved to come back to, not yet submitted."""
+        return not self.scored and bool(
+            self.rationale or self.recommended_level
+            or any(v is not None for v in (self.adequacy, self.evidence, self.transferability)))
+
     def score(self, criterion: str) -> int | None:
         return getattr(self, str(criterion))
 

@@ -216,7 +216,9 @@ def panel_assign(case_id: int) -> ResponseReturnValue:
                                assigned=[], closed=closed), \
             409 if request.method == "POST" else 200
     people = [c for c in panel.candidates(case) if c.assignment is None]
-    form.members.choices = [SelectChoice(c.user.id, c.user.display_name) for c in people]
+    # Only those who may be assigned are offered; the rest are listed with the reason.
+    form.members.choices = [SelectChoice(c.user.id, c.user.display_name) for c in people
+                            if not c.conflict]
     if form.validate_on_submit():
         try:
             made = panel.assign(case, form.members.data or [], actor=current_user)

@@ -229,6 +229,14 @@ def test_the_assign_page_marks_conflicts_and_refuses_them_with_a_message(app, pe
     assert "Conflict of interest: they work for The Leeds City council" in page
     assert "Conflict of interest: they work with Leeds" in page
     assert "Not declared: cannot be assigned until they declare their interests" in page
+    # Those who cannot be assigned are listed apart, with no box to tick (the refusal below
+    # answers a forged post).
+    offered = re.findall(r'<input[^>]*name="members"[^>]*value="(\d+)"', page) + re.findall(
+        r'<input[^>]*value="(\d+)"[^>]*name="members"', page)
+    free = ("chair", "ann", "bob")
+    assert sorted(set(map(int, offered))) == sorted(people[who].id for who in free)
+    apart = page.split('id="cannot-be-assigned"', 1)[1]
+    assert all(name in apart for name in ("Lee Conflicted", "Ada Area", "Ned Undeclared"))
     response = as_(client).post(f"/validation/cases/{case.id}/panel/assign",
                                 data={"members": [people["ann"].id, people["leeds"].id]})
     assert response.status_code == 422
@@ -280,6 +288,9 @@ def test_a_member_saves_a_draft_then_submits_and_the_scores_are_final(app, peopl
     page = text(as_(client).get(url))
     assert "Half way" in page and re.search(r'value="2"\s+checked', page)
     assert panel.visible_scores(case, people["chair"]) == []  # a draft is nobody else's
+    home = text(as_(client).get("/validation/panel")).split('id="my-cases"', 1)[1]
+    assert "Continue scoring" in home and "Draft saved" in home
+    assert "Continue scoring" in text(as_(client).get(f"/validation/cases/{case.id}"))
     empty = as_(client).post(url, data={"submit": "y"})
     assert empty.status_code == 422
     body = text(empty)
@@ -379,6 +390,12 @@ def test_a_large_disagreement_is_highlighted_for_the_chair(app, people) -> None:
     assert message in chair_page
     member_page = text(as_(signed_in(app, people["ann"])).get(f"/validation/cases/{case.id}"))
     assert "Large disagreement" not in member_page and 'id="panel-scores"' in member_page
+    assert f"{message}. Talk it through before deciding." in chair_page
+    panel.decide(case, level=Level.PROMISING, rationale="Some evidence.", feedback="Thanks.",
+                 actor=people["chair"])
+    db.session.commit()
+    decided = text(as_(signed_in(app, people["chair"])).get(f"/validation/cases/{case.id}"))
+    assert f"{message}." in decided and "Talk it through before deciding" not in decided
 
 
 # --- the decision ---------------------------------------------------------------------------
