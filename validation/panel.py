@@ -34,6 +34,7 @@ from workshops.extensions import db
 from workshops.mail import queue_mail
 from workshops.messaging import body_html
 from workshops.models import Role, User
+from workshops.urls import external_url
 
 MIN_PANEL = 2  # every case is read by at least two experts; a decision needs two scores
 SCORES = range(4)
@@ -186,7 +187,13 @@ def assign(case: Case, user_ids: Iterable[int], *, actor: User) -> list[Assignme
     db.session.add_all(made)
     db.session.flush()
     for assignment in made:
-        _audit("panel member assigned", case, actor, member=by_id[assignment.user_id].user.email)
+        member = by_id[assignment.user_id].user
+        _audit("panel member assigned", case, actor, member=member.email)
+        queue_mail(member.email, "validation_assigned",
+                   f"Please assess practice submission {case.reference} for the panel",
+                   reason="the panel chair assigned you to assess a practice submission",
+                   workshop_id=case.workshop_id, case=case, chair=actor, member=member,
+                   score_url=external_url("validation.panel_score", case_id=case.id))
     return made
 
 
@@ -383,7 +390,8 @@ def decide(case: Case, *, level: str, rationale: str, feedback: str,
                reason="you sent a practice submission to the knowledge workshops programme",
                workshop_id=case.workshop_id, case=case, level_label=LEVEL_LABELS[Level(level)],
                feedback=case.feedback_to_submitter,
-               feedback_html=body_html(case.feedback_to_submitter))
+               feedback_html=body_html(case.feedback_to_submitter),
+               status_url=external_url("validation.respond", token=case.token))
     if publishes(level, publish_promising):
         publication.start(case, actor=actor)
     else:

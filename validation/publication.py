@@ -325,6 +325,16 @@ def request_change(publication: Publication, comment: str) -> Publication:
         raise CaseRefused("Say what you would like us to change", field="comment")
     publication = _lock(publication)
     _move(publication, "request_change", publication.case.submitter_email, comment=comment)
+    # The editor who sent the wording hears at once; the list of publications marks it too.
+    editor = db.session.get(User, publication.edited_by_id) if publication.edited_by_id else None
+    if editor is not None and editor.active:
+        case = publication.case
+        queue_mail(editor.email, "validation_change_requested",
+                   f"{case.reference}: the submitter asked for a change to the wording",
+                   reason="you sent a practice's wording to its submitter for approval",
+                   workshop_id=case.workshop_id, case=case, comment=comment,
+                   edit_url=external_url("validation.publication_edit",
+                                         publication_id=publication.id))
     return publication
 
 

@@ -228,7 +228,8 @@ def panel_assign(case_id: int) -> ResponseReturnValue:
         else:
             db.session.commit()
             names = ", ".join(a.user.display_name for a in made)
-            flash(f"Assigned {names}. They see the case in their panel list.", "success")
+            flash(f"Assigned {names}. They have been e-mailed, and see the case in their "
+                  "panel list.", "success")
             return redirect(url_for(".case", case_id=case.id, _anchor="panel"), code=303)
         case = _case(case_id)
         people = [c for c in panel.candidates(case) if c.assignment is None]

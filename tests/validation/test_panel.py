@@ -222,7 +222,8 @@ def test_only_the_chair_assigns_and_only_with_the_panel(app, people) -> None:
     assert not db.session.get(Case, screening.id).assignments
 
 
-def test_the_assign_page_marks_conflicts_and_refuses_them_with_a_message(app, people) -> None:
+def test_the_assign_page_marks_conflicts_and_refuses_them_with_a_message(app, people,
+                                                                         mailbox) -> None:
     case = panel_case()
     client = signed_in(app, people["chair"])
     page = text(as_(client).get(f"/validation/cases/{case.id}/panel/assign"))
@@ -253,6 +254,13 @@ def test_the_assign_page_marks_conflicts_and_refuses_them_with_a_message(app, pe
     assert response.headers["Location"].endswith(f"/validation/cases/{case.id}#panel")
     page = text(as_(client).get(f"/validation/cases/{case.id}"))
     assert "Ann Expert" in page and "Bob Expert" in page and "Not yet" in page
+    assert "They have been e-mailed" in page
+    for who in ("ann", "bob"):
+        [told] = mail_to(mailbox, people[who].email, "Please assess practice submission")
+        body = told.get_body(("plain",)).get_content()
+        assert f"Hello {people[who].name}," in body and case.reference in body
+        assert f"/validation/cases/{case.id}/score" in body
+    assert mail_to(mailbox, people["leeds"].email, "Please assess") == []
 
 
 def test_members_can_be_removed_until_they_have_scored(app, people) -> None:
@@ -524,6 +532,8 @@ def test_the_feedback_is_drafted_from_the_scores_and_sent_as_the_chair_edits_it(
     assert "Well done: the panel validated your chronology clinic." in plain
     assert "Strong baseline data" not in plain  # the chair's edit, not the draft
     assert "You are receiving this email because" in plain
+    assert "See your submission and this decision: http" in plain
+    assert f"/validation/respond/{decided.token}\n" in plain.replace("\r\n", "\n")
     html = mail.get_body(("html",)).get_content()
     assert "<p>Well done: the panel validated your chronology clinic.</p>" in html
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "decide",

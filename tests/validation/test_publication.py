@@ -253,6 +253,13 @@ def test_the_submitter_asks_for_a_change_then_approves_and_it_is_published(
     db.session.expire_all()
     assert db.session.get(Publication, found.id).status == PublicationStatus.EDITING
 
+    # The editor who sent it is told, and the list says a change is asked for.
+    [told] = mail_to(mailbox, editor.email, f"{found.case.reference}: the submitter asked")
+    body = told.get_body(("plain",)).get_content()
+    assert "Please call it a multi-agency clinic." in body
+    assert f"/validation/publications/{found.id}" in body
+    listed = text(as_(staff).get("/validation/publications"))
+    assert "Change asked for" in listed
     # Staff see the request, make the change and send it again.
     page = text(as_(staff).get(f"/validation/publications/{found.id}"))
     assert 'id="change-request"' in page and "Please call it a multi-agency clinic." in page
