@@ -320,6 +320,21 @@ def publishes(level: str, publish_promising: bool) -> bool:
     return level == Level.VALIDATED or (level == Level.PROMISING and publish_promising)
 
 
+_ALL = {1: "the member", 2: "both members", 3: "all three members", 4: "all four members"}
+
+
+def _scores_in_words(values: list[int], meanings: list[str]) -> str:
+    """'both members gave 2. <what 2 means>' or, when they differ, each score with its meaning
+    (quoting one alone, the lower, read as if the whole panel had said it)."""
+    if len(set(values)) == 1:
+        members = _ALL.get(len(values), f"all {len(values)} members")
+        return f"{members} gave {values[0]}. {meanings[values[0]]}"
+    given = " and ".join(", ".join(map(str, values)).rsplit(", ", 1))
+    each = " ".join(f"{score} means: {meanings[score]}" for score in dict.fromkeys(values)
+                    if meanings[score])
+    return f"the members gave {given}. {each}"
+
+
 def draft_feedback(case: Case, level: str, rationale: str, publish_promising: bool = False
                    ) -> str:
     """The submitter's feedback e-mail, written from the scores: the chair edits it before it goes.
@@ -343,9 +358,8 @@ def draft_feedback(case: Case, level: str, rationale: str, publish_promising: bo
         if not values:
             continue
         typical[criterion] = median_low(values)
-        given = " and ".join(", ".join(map(str, values)).rsplit(", ", 1))
-        meaning = descriptors[criterion][typical[criterion]]
-        lines.append(f"- {CRITERION_LABELS[criterion]}: {given}. {meaning}".rstrip())
+        lines.append(f"- {CRITERION_LABELS[criterion]}: "
+                     f"{_scores_in_words(values, descriptors[criterion])}".rstrip())
     comments = [a.rationale.strip() for a in scored if a.rationale.strip()]
     if comments:
         lines += ["", "What the panel members said:"]

@@ -504,7 +504,8 @@ def test_the_feedback_is_drafted_from_the_scores_and_sent_as_the_chair_edits_it(
     drafted = textarea.group(1)
     for expected in ("Strong baseline data on re-referrals.", "The costs section is thin.",
                      "The panel&#39;s decision: Validated.", "Outcomes are clear.",
-                     "Strength of evidence of improved outcomes: 2 and 3.",
+                     "Strength of evidence of improved outcomes: the members gave 2 and 3. "
+                     "2 means: ", "Adequacy of information: both members gave 2. Enough",
                      "What would strengthen it:", "send you the final wording to approve"):
         assert expected in drafted, expected
     nothing_sent = as_(client).post(url, data={"level": "validated", "rationale": "R",
