@@ -16,6 +16,9 @@ from workshops.uploads import MAX_BYTES
 
 log = logging.getLogger(__name__)
 
+# For the public only: staff reach their pages through the service, not through e-mailed links.
+PERSONAL_LINKS = ("Links to your booking or your practice submission are personal: use the one "
+                  "in your e-mail.")
 PAGES = {
     400: ("Sorry, there is a problem with your request",
           "The page could not understand what was sent. Go back and try again."),
@@ -23,8 +26,7 @@ PAGES = {
           "If you think you should, ask an administrator to check your role."),
     404: ("Page not found",
           "If you typed the web address, check it is correct. If you pasted the web address, "
-          "check you copied the entire address. Links to manage a booking are personal: use "
-          "the one in your e-mail."),
+          "check you copied the entire address."),
     405: ("Sorry, that action is not allowed here",
           "The page does not accept that kind of request. Go back and use the page's buttons."),
     413: ("The file is too large",
@@ -50,6 +52,8 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
     home = None
     if code < 500 and current_user.is_authenticated:
         home = staff_home(current_app, current_user)
+    if code == 404 and home is None and not description:
+        advice = f"{advice} {PERSONAL_LINKS}"
     return render_template("errors/error.html", code=code, title=title,
                            advice=description or advice, back=back, home=home), code
 

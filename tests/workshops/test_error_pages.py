@@ -25,6 +25,17 @@ def test_404(client) -> None:
 
 def test_unknown_booking_link_is_404(client) -> None:
     _designed(client.get("/booking/not-a-real-token"), 404, "Page not found")
+    assert "Links to your booking or your practice submission are personal" in \
+        client.get("/booking/not-a-real-token").text
+
+
+def test_staff_are_not_told_about_personal_links(client) -> None:
+    screener = make_staff(Role.SCREENER)
+    client.post("/staff/login", data={"email": screener.email,
+                                      "password": "correct horse battery staple"})
+    response = client.get("/validation/cases/999999")
+    _designed(response, 404, "Page not found")
+    assert "personal" not in response.text and "Go to your start page" in response.text
 
 
 def test_405(client) -> None:
