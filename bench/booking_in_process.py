@@ -7,7 +7,7 @@ step is printed next to a no-op request (GET /healthz) measured the same way.
 
 The parts of `booking.book` are timed by wrapping the module functions that do them for the
 length of this run (the code under test is not changed): the check for an earlier booking,
-taking the workshop's lock, the counts, and queueing the confirmation e-mail. The e-mail itself
+taking the workshop's lock, the counts, and queueing the confirmation email. The email itself
 (its two templates and calendar invite) is written later by the queue's worker; what that costs
 is timed after the bookings, on the rows they queued, and printed below them. It only prints;
 no timing is asserted anywhere.

@@ -6,7 +6,7 @@ bookings a second. This measures that time with nothing else running, for each d
 to the baseline the booking rush uses: one durable insert and commit (bench/endpoints.py), timed
 the same way in the same process.
 
-Only `booking.book` is timed, in-process with its real rules, audit entry and e-mail (queued
+Only `booking.book` is timed, in-process with its real rules, audit entry and email (queued
 in the transaction as what to write; the queue's worker writes it later, outside the lock). The
 lock is held from the statement that takes it until the commit returns; both are seen through
 SQLAlchemy events, so nothing in the code under test is patched.

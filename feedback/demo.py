@@ -327,7 +327,7 @@ def _practice(rng: random.Random, at: At, example: PracticeExample,
     at(start)
     if example.via == "public":
         submission = submissions.start_public(address_of(example.submitter))
-        at(start + timedelta(minutes=rng.randint(2, 9)))  # the e-mailed link, opened
+        at(start + timedelta(minutes=rng.randint(2, 9)))  # the emailed link, opened
         submissions.confirm_email(submission)
     else:
         submission = submissions.draft_for_booking(submitters[example.submitter.name])

@@ -32,7 +32,7 @@ class Submitter:
     name: str
     job_title: str
     organisation: str
-    sector: str  # as in workshops.models.SECTORS: decides the made-up e-mail domain
+    sector: str  # as in workshops.models.SECTORS: decides the made-up email domain
     phone: str = ""
 
 

@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxInput,
     GovFileInput,
     GovSelect,
     GovSubmitInput,
@@ -26,7 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, Length
 
-from workshops.form_widgets import GovEmailInput, input_hints
+from workshops.form_widgets import GovCheckbox, GovEmailInput, input_hints
 from workshops.practice_form import Kind, Question, Section
 from workshops.validators import InputRequired, strip
 
@@ -46,7 +45,7 @@ def _field(question: Question) -> Any:
                                     *(SelectChoice(v, label) for v, label in question.options)],
                            validate_choice=False)
     if question.kind == Kind.CHECK:
-        return BooleanField(label, description=description, widget=GovCheckboxInput())
+        return BooleanField(label, description=description, widget=GovCheckbox())
     if question.kind == Kind.EMAIL:
         return EmailField(label, description=description, widget=GovEmailInput(),
                           filters=[strip])
@@ -118,5 +117,5 @@ class RemoveForm(FlaskForm):
 class SubmitForm(FlaskForm):
     flags_confirmed = BooleanField(
         "I have checked the highlighted text: it does not identify a child, parent or carer",
-        widget=GovCheckboxInput())
+        widget=GovCheckbox())
     submit = SubmitField("Accept and send", widget=GovSubmitInput())

@@ -97,7 +97,7 @@ class EvidenceFile(db.Model):
 
 
 class Invitation(db.Model):
-    """The after-the-workshop e-mail to one delegate, and the personal links it carries."""
+    """The after-the-workshop email to one delegate, and the personal links it carries."""
 
     __tablename__ = "feedback_invitations"
 

@@ -95,7 +95,7 @@ def booking_practice(token: str) -> ResponseReturnValue:
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def invitation(token: str) -> ResponseReturnValue:
-    """From the after-the-workshop e-mail."""
+    """From the after-the-workshop email."""
     found = db.session.scalar(select(Invitation).where(Invitation.token == token))
     if found is None:
         abort(404)

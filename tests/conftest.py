@@ -128,7 +128,7 @@ def app_config(database_url: str, smtp_port: int, **overrides) -> dict:
         "RATELIMIT_ENABLED": True,  # the limiter is one object shared by every app: keep it on
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_URL": "http://workshops.test",
-        # Every e-mail a test sends is rendered strictly: a name its template uses but was not
+        # Every email a test sends is rendered strictly: a name its template uses but was not
         # given fails the test instead of vanishing from the text (workshops.mail).
         "MAIL_STRICT_TEMPLATES": True,
         # The same hashing code with its cost turned down: scrypt's deliberate slowness, paid
@@ -273,8 +273,8 @@ def sign_in_status(client, email: str, password: str) -> int:  # noqa: ANN001
 
 
 def mailed_path(mailbox: Mailbox, to: str, label: str) -> str:
-    """The path of the link after `label:` in the newest plain-text e-mail to `to` that has
-    one (e-mails give each link on a line of its own, after its label)."""
+    """The path of the link after `label:` in the newest plain-text email to `to` that has
+    one (emails give each link on a line of its own, after its label)."""
     for message in reversed(mailbox.to(to)):
         plain = message.get_body(("plain",)).get_content()
         if found := re.search(rf"{re.escape(label)}: https?://[^/\s]+(/\S+)", plain):

@@ -27,7 +27,7 @@ A_WORKSHOPS_DAY = datetime(2010, 3, 2, 10, 30, tzinfo=UTC)
 # Links that lead to files or end the session, not to pages.
 NOT_PAGES = (".pdf", ".csv", ".xlsx", ".json", ".ics", ".atom", "/logout")
 
-Passwords = dict[str, tuple[str, str]]  # e-mail address: (role, password)
+Passwords = dict[str, tuple[str, str]]  # email address: (role, password)
 
 
 def load(app: Flask) -> Passwords:
@@ -52,7 +52,7 @@ def staff_workshop_pages() -> list[str]:
 
 
 def credentials(passwords: Passwords, role: str) -> tuple[str, str]:
-    """The e-mail address and password of the first demo account with `role`."""
+    """The email address and password of the first demo account with `role`."""
     return next((email, password) for email, (has, password) in passwords.items()
                 if has == role)
 
@@ -63,7 +63,7 @@ def _one_of_each(rows: Iterable[tuple[str, str]]) -> list[str]:
 
 
 def personal_links() -> list[str]:
-    """The personal links the demo's e-mails carry, one for each state of what they are for.
+    """The personal links the demo's emails carry, one for each state of what they are for.
 
     A booking confirmed, waiting, offered or cancelled; practice in draft and sent; a case at
     each stage, and where questions wait, the answer page's amendments and files (reached by

@@ -274,7 +274,7 @@ def hidden_inputs(html: str) -> dict[str, str]:
 
 
 def delegate_fields(index: int) -> dict[str, str]:
-    """A valid booking form for delegate `index`; the e-mail is unique per index."""
+    """A valid booking form for delegate `index`; the email is unique per index."""
     return {
         "name": f"Delegate {index}",
         "email": f"delegate-{index}@example.org",

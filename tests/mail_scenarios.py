@@ -1,4 +1,4 @@
-"""Every kind of e-mail the core sends, sent as users' actions send them, for the tests that
+"""Every kind of email the core sends, sent as users' actions send them, for the tests that
 read them all: their accessibility in a browser, their layout as text."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _delegate(n: int, **changes: str) -> booking.Delegate:
 
 
 def send_the_booking_emails() -> None:
-    """The core's e-mails, each sent by the domain function a user's action calls.
+    """The core's emails, each sent by the domain function a user's action calls.
 
     A delegate books, another waits; the first changes their details and cancels, so the place
     is offered; links are asked for; the organiser writes to the delegates, moves the workshop

@@ -155,7 +155,7 @@ def _new_members() -> dict[str, tuple[str, str]]:
 
 
 def _staff() -> dict[str, User]:
-    """The panel and the screener by e-mail (the core demo made all but the new members)."""
+    """The panel and the screener by email (the core demo made all but the new members)."""
     emails = [m.email for m in PANEL] + [STAFF["screener"][0]]
     found = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
     missing = set(emails) - set(found)

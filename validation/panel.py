@@ -2,7 +2,7 @@
 
 Each change is one function here. It checks who may act and what the rules allow, takes the
 case's lock, writes the audit entry and, for the decision, moves the case through
-`workflow.move`, queues the submitter's e-mail and sends `submission_decided`, all in the
+`workflow.move`, queues the submitter's email and sends `submission_decided`, all in the
 caller's transaction: the views commit. Refusals are `CaseRefused`, naming the field they
 belong beside.
 """
@@ -337,9 +337,9 @@ def _scores_in_words(values: list[int], meanings: list[str]) -> str:
 
 def draft_feedback(case: Case, level: str, rationale: str, publish_promising: bool = False
                    ) -> str:
-    """The submitter's feedback e-mail, written from the scores: the chair edits it before it goes.
+    """The submitter's feedback email, written from the scores: the chair edits it before it goes.
 
-    Plain text, a blank line between paragraphs and '- ' items, as the e-mail renders it.
+    Plain text, a blank line between paragraphs and '- ' items, as the email renders it.
     """
     scored = [a for a in case.assignments if a.scored]
     descriptors = rubric()
@@ -380,7 +380,7 @@ def draft_feedback(case: Case, level: str, rationale: str, publish_promising: bo
 
 def decide(case: Case, *, level: str, rationale: str, feedback: str,
            publish_promising: bool = False, actor: User) -> Case:
-    """The chair's decision: the state, the submitter's e-mail, the signal, a publication."""
+    """The chair's decision: the state, the submitter's email, the signal, a publication."""
     _require(actor, Role.PANEL_CHAIR, message="Only the panel chair decides.")
     case = lock(case)
     blocker = decision_blocker(case, actor)

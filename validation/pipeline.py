@@ -279,7 +279,7 @@ class MemberReview:
 @dataclass(frozen=True)
 class ReviewCase:
     """A decided case at Validated or Promising, as the review team reads it: no contact
-    details (the submitter's e-mail, the publication's contact route) ever come into it."""
+    details (the submitter's email, the publication's contact route) ever come into it."""
 
     reference: str
     title: str

@@ -45,11 +45,13 @@ PUBLIC_TEXT: tuple[tuple[str, str, int | None, str | None], ...] = (
     ("title", "Title", 15, "Enter a title"),
     ("summary", "Summary", 150, "Enter a summary"),
     ("what_you_did", "What they did", 500, "Enter what they did"),
-    ("impact", "What impact it made", 400, "Enter what impact it made"),
+    # The labels are the library page's headings (library/example.html), so the editor's
+    # preview reads as the public page will.
+    ("impact", "The impact it made", 400, "Enter the impact it made"),
     ("evidence", "How they know it made a difference", 400,
      "Enter how they know it made a difference"),
-    ("transferability", "Transferability", 300, "Enter what another area would need to do "
-                                                "the same"),
+    ("transferability", "Using it in another area", 300,
+     "Enter what another area would need to do the same"),
     ("organisation", "Organisation", 30, "Enter the organisation"),
     ("theme_name", "Theme", 15, "Enter the theme"),
     ("topic", "Topic", 10, None),
@@ -267,7 +269,7 @@ def personal_refusal(personal: list[Leftover]) -> str:
 
 def send_for_approval(publication: Publication, *, actor: User, flags_checked: bool = False
                       ) -> Publication:
-    """E-mail the submitter a personal link to read the final wording and approve it."""
+    """Email the submitter a personal link to read the final wording and approve it."""
     _require_editor(actor)
     publication = _lock(publication)
     if publication.status != P.EDITING:

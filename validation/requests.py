@@ -147,7 +147,7 @@ def current_answers(case: Case) -> dict[str, Any]:
 
 
 def amendment_problem(question: Question, value: str) -> str | None:
-    """The form's own rule (required, word limit) plus a well-formed address for e-mail."""
+    """The form's own rule (required, word limit) plus a well-formed address for email."""
     if problem := answer_problem(question, value):
         return problem
     if question.kind == Kind.EMAIL and value:
@@ -369,7 +369,7 @@ def answer_request(case: Case, answer: str) -> InfoRequest:
         if asker is not None and asker.active:
             queue_mail(
                 asker.email, "validation_answer_to_staff",
-                f"{case.reference} has answered your questions",
+                f"The submitter of {case.reference} has answered your questions",
                 reason="you asked a submitter for more information about their practice",
                 workshop_id=case.workshop_id, case=case, request=request,
                 amended=[PRACTICE_FORM.question(k).label for k in sorted(amendments)],

@@ -13,8 +13,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -48,7 +46,7 @@ from validation.models import (
 from validation.publication import EDITORS, publication_for
 from validation.workflow import CaseRefused
 from workshops.extensions import db
-from workshops.form_widgets import GovRadios
+from workshops.form_widgets import GovCheckbox, GovCheckboxes, GovRadios
 from workshops.models import Role
 from workshops.practice_form import PRACTICE_FORM, Kind
 from workshops.validators import InputRequired
@@ -199,7 +197,7 @@ def panel_home() -> str:
 # --- assigning ------------------------------------------------------------------------------
 
 class AssignForm(FlaskForm):
-    members = SelectMultipleField("Choose panel members", widget=GovCheckboxesInput(),
+    members = SelectMultipleField("Choose panel members", widget=GovCheckboxes(),
                                   coerce=int, validate_choice=False)
     submit = SubmitField("Assign", widget=GovSubmitInput())
 
@@ -228,7 +226,7 @@ def panel_assign(case_id: int) -> ResponseReturnValue:
         else:
             db.session.commit()
             names = ", ".join(a.user.display_name for a in made)
-            flash(f"Assigned {names}. They have been e-mailed, and see the case in their "
+            flash(f"Assigned {names}. They have been emailed, and see the case in their "
                   "panel list.", "success")
             return redirect(url_for(".case", case_id=case.id, _anchor="panel"), code=303)
         case = _case(case_id)
@@ -353,14 +351,14 @@ class DecisionForm(FlaskForm):
                     AnyOf([level.value for level in Level],
                           message="Choose the level the panel gives this practice")])
     publish_promising = BooleanField("If promising, publish it in the practice library",
-                                     widget=GovCheckboxInput())
+                                     widget=GovCheckbox())
     rationale = TextAreaField(
         "Reasons for the decision", widget=GovTextArea(), filters=[_lines],
         description="For the record and the submitter: how the panel weighed the scores.",
         validators=[InputRequired("Enter the reasons for the decision"),
                     Length(max=LONG_TEXT, message="Reasons for the decision must be "
                                                   f"{LONG_TEXT:,} characters or fewer")])
-    feedback = TextAreaField("Feedback e-mail to the submitter", widget=GovTextArea(),
+    feedback = TextAreaField("Feedback email to the submitter", widget=GovTextArea(),
                              filters=[_lines],
                              validators=[Length(max=LONG_TEXT, message="The feedback must be "
                                                 f"{LONG_TEXT:,} characters or fewer")])
@@ -411,7 +409,7 @@ def decision(case_id: int) -> ResponseReturnValue:
         _refuse(form, refusal, "feedback")
         return _page("validation/decision_feedback.html", form, publish=publish, **context)
     db.session.commit()
-    flash(f"Decision recorded: {LEVEL_LABELS[Level(form.level.data)]}. The feedback e-mail "
+    flash(f"Decision recorded: {LEVEL_LABELS[Level(form.level.data)]}. The feedback email "
           "is on its way to the submitter.", "success")
     return redirect(url_for(".case", case_id=case.id, _anchor="panel"), code=303)
 

@@ -12,7 +12,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -26,6 +25,7 @@ from validation import bp, publication
 from validation.models import LEVEL_LABELS, Case, Publication, PublicationStatus
 from validation.publication import EDITORS, PUBLIC_TEXT, CaseRefused
 from workshops.extensions import db
+from workshops.form_widgets import GovCheckbox
 from workshops.models.catalogue import REGIONS
 from workshops.validators import InputRequired, words
 from workshops.views.auth import role_required
@@ -130,7 +130,7 @@ def publication_edit(publication_id: int) -> ResponseReturnValue:
 class SendForm(FlaskForm):
     flags_checked = BooleanField(
         "I have checked the highlighted text: it does not identify a child, parent or carer",
-        widget=GovCheckboxInput())
+        widget=GovCheckbox())
     submit = SubmitField("Send to the submitter for approval", widget=GovSubmitInput())
 
 

@@ -17,7 +17,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxInput,
     GovSubmitInput,
 )
 from markupsafe import Markup, escape
@@ -31,6 +30,7 @@ from validation.screening import NOTE_WORD_LIMIT
 from validation.workflow import OPEN, CaseRefused
 from workshops import audit, clock, uploads
 from workshops.extensions import db
+from workshops.form_widgets import GovCheckbox
 from workshops.models import REGIONS, AuditEntry, Role, User
 from workshops.practice_form import PRACTICE_FORM, Kind
 from workshops.transitions import TransitionNotAllowed
@@ -68,7 +68,7 @@ class StartForm(FlaskForm):
 class PassForm(FlaskForm):
     flags_reviewed = BooleanField(
         "I have read the possible identifying information and it can go to the panel",
-        widget=GovCheckboxInput())
+        widget=GovCheckbox())
     note = TextAreaField(
         "Note to the panel (optional)", widget=GovCharacterCount(),
         description="Anything the panel should know: what you checked, what to look at "

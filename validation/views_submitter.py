@@ -1,4 +1,4 @@
-"""The submitter's pages, reached by the personal link in our e-mails (/validation/respond/...).
+"""The submitter's pages, reached by the personal link in our emails (/validation/respond/...).
 
 While questions wait for an answer the link opens the answer page: the questions, a draft
 answer, changes to any text answer, extra evidence files. At any other time it shows where the
@@ -17,7 +17,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovCheckboxInput,
     GovFileInput,
     GovSubmitInput,
     GovTextInput,
@@ -43,7 +42,7 @@ from validation.requests import (
 from validation.workflow import OPEN, CaseRefused
 from workshops import uploads
 from workshops.extensions import db
-from workshops.form_widgets import GovEmailInput, input_hints
+from workshops.form_widgets import GovCheckbox, GovEmailInput, input_hints
 from workshops.practice_form import Kind, Question, Section
 from workshops.transitions import TransitionNotAllowed
 from workshops.validators import strip
@@ -133,7 +132,7 @@ def amend_form(section: Section, data: dict[str, Any]) -> FlaskForm:
         # e-form's at submission.
         flags_confirmed = BooleanField(
             "I have checked the highlighted text: it does not identify a child, parent or carer",
-            widget=GovCheckboxInput())
+            widget=GovCheckbox())
         submit = SubmitField("Save changes", widget=GovSubmitInput())
         undo = SubmitField("Put back what I first sent", widget=GovSubmitInput())
 

@@ -341,7 +341,7 @@ def _refuse_past_organisation_limit(workshop: Workshop, counts: _Counts) -> None
 
 def offers_stopped(workshop: Workshop) -> bool:
     """From the workshop's day a freed place is for someone at the door (a walk-in): an
-    e-mailed offer with hours to answer would hold it while they are turned away."""
+    emailed offer with hours to answer would hold it while they are turned away."""
     return clock.now() >= workshop.day_starts_at
 
 
@@ -609,7 +609,7 @@ def change_details(booking_id: int, delegate: Delegate, *, actor: User | None = 
 
 
 def send_links(email: str) -> None:
-    """E-mail the manage links of every active booking made with this address (if any).
+    """Email the manage links of every active booking made with this address (if any).
     The page that asks calls this through the queue (tasks.send_links), never directly."""
     bookings = db.session.scalars(
         select(Booking).where(Booking.email_key == email_key(email), Booking.status.in_(ACTIVE))

@@ -1,6 +1,6 @@
 """Organisers' changes to series and venues. Each writes an audit entry and commits.
 
-Workshops have their own module (`scheduling`) because changing one can e-mail delegates;
+Workshops have their own module (`scheduling`) because changing one can email delegates;
 series and venues change only what pages show, so these functions are simpler.
 """
 

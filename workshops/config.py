@@ -79,7 +79,7 @@ def from_environment(instance_path: Path) -> dict:
         "LOGIN_LOCKOUT_ATTEMPTS": int(env.get("LOGIN_LOCKOUT_ATTEMPTS", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
         "RETENTION_MONTHS": int(env.get("RETENTION_MONTHS") or "12"),  # privacy notice quotes it
-        # Confirmed delegates are e-mailed a reminder this many days before their workshop.
+        # Confirmed delegates are emailed a reminder this many days before their workshop.
         "REMINDER_DAYS": int(env.get("REMINDER_DAYS") or "7"),
         # Only the negative control of the concurrency test turns this off.
         "BOOKING_LOCK": not _flag(env.get("UNSAFE_DISABLE_BOOKING_LOCK")),

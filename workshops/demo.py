@@ -65,7 +65,7 @@ BOOKINGS_UNTIL = datetime(2010, 2, 22, 0, 0)  # before the moment `make run` rep
 CLOSE_WORKING_DAYS_BEFORE = 3
 OFFICE_HOURS = (time(8, 0), time(18, 30))
 
-# Removed when an organisation name becomes a made-up e-mail domain.
+# Removed when an organisation name becomes a made-up email domain.
 DOMAIN_NOISE = {"council", "city", "county", "borough", "metropolitan", "district", "london",
                 "of", "the", "royal", "nhs", "trust", "foundation", "police", "constabulary",
                 "service", "school", "primary", "care", "and"}
@@ -204,7 +204,7 @@ def _moments(rng: random.Random, start: datetime, end: datetime, count: int) -> 
 
 
 class _People:
-    """Invented delegates: a name, an employer in the region, a job, an unused e-mail address."""
+    """Invented delegates: a name, an employer in the region, a job, an unused email address."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng

@@ -1,7 +1,7 @@
 """The tables behind `workshops.demo`: the 2010 safeguarding series, its venues and delegates.
 
 Everything here is written for the demo. Venues are real conference venues of 2010; speakers and
-delegates are invented people; organisations are real English bodies of the time. Every e-mail
+delegates are invented people; organisations are real English bodies of the time. Every email
 address the demo makes is under the reserved `.example` top-level domain, so nobody is mailed.
 """
 
@@ -489,7 +489,7 @@ ORGANISATIONS: dict[str, tuple[tuple[str, str], ...]] = {
 # Organisations that send people to every region's workshop, as well as their local offices.
 NATIONAL_VOLUNTARY = ("NSPCC", "Barnardo’s", "Action for Children", "The Children’s Society")
 
-# Made-up e-mail domains where the one derived from the name would be unclear (see demo.py).
+# Made-up email domains where the one derived from the name would be unclear (see demo.py).
 EMAIL_DOMAINS = {
     "Metropolitan Police Service": "met.police.example",
     "City of London Police": "city-of-london.police.example",
@@ -608,7 +608,7 @@ DIETARY_NEEDS = (
     "Nut allergy (severe): no nuts, please", "Dairy-free", "No pork", "Pescatarian",
 )
 
-# One account per staff role: role -> (e-mail, name).
+# One account per staff role: role -> (email, name).
 STAFF: dict[str, tuple[str, str]] = {
     "admin": ("admin@workshops.example", "Priya Raman"),
     "organiser": (ORGANISER_EMAIL, "Gwen Ellison"),

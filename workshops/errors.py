@@ -16,9 +16,9 @@ from workshops.uploads import MAX_BYTES
 
 log = logging.getLogger(__name__)
 
-# For the public only: staff reach their pages through the service, not through e-mailed links.
+# For the public only: staff reach their pages through the service, not through emailed links.
 PERSONAL_LINKS = ("Links to your booking or your practice submission are personal: use the one "
-                  "in your e-mail.")
+                  "in your email.")
 PAGES = {
     400: ("Sorry, there is a problem with your request",
           "The page could not understand what was sent. Go back and try again."),

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovTextInput,
+)
 
 from workshops.practice_form import Kind, Question
 
@@ -19,7 +24,29 @@ class GovEmailInput(GovTextInput):
     input_type = "email"
 
 
-class GovRadios(GovRadioInput):
+class _NoEmptyHint:
+    """govuk-frontend-wtf gives every group of checkboxes or radios a hint, empty when the
+    field has no description: the macro then renders an empty hint element and points the
+    fieldset's aria-describedby at it, so a screen reader announces nothing where a hint
+    should be. A field with no description gets no hint."""
+
+    def map_gov_params(self, field, **kwargs) -> dict[str, Any]:  # noqa: ANN001, ANN003
+        params = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
+        hint = params.get("hint")
+        if isinstance(hint, dict) and not (hint.get("text") or hint.get("html")):
+            del params["hint"]
+        return params
+
+
+class GovCheckbox(_NoEmptyHint, GovCheckboxInput):
+    """One GOV.UK checkbox (a BooleanField), with no empty hint."""
+
+
+class GovCheckboxes(_NoEmptyHint, GovCheckboxesInput):
+    """GOV.UK checkboxes (a SelectMultipleField), with no empty hint."""
+
+
+class GovRadios(_NoEmptyHint, GovRadioInput):
     """GOV.UK radios whose legend always asks the field's question.
 
     govuk-frontend-wtf puts the label in the legend only when a template passes no `fieldset`

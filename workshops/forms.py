@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovPasswordInput,
     GovSelect,
     GovSubmitInput,
@@ -24,7 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, EqualTo, Length, Optional
 
-from workshops.form_widgets import GovEmailInput
+from workshops.form_widgets import GovCheckbox, GovEmailInput
 from workshops.models import REGIONS, SECTORS
 from workshops.organiser_fields import OrganiserForm
 from workshops.validators import PASSWORD_MIN, InputRequired, new_password, strip
@@ -76,7 +75,7 @@ class DelegateForm(FlaskForm):
     list_consent = BooleanField(
         "Include my name, job title and organisation in the delegate list printed in the "
         "packs for this workshop",
-        widget=GovCheckboxInput())
+        widget=GovCheckbox())
 
 
 class BookingForm(DelegateForm):
@@ -95,7 +94,7 @@ class ConfirmForm(FlaskForm):
 
 
 class YourEmailForm(FlaskForm):
-    """A form that asks for nothing but the visitor's own address, to e-mail them a link."""
+    """A form that asks for nothing but the visitor's own address, to email them a link."""
 
     email = EmailField("Email address", widget=GovEmailInput(), filters=[strip], validators=[
         InputRequired("Enter your email address"),
@@ -131,7 +130,7 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
 
 
 class SetPasswordForm(OrganiserForm):
-    """For the holder of a link e-mailed to them: an invitation or a password reset."""
+    """For the holder of a link emailed to them: an invitation or a password reset."""
 
     new, confirm = new_password_fields()
     submit = SubmitField("Set password", widget=GovSubmitInput())

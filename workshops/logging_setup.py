@@ -25,7 +25,7 @@ _SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{16,}|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]
 # Slugs and Python names are lower case; a random token of 16 has a capital or digit all but
 # certainly (the chance it has neither is about 2 in a million).
 _READABLE = re.compile(r"^[a-z_-]+$")
-# SQLAlchemy's errors quote the statement's values: tokens, names, e-mail addresses.
+# SQLAlchemy's errors quote the statement's values: tokens, names, email addresses.
 _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 

@@ -108,7 +108,7 @@ def _render(template: str, subject: str, reason: str, context: dict, *,
 
 def _mail_templates() -> Environment:
     """The app's templates; with MAIL_STRICT_TEMPLATES (the tests), a name a mail template uses
-    but was not given raises instead of rendering as nothing. Three e-mails once told the
+    but was not given raises instead of rendering as nothing. Three emails once told the
     wrong story for months because their templates asked for a name nobody passed."""
     app = current_app
     if not app.config.get("MAIL_STRICT_TEMPLATES"):

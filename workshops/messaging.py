@@ -2,7 +2,7 @@
 
 `send_message` is the one way a message goes out: it records the message and each recipient,
 writes the audit entry and queues one outbox row per person, all in one transaction, so either
-everyone's e-mail is on its way and the message is in the log, or nothing happened.
+everyone's email is on its way and the message is in the log, or nothing happened.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ SUBJECT_MAX = 150
 BODY_MAX = 5000
 
 # Finishes "You are receiving this email because ...". No workshop title: the details in the
-# e-mail name it, and the outbox keeps at most 300 characters of reason.
+# email name it, and the outbox keeps at most 300 characters of reason.
 REASONS = {
     Audience.CONFIRMED: "you have a place at this workshop and its organisers wrote to "
                         "everyone who has one",
@@ -112,7 +112,7 @@ def reason(audience: str) -> str:
 
 def body_html(body: str, css_class: str | None = None) -> Markup:
     """The organiser's plain text as HTML: escaped, a paragraph per blank-line-separated block,
-    line breaks kept. The same markup is in the e-mail and in the preview of it."""
+    line breaks kept. The same markup is in the email and in the preview of it."""
     opening = f'<p class="{css_class}">' if css_class else "<p>"
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", body.replace("\r\n", "\n"))]
     return Markup("\n").join(
@@ -139,7 +139,7 @@ def check(subject: str, body: str) -> None:
 def send_message(workshop: Workshop, audience: str, subject: str, body: str, actor: User, *,
                  idempotency_key: str | None = None,
                  expected: str | None = None) -> OrganiserMessage:
-    """E-mail `subject` and `body` to everyone in `audience` of `workshop`, separately.
+    """Email `subject` and `body` to everyone in `audience` of `workshop`, separately.
 
     `expected` is the `fingerprint` of the list the organiser checked; if the list has changed
     since, nothing is sent and RecipientsChanged is raised. A repeated call with the same
@@ -166,9 +166,9 @@ def send_message(workshop: Workshop, audience: str, subject: str, body: str, act
             sent_by_id=actor.id, sent_by_label=actor.display_name,
             idempotency_key=idempotency_key)
         db.session.add(message)
-        db.session.flush()  # its id, for the e-mails to be written from
+        db.session.flush()  # its id, for the emails to be written from
         why = reason(chosen)
-        # Each e-mail is written by the worker that sends it (see _compose): rendering one per
+        # Each email is written by the worker that sends it (see _compose): rendering one per
         # person here held the workshop's lock, and every booking for it, for all of them.
         queued = [(person, queue_mail_later(
             person.email, "organiser_message", composer="organiser_message", reason=why,

@@ -1,4 +1,4 @@
-"""The e-mails that booking events send. Each says why it was sent."""
+"""The emails that booking events send. Each says why it was sent."""
 
 from __future__ import annotations
 
@@ -32,15 +32,15 @@ def booking_links(found: Booking) -> list[tuple[str, str]]:
     """What the enabled plugins link to from a booking (the delegate pack), as absolute URLs.
 
     The core does not know the packs plugin's pages; it asks every plugin for its links, as the
-    booking page does, and makes them absolute for an e-mail read far from the site. Called as
-    an e-mail is written, in a request made for the address its links should name.
+    booking page does, and makes them absolute for an email read far from the site. Called as
+    an email is written, in a request made for the address its links should name.
     """
     root = external_url("public.index")
     return [(label, urljoin(root, href))
             for label, href in plugins.links(current_app, "booking", found)]
 
 
-# Each booking e-mail's subject: `title` is the workshop's, `day` the day it is held.
+# Each booking email's subject: `title` is the workshop's, `day` the day it is held.
 SUBJECTS = {
     "booking_confirmed": "Place confirmed: {title}",
     "booking_waitlisted": "Waiting list: {title}",
@@ -57,8 +57,8 @@ SUBJECTS = {
 
 def _send(booking: Booking, template: str, reason: str, *, method: str | None = None,
           **context: object) -> None:
-    """Queue a booking e-mail, to be written by the worker that sends it from the booking as
-    committed. Every booking e-mail is queued while the workshop's lock is held (a booking in a
+    """Queue a booking email, to be written by the worker that sends it from the booking as
+    committed. Every booking email is queued while the workshop's lock is held (a booking in a
     rush, or an organiser's change told to a whole workshop at once), so none of it is
     rendered there, not even the subject, which names the series.
 
@@ -94,7 +94,7 @@ def confirmed(booking: Booking, *, booked_by: str = "delegate") -> None:
     """`booked_by`: "delegate", "organiser" or "desk" (a walk-in). Someone the organisers
     booked in (by phone, say) is told so, not told that they booked."""
     # With the plugins' links (the delegate pack, the practice form), as the reminder has:
-    # the confirmation is the e-mail a delegate keeps.
+    # the confirmation is the email a delegate keeps.
     reason = {"delegate": "you booked a place",
               "organiser": "the workshop's organisers booked a place for you",
               "desk": "you were registered at the workshop on the day"}[booked_by]
@@ -169,5 +169,5 @@ def workshop_cancelled(booking: Booking, *, had_place: bool) -> None:
 
 def links_reminder(email: str, bookings: list[Booking]) -> None:
     queue_mail(email, "your_links", "Your workshop bookings", reason="someone asked us to "
-               "e-mail the links to manage the bookings made with this address",
+               "email the links to manage the bookings made with this address",
                bookings=[(b, manage_url(b)) for b in bookings])

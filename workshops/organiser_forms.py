@@ -209,7 +209,7 @@ class WhenWhereForm(OrganiserForm):
 
 
 class WorkshopDetailsForm(OrganiserForm):
-    """Everything about a workshop that delegates need not be e-mailed about."""
+    """Everything about a workshop that delegates need not be emailed about."""
 
     region = SelectField("Region", widget=GovSelect(),
                          choices=[SelectChoice("", "Choose region"),

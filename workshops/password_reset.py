@@ -1,4 +1,4 @@
-"""Staff who have forgotten their password: a link by e-mail to choose a new one.
+"""Staff who have forgotten their password: a link by email to choose a new one.
 
 Asking gives the same answer whether or not the address has an account, so the form cannot be
 used to find out who the staff are; the page hands the address to the queue (tasks.
@@ -56,7 +56,7 @@ def _sent_this_hour(user: User) -> int:
 
 
 def request_reset(email: str) -> bool:
-    """E-mail a reset link if `email` is an active account's and it has not had its links for
+    """Email a reset link if `email` is an active account's and it has not had its links for
     this hour; whether one was sent, which the page that asked must not tell."""
     user = db.session.scalar(select(User).where(User.email == email_key(email)))
     if user is None or not user.active or _sent_this_hour(user) >= SENDS_PER_HOUR:

@@ -1,4 +1,4 @@
-"""A person's request about their own data: what the service holds under their e-mail address,
+"""A person's request about their own data: what the service holds under their email address,
 a copy of it, and the erasure of their booking details.
 
 UK GDPR gives delegates and submitters the right to a copy of their personal data and, once
@@ -8,7 +8,7 @@ each plugin adds what it holds by answering `signals.personal_data_requested` wi
 `Holding`.
 
 Erasure anonymises the person's bookings in place, as the retention period does for a whole
-workshop (`retention.anonymise`), so every count stays true; the e-mails kept for them go, and
+workshop (`retention.anonymise`), so every count stays true; the emails kept for them go, and
 audit details that mention them are scrubbed. A booking that still holds a place, or a place
 on a waiting list, for a workshop yet to happen is refused: cancelling it first tells the
 person and moves the waiting list on, which erasing it would not. Each plugin erases what it
@@ -116,8 +116,8 @@ def find(email: str) -> Found:
     bookings = _bookings(key)
     holdings = [Holding(
         "Bookings", [_booking_record(b) for b in bookings],
-        on_erasure="Erased: name, e-mail address, job title, organisation, access and dietary "
-                   "needs, and the e-mails sent about them. Kept, without the person: the "
+        on_erasure="Erased: name, email address, job title, organisation, access and dietary "
+                   "needs, and the emails sent about them. Kept, without the person: the "
                    "booking’s status, dates and reference, so attendance figures stay true.",
         erasable=bool(bookings))]
     staff = db.session.scalar(select(User).where(User.email == key))
@@ -155,7 +155,7 @@ def erase(email: str, *, actor: User) -> list[Erased]:
             raise ErasureRefused(
                 f"Still booked: {names}. Cancel the booking first, so that the person is told "
                 "and the waiting list moves on; then erase.")
-        # Every e-mail to the address, and every one about its bookings (sent to it or not).
+        # Every email to the address, and every one about its bookings (sent to it or not).
         ids = [b.id for b in bookings]
         db.session.execute(delete(OutboxMessage).where(or_(
             OutboxMessage.booking_id.in_(ids), func.lower(OutboxMessage.recipient) == key))

@@ -1,7 +1,7 @@
-"""The reminder e-mailed to each confirmed delegate REMINDER_DAYS before their workshop.
+"""The reminder emailed to each confirmed delegate REMINDER_DAYS before their workshop.
 
 Each booking gets one reminder, once: `reminder_sent_at` is set in the transaction that queues
-the e-mail. A workshop's reminders are sent under its booking lock, the lock cancellation and
+the email. A workshop's reminders are sent under its booking lock, the lock cancellation and
 moves take too, so a reminder never goes out for a workshop cancelled at that very moment, nor
 with the time it had before a move. Someone who books after the reminders have gone out gets
 theirs on the next run.

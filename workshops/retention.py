@@ -3,7 +3,7 @@
 The privacy notice promises that delegates' details go `RETENTION_MONTHS` after the workshop.
 Erasure anonymises each booking in place rather than deleting it, so the counts organisers and
 funders rely on (bookings, attendance, no-shows per status, region and sector) stay true.
-Outbox rows are deleted outright: every e-mail carries a name and an address. What organisers
+Outbox rows are deleted outright: every email carries a name and an address. What organisers
 wrote to a workshop's delegates is free text that may describe someone (it is read by nobody
 once the workshop is long over): its body goes, and its subject if it names a delegate; the
 record that a message was sent, to which audience and by whom, stays.
@@ -154,7 +154,7 @@ def anonymise(bookings: list[Booking]) -> None:
         b.access_needs = ""
         b.dietary_needs = ""
         b.list_consent = False
-        # The links in old e-mails would otherwise open (and could refill) the erased booking.
+        # The links in old emails would otherwise open (and could refill) the erased booking.
         b.token = new_token()
         b.checkin_code = new_checkin_code()
 
@@ -229,7 +229,7 @@ def erase(dry_run: bool = False, *, now: datetime | None = None) -> RetentionRep
     if not dry_run and report.old_messages:
         db.session.execute(delete(OutboxMessage).where(old)
                            .execution_options(synchronize_session=False))
-        audit.record("deleted old e-mails", "outbox", 0, actor=ACTOR,
+        audit.record("deleted old emails", "outbox", 0, actor=ACTOR,
                      messages_deleted=report.old_messages, retention_months=report.months)
         db.session.commit()
     return report

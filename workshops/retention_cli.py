@@ -26,15 +26,15 @@ def run_command(dry_run: bool) -> None:
     for item in report.workshops:
         statuses = ", ".join(f"{n} {status}" for status, n in sorted(item.by_status.items()))
         click.echo(f"{verb} {_plural(item.bookings, 'booking')} ({statuses}) and "
-                   f"{_plural(item.messages, 'e-mail')} from workshop {item.workshop_id}: "
+                   f"{_plural(item.messages, 'email')} from workshop {item.workshop_id}: "
                    f"{item.title}, ended {day(item.ended_at)}")
     if report.old_messages:
         what = "Would delete" if dry_run else "Deleted"
-        click.echo(f"{what} {_plural(report.old_messages, 'other e-mail')} older than the period.")
+        click.echo(f"{what} {_plural(report.old_messages, 'other email')} older than the period.")
     if not report.workshops and not report.old_messages:
         click.echo("Nothing to erase.")
     else:
         click.echo(f"In all: {_plural(report.bookings, 'booking')} from "
                    f"{_plural(len(report.workshops), 'workshop')}, "
-                   f"{_plural(report.messages, 'e-mail')}"
+                   f"{_plural(report.messages, 'email')}"
                    f"{' (dry run: nothing was changed)' if dry_run else ''}.")

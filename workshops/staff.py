@@ -107,7 +107,7 @@ class _ClockSigner(TimestampSigner):
 
 
 def link_serializer(salt: str) -> URLSafeTimedSerializer:
-    """Signs the payloads of links e-mailed to staff; each kind of link has its own salt, so
+    """Signs the payloads of links emailed to staff; each kind of link has its own salt, so
     one kind cannot be passed off as another."""
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt,
                                   signer=_ClockSigner)
@@ -128,7 +128,7 @@ def invite_expires(user: User) -> datetime | None:
 
 def read_link(salt: str, token: str, valid: timedelta,
               invalid: type[InviteLinkInvalid] = InviteLinkInvalid) -> tuple[User, dict]:
-    """The user a signed link e-mailed to staff names, and its payload; `invalid` ('expired',
+    """The user a signed link emailed to staff names, and its payload; `invalid` ('expired',
     'invalid' or 'used') if it cannot be used now. Every such link carries the password's
     stamp, so it is used up once a password is set (or the account deactivated)."""
     try:
@@ -165,7 +165,7 @@ def _send_invite(user: User, actor: User) -> None:
 
 
 def invite(email: str, name: str, role: str, *, actor: User) -> User:
-    """Make an account with no password yet and e-mail a link to set one."""
+    """Make an account with no password yet and email a link to set one."""
     key = email_key(email)
     if not key or "@" not in key or len(key) > EMAIL_MAX:
         raise StaffRefused("Enter an email address in the correct format, like "
@@ -199,7 +199,7 @@ def resend_invite(user_id: int, *, actor: User) -> User:
 
 
 def replace_password(user: User, password: str) -> bool:
-    """Give `user` this password and lift any lockout, for the holder of a link e-mailed to
+    """Give `user` this password and lift any lockout, for the holder of a link emailed to
     them; False (and the transaction rolled back) if the password changed since the link
     was read: two tabs, one password. StaffRefused if the password will not do."""
     if problem := password_problem(password):
@@ -214,7 +214,7 @@ def replace_password(user: User, password: str) -> bool:
 
 
 def tell_password_changed(user: User, *, reset: bool) -> None:
-    """E-mail the account's owner that its password changed (queued with the change): if it was
+    """Email the account's owner that its password changed (queued with the change): if it was
     not them, they learn of it at once and can take the account back."""
     queue_mail(
         user.email, "password_changed", "Your Knowledge workshops password was changed",

@@ -39,7 +39,7 @@ def expire_offers() -> int:
 
 @periodic_task(crontab(minute="20"))
 def send_reminders() -> int:
-    """E-mail each confirmed delegate a reminder REMINDER_DAYS before their workshop; hourly,
+    """Email each confirmed delegate a reminder REMINDER_DAYS before their workshop; hourly,
     so that someone who books inside that window is reminded soon after. Returns how many."""
     from workshops import reminders
 

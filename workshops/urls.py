@@ -1,4 +1,4 @@
-"""Absolute links for e-mails and calendars, inside a request or in a background task."""
+"""Absolute links for emails and calendars, inside a request or in a background task."""
 
 from __future__ import annotations
 

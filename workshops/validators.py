@@ -45,7 +45,7 @@ def new_password(form: Any, field: Any) -> None:
 
 
 def strip(value: str | None) -> str | None:
-    """A field filter: spaces pasted around an answer (an e-mail address, say) are dropped."""
+    """A field filter: spaces pasted around an answer (an email address, say) are dropped."""
     return value.strip() if isinstance(value, str) else value
 
 

@@ -304,7 +304,7 @@ def test_release_then_units_serve_book_mail_reload_and_stop(machine: dict[str, s
         # A consumer unit sends the confirmation.
         with running("workshops-worker@.service", env, worker_log) as worker:
             _wait_for(lambda: mailbox.to(delegate_fields(DELEGATE)["email"]), 60,
-                      "confirmation e-mail", worker_log)
+                      "confirmation email", worker_log)
             [confirmation] = mailbox.to(delegate_fields(DELEGATE)["email"])
             assert str(confirmation["Subject"]).startswith("Place confirmed")
             # Its links lead back to the address the delegate booked on, through nginx.

@@ -136,7 +136,7 @@ def test_newcomer_books_changes_and_cancels(live, page: Page, checks: Checks) ->
     expect(page.get_by_text(f"calendar invite to {NEWCOMER}")).to_be_visible()
     checks.axe(page, "confirmation")
 
-    # The e-mail: a confirmation that carries an invitation for calendar clients.
+    # The email: a confirmation that carries an invitation for calendar clients.
     confirmation = wait_for_mail(live.mailbox, NEWCOMER, "Place confirmed:")
     assert "Dear Siân Ó Súilleabháin" in text_body(confirmation)
     assert f"Booking reference: {reference}" in text_body(confirmation)
@@ -146,7 +146,7 @@ def test_newcomer_books_changes_and_cancels(live, page: Page, checks: Checks) ->
     manage_url = link_in(confirmation, "Manage your booking")
     assert manage_url.startswith(live.base_url + "/booking/")
 
-    # The link in the e-mail opens the booking.
+    # The link in the email opens the booking.
     page.goto(manage_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your booking")
     expect(_summary_value(page, "Status")).to_have_text("Confirmed")
@@ -218,7 +218,7 @@ def test_waiting_list_place_is_offered_and_accepted(live, new_page, checks: Chec
     waitlisted = wait_for_mail(live.mailbox, NEWCOMER, "Waiting list:")
     assert calendar_parts(waitlisted) == []  # no invite until there is a place
 
-    # The first delegate cancels through the link in their e-mail.
+    # The first delegate cancels through the link in their email.
     first = new_page("first delegate")
     first.goto(link_in(first_confirmation, "Manage your booking"))
     expect(_summary_value(first, "Name")).to_have_text("Dev Patel")
@@ -227,7 +227,7 @@ def test_waiting_list_place_is_offered_and_accepted(live, new_page, checks: Chec
     expect(_summary_value(first, "Status")).to_have_text("Cancelled")
     wait_for_mail(live.mailbox, "dev@example.org", "Booking cancelled:")
 
-    # The newcomer is offered the place by e-mail and accepts it.
+    # The newcomer is offered the place by email and accepts it.
     offer = wait_for_mail(live.mailbox, NEWCOMER, "A place is free:")
     assert "we are holding it for you until" in text_body(offer)
     newcomer.goto(link_in(offer, "Accept or decline the place"))

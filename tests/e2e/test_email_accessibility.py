@@ -1,8 +1,8 @@
-"""axe-core on the HTML of every kind of e-mail the service sends, as it reached the SMTP server.
+"""axe-core on the HTML of every kind of email the service sends, as it reached the SMTP server.
 
 Delegates read their confirmations, offers and links in a mail client, often on a phone; the
 HTML part is a page like any other and must pass the same checks. The demo sends the feedback
-and validation e-mails; the booking ones are sent here, each by the domain function an
+and validation emails; the booking ones are sent here, each by the domain function an
 organiser's or a delegate's action calls. Each kind (the subject without its particulars) is
 served to chromium as it arrived and checked once, at a phone's width.
 """
@@ -39,7 +39,7 @@ def _let_the_offer_lapse(live: LiveServer) -> None:
 
 def _kind(subject: str) -> str:
     # "... submission VLP-2010-0007", "Reminder: <workshop> on <day>": the words, not the
-    # numbers, and as far as the words that tell one e-mail from another.
+    # numbers, and as far as the words that tell one email from another.
     return re.sub(r"\d+", "N", " ".join(subject.split()))[:45]
 
 
@@ -71,7 +71,7 @@ def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Chec
         page.route(url, _serving(html))
         page.goto(url)
         checks.axe(page, kind, without=PAGE_RULES)
-    # Every kind of e-mail, the booking ones and the plugins' alike.
+    # Every kind of email, the booking ones and the plugins' alike.
     for expected in ("Place confirmed", "Waiting list", "A place is free", "Booking updated",
                      "Offer expired", "Reminder: Highly resistant families",
                      "Reminder: questions about your practice",

@@ -4,7 +4,7 @@ The journeys check the pages they pass through; this finds the rest, as the acce
 for routes, so a new page cannot escape the check. It loads the demo, moves the clock to a
 workshop's day (so the check-in pages show their day-of state), and follows every link from
 each person's start pages in chromium: the public's, each kind of staff's, and the personal
-links the demo's e-mails carry. One page of each kind is checked (ids and tokens vary; the
+links the demo's emails carry. One page of each kind is checked (ids and tokens vary; the
 template does not) at 320 CSS pixels wide, where it must not need scrolling sideways, and
 every page must load without a server error or a script refused by the Content-Security-Policy.
 """

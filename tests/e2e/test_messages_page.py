@@ -48,7 +48,7 @@ def test_organiser_previews_then_sends_a_message(live, page: Page, checks: Check
     preview = page.locator("#email-preview")
     expect(preview).to_contain_text("Dear Ann Other,")
     expect(preview).to_contain_text("the <station> is 5 minutes away")
-    expect(page.get_by_role("table", name=re.compile("Who will be e-mailed"))).to_contain_text(
+    expect(page.get_by_role("table", name=re.compile("Who will be emailed"))).to_contain_text(
         "d1@example.org")
     checks.axe(page, "preview")
     screenshot(page, "message-preview")

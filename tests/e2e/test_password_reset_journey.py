@@ -1,5 +1,5 @@
 """A member of staff who has forgotten their password resets it in a real browser, from the
-login page, by keyboard, through the link e-mailed to them."""
+login page, by keyboard, through the link emailed to them."""
 
 from __future__ import annotations
 

@@ -64,7 +64,7 @@ def test_a_delegate_fills_in_saves_leaves_returns_attaches_fixes_and_sends(
     })
     expect(page.locator("#sections-1-status")).to_have_text("Completed")
 
-    # Leave, and come back later through the same e-mail.
+    # Leave, and come back later through the same email.
     page.goto("/")
     page.goto(link)
     page.get_by_role("button", name="Start or continue your submission").click()

@@ -1,10 +1,10 @@
 """The whole validation workflow in a browser, as the people in it meet it, in one journey.
 
 A delegate's practice submission arrives (sent through the feedback plugin, as in use); a
-screener asks a question, the submitter answers from the e-mail and amends a section, the
+screener asks a question, the submitter answers from the email and amends a section, the
 screener passes it to the panel; the chair assigns two members (a conflicted one is refused on
 the page), both score blind, the chair validates and sends the drafted feedback; an editor
-copy-edits and sends the wording for approval, the submitter approves it from the e-mail, and a
+copy-edits and sends the wording for approval, the submitter approves it from the email, and a
 visitor finds the example by searching the theme's page of the public library.
 
 The single steps are tested in depth beside this (test_validation_screening.py,
@@ -76,7 +76,7 @@ def test_a_submission_goes_from_the_queue_to_the_public_library(live, new_page,
         "Waiting for the submitter")
     checks.axe(screener_page, "screener: case waiting")
 
-    # --- the submitter answers from the e-mail and amends a section --------------------------
+    # --- the submitter answers from the email and amends a section --------------------------
     asked = wait_for_mail(live.mailbox, SUBMITTER, "Questions about your practice")
     submitter_page = new_page("submitter")
     submitter_page.goto(link_in(asked, "Answer the questions"))
@@ -100,7 +100,7 @@ def test_a_submission_goes_from_the_queue_to_the_public_library(live, new_page,
     checks.axe(submitter_page, "submitter: answer sent")
 
     # --- the screener reads the answer and passes the case to the panel ----------------------
-    wait_for_mail(live.mailbox, emails["screener"], f"{reference} has answered")
+    wait_for_mail(live.mailbox, emails["screener"], f"The submitter of {reference} has answered")
     screener_page.goto(case_url)
     expect(screener_page.locator(".app-thread")).to_contain_text("covered 64 babies in 2009")
     expect(screener_page.locator("#answer-evidence")).to_contain_text("fell from 19 to 8")
@@ -158,7 +158,7 @@ def test_a_submission_goes_from_the_queue_to_the_public_library(live, new_page,
     chair_page.get_by_label("Reasons for the decision").fill(
         "Fewer proceedings against a baseline, and simple to repeat elsewhere.")
     chair_page.get_by_role("button", name="Continue to the feedback").click()
-    feedback = chair_page.get_by_label("Feedback e-mail to the submitter")
+    feedback = chair_page.get_by_label("Feedback email to the submitter")
     expect(feedback).to_have_value(re.compile("Another area could start this tomorrow."))
     checks.axe(chair_page, "chair: feedback draft")
     chair_page.get_by_role("button", name="Send the decision and feedback").click()
@@ -181,7 +181,7 @@ def test_a_submission_goes_from_the_queue_to_the_public_library(live, new_page,
     screener_page.get_by_role("button", name="Send to the submitter for approval").click()
     expect(screener_page.locator(".govuk-notification-banner")).to_contain_text("for approval")
 
-    # --- the submitter approves from the e-mail ----------------------------------------------
+    # --- the submitter approves from the email ----------------------------------------------
     approval = wait_for_mail(live.mailbox, SUBMITTER, "Please approve the wording")
     submitter_page.goto(link_in(approval, "Read and approve the wording"))
     expect(submitter_page.get_by_role("heading", level=1)).to_have_text(

@@ -1,6 +1,6 @@
 """The panel in a browser: the chair assigns (a conflicted member is refused on the page), two
 members score blind, the chair validates and edits the feedback, an editor copy-edits and sends
-the text for approval, and the submitter approves it through the e-mailed link.
+the text for approval, and the submitter approves it through the emailed link.
 
 With SCREENSHOTS=1 the chair's case view, the scoring page and the other steps are saved in
 docs/screenshots/ as panel-*.png.
@@ -115,7 +115,7 @@ def test_the_panel_validates_practice_and_the_submitter_approves_its_wording(
     chair_page.get_by_label("Reasons for the decision").fill(
         "Outcomes improved against a baseline; another area could run it.")
     chair_page.get_by_role("button", name="Continue to the feedback").click()
-    feedback = chair_page.get_by_label("Feedback e-mail to the submitter")
+    feedback = chair_page.get_by_label("Feedback email to the submitter")
     expect(feedback).to_have_value(re.compile("Promising, but the sample is small."))
     checks.axe(chair_page, "chair: feedback draft")
     _shot(chair_page, "feedback_draft")
@@ -154,7 +154,7 @@ def test_the_panel_validates_practice_and_the_submitter_approves_its_wording(
     expect(editor_page.locator(".govuk-notification-banner")).to_contain_text(
         "for approval")
 
-    # The submitter approves through the link in their e-mail.
+    # The submitter approves through the link in their email.
     message = wait_for_mail(live.mailbox, submitter, "Please approve the wording")
     link = re.search(r"Read and approve the wording: (\S+)", text_body(message)).group(1)
     submitter_page = new_page("submitter")

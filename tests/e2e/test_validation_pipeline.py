@@ -56,7 +56,7 @@ def _path(age: int, decision: Level, n: int) -> list[tuple[float, CaseState]]:
 
 
 def _seed() -> str:
-    """Sixty cases over ten months, busiest after the spring workshops; the screener's e-mail."""
+    """Sixty cases over ten months, busiest after the spring workshops; the screener's email."""
     panel = [member(name) for name in ("Dr Helen Okafor", "Marcus Lindqvist-Braithwaite",
                                        "Priya Raman")]
     panel.append(member("Gwen Chair", Role.PANEL_CHAIR))

@@ -1,5 +1,5 @@
 """Screening in a real browser: a screener asks for more information, the submitter answers from
-the e-mailed link and changes a section, and the screener passes the case to the panel."""
+the emailed link and changes a section, and the screener passes the case to the panel."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_screen_ask_answer_amend_and_pass_to_the_panel(live, new_page, checks: C
     expect(screener.locator(".govuk-inset-text").first).to_contain_text("Waiting for the submitter")
     checks.axe(screener, "case page, waiting")
 
-    # The submitter, from the e-mail.
+    # The submitter, from the email.
     asked = wait_for_mail(live.mailbox, "amara@example.org", "Questions about your practice")
     assert "How many families does your evidence cover" in text_body(asked)
     submitter = new_page("submitter")
@@ -104,7 +104,7 @@ def test_screen_ask_answer_amend_and_pass_to_the_panel(live, new_page, checks: C
     wait_for_mail(live.mailbox, "amara@example.org", "We have your answer")
 
     # Back to the screener: the answer and the change are in the case.
-    wait_for_mail(live.mailbox, screener_email, f"{reference} has answered")
+    wait_for_mail(live.mailbox, screener_email, f"The submitter of {reference} has answered")
     screener.goto(f"/validation/cases/{case_id}")
     thread = screener.locator(".app-thread")
     expect(thread).to_contain_text("The audit covered 42 families over 18 months.")

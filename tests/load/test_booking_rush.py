@@ -1,7 +1,7 @@
 """A rush of bookings at a real gunicorn: capacity holds under concurrency, on both databases.
 
 Each client loads the booking form with its own cookie jar, takes the CSRF token and the
-idempotency key from the page, and posts with its own e-mail address; all posts are released
+idempotency key from the page, and posts with its own email address; all posts are released
 together. The negative control turns the workshop row lock off (UNSAFE_DISABLE_BOOKING_LOCK=1)
 and must overbook: it proves the rush is sharp enough to catch a broken lock.
 """

@@ -29,7 +29,7 @@ HEADER_INJECTION = [
     "Jo\r\n\r\n<html>body smuggled</html>",
 ]
 
-# E-mail fields: each of these must be refused, never sent to an extra recipient.
+# Email fields: each of these must be refused, never sent to an extra recipient.
 EMAIL_INJECTION = [
     "a@b.org\r\nBcc: x@y.org",
     "a@b.org\nCc: x@y.org",

@@ -4,7 +4,7 @@ The booking and practice forms are fuzzed one by one (test_fuzz_forms.py); the o
 and a new one is easy to add without a fuzz test of its own. So this crawls the demo on a
 workshop's day (so that the check-in forms are there too) as the admin, who may open every
 staff page; as a panel member and as the chair, who alone see the scoring and decision forms;
-and with no one signed in, from the personal links the demo's e-mails carry (a submitter's
+and with no one signed in, from the personal links the demo's emails carry (a submitter's
 answers to the screener's questions, their approval of the public text, an evaluation, a new
 colleague's invitation to set a password). It sends each form it finds values that have broken
 forms before: a number past the database's integers, a digit int() cannot read, one word longer

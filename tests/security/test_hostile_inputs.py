@@ -1,7 +1,7 @@
 """The hostile-input corpus, fed through every form that stores or sends text.
 
 Each payload is stored verbatim or refused with a message beside its field; it is shown only
-HTML-escaped wherever it appears; no e-mail gains a recipient or a header; the tables survive.
+HTML-escaped wherever it appears; no email gains a recipient or a header; the tables survive.
 """
 
 from __future__ import annotations
@@ -284,7 +284,7 @@ def test_messages_to_delegates_gain_no_recipient_or_header(app, organiser_client
         assert_mail_clean(mailbox, envelopes, booked)
         assert len(envelopes) == len(booked), f"{subject!r:.40}: message not delivered to all"
         for message in mailbox.messages:
-            assert_never_executed(message.get_body(("html",)).get_content(), "message e-mail")
+            assert_never_executed(message.get_body(("html",)).get_content(), "message email")
         delivered += 1
     assert delivered >= 2, "the one-line subjects must have gone out"
     _tables_intact()

@@ -143,7 +143,7 @@ def test_no_address_name_or_token_in_the_logs(app, mailbox, debug_logs):
     assert visitor(app, "10.70.2.1").post("/staff/login", data={
         "email": other.email, "password": STAFF_PASSWORD}).status_code == 303
 
-    # A forgotten password, reset through the e-mailed link.
+    # A forgotten password, reset through the emailed link.
     resetter = visitor(app, "10.70.2.2")
     assert resetter.post("/staff/forgotten-password", data={"email": staff.email}
                          ).status_code == 200

@@ -254,7 +254,7 @@ def test_the_assign_page_marks_conflicts_and_refuses_them_with_a_message(app, pe
     assert response.headers["Location"].endswith(f"/validation/cases/{case.id}#panel")
     page = text(as_(client).get(f"/validation/cases/{case.id}"))
     assert "Ann Expert" in page and "Bob Expert" in page and "Not yet" in page
-    assert "They have been e-mailed" in page
+    assert "They have been emailed" in page
     for who in ("ann", "bob"):
         [told] = mail_to(mailbox, people[who].email, "Please assess practice submission")
         body = told.get_body(("plain",)).get_content()

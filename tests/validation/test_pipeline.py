@@ -388,7 +388,7 @@ def decided_cases(app) -> dict[str, Case]:
         db.session.add(Publication(
             case_id=made[key].id, status=status, slug=f"practice-{key}",
             theme_slug="safeguarding", theme_name="Safeguarding", title=made[key].title,
-            contact_route="Call the team on 0191 000 0000 or e-mail team@example.org",
+            contact_route="Call the team on 0191 000 0000 or email team@example.org",
             level=made[key].level, year=2010))
     db.session.commit()
     return made

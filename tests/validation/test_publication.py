@@ -1,5 +1,5 @@
 """Preparing validated practice for the library: copy-editing, the redaction helper, the
-submitter's approval by e-mailed link (and the change-request loop), publishing."""
+submitter's approval by emailed link (and the change-request loop), publishing."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def test_identifying_text_written_while_editing_is_caught_before_it_is_sent(app,
 @pytest.mark.parametrize(("changes", "messages"), [
     ({"summary": "word " * 151, "impact": " "},
      {"summary": "Summary must be 150 words or fewer (it is 151 words)",
-      "impact": "Enter what impact it made"}),
+      "impact": "Enter the impact it made"}),
     # One very long "word": within the word limit, past the column. PostgreSQL refused it on
     # saving (a 500); SQLite kept it.
     ({"title": "x" * 301, "organisation": "y" * 5000},
@@ -170,7 +170,7 @@ def test_the_contacts_own_details_are_never_sent_for_approval(app, chair, editor
     address, phone = answers["contact_email"], "0113 496 0000"
     answers = {**answers, "contact_phone": phone}
     found.case.answers = answers
-    publication.edit(found, form_of(found, contact_route=f"E-mail {address}",
+    publication.edit(found, form_of(found, contact_route=f"Email {address}",
                                     summary=f"{found.summary} Ring {phone}."), actor=editor)
     db.session.commit()
     with pytest.raises(CaseRefused, match="Remove the contact's email address .* and the "
@@ -193,7 +193,7 @@ def test_edits_not_yet_saved_are_saved_on_the_way_to_sending(app, chair, editor)
     assert db.session.get(Publication, found.id).title == "Chronology clinics for neglect"
     refused = as_(client).post(f"/validation/publications/{found.id}", data={
         **form_of(found, impact=" "), "send": "y"})
-    assert refused.status_code == 422 and "Enter what impact it made" in text(refused)
+    assert refused.status_code == 422 and "Enter the impact it made" in text(refused)
 
 
 def test_flags_left_in_the_text_must_be_confirmed_before_sending(app, chair, editor,

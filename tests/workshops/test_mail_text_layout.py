@@ -1,4 +1,4 @@
-"""The plain-text part of every core e-mail reads as paragraphs: its templates' block tags eat
+"""The plain-text part of every core email reads as paragraphs: its templates' block tags eat
 the newline after them (trim_blocks), which had run a sentence into the workshop's details."""
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ def test_each_audience_reaches_exactly_its_people(app, organiser, mailbox, audie
     mailbox.clear()
     sent = messaging.send_message(workshop, audience, f"To {audience}", "Hello.", organiser)
     assert _addresses(mailbox, f"To {audience}") == expected
-    assert len(mailbox.messages) == len(expected), "one e-mail each, nobody else"
+    assert len(mailbox.messages) == len(expected), "one email each, nobody else"
     assert len(sent.recipients) == len(expected)
 
 
@@ -101,7 +101,7 @@ def test_message_and_its_mail_are_one_transaction_with_an_audit_entry(app, organ
 
 def test_the_mail_is_written_by_the_worker_not_while_the_workshop_is_locked(app, organiser,
                                                                            mailbox):
-    # Rendering one e-mail a person held the workshop's lock (and its bookings) for them all:
+    # Rendering one email a person held the workshop's lock (and its bookings) for them all:
     # the transaction now commits who and why, and the sending worker writes each one.
     workshop = make_workshop()
     _book(workshop, 1, 2)

@@ -425,8 +425,8 @@ def test_move_asks_first_then_sends_updated_invites(signed_in, mailbox):
     assert page.status_code == 200
     assert "Check the change before you move the workshop" in text
     assert "Delegate 0" in text and "Delegate 1" in text and "d0@example.org" in text
-    assert "1 person on the waiting list will also be e-mailed the change" in text
-    assert "Yes, move the workshop and e-mail 3 people" in text
+    assert "1 person on the waiting list will also be emailed the change" in text
+    assert "Yes, move the workshop and email 3 people" in text
     db.session.expire_all()
     assert workshop.calendar_sequence == 0 and not mailbox.messages  # nothing happened yet
 

@@ -1,4 +1,4 @@
-"""An organiser changes a booking's details for a delegate who asks by phone or e-mail."""
+"""An organiser changes a booking's details for a delegate who asks by phone or email."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_an_organiser_corrects_a_name_and_adds_an_access_need(app, signed_in, or
         made, name="Ada Lovelace", access_needs="A hearing loop"), follow_redirects=True)
     assert response.status_code == 200
     assert (f"Booking {made.reference} updated (name, access needs). Ada Lovelace has been "
-            "e-mailed the new details.") in response.get_data(as_text=True)
+            "emailed the new details.") in response.get_data(as_text=True)
     changed = _fresh(made)
     assert changed.name == "Ada Lovelace" and changed.access_needs == "A hearing loop"
     assert changed.status == "confirmed" and changed.list_consent, "consent is theirs to give"

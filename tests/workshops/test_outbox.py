@@ -59,7 +59,7 @@ def test_every_message_is_dated_when_it_was_written_even_if_sent_later(app, mail
 
 
 def test_confirmation_links_to_the_pack_and_the_practice_form(app, mailbox):
-    # The e-mail a delegate keeps: what the booking page offers, from the plugins, absolute.
+    # The email a delegate keeps: what the booking page offers, from the plugins, absolute.
     made = _book(make_workshop())
     [message] = mailbox.to("lukasz1@example.org")
     plain = message.get_body(("plain",)).get_content()
@@ -92,12 +92,12 @@ def test_mail_is_written_with_the_change_and_not_without_it(app, mailbox):
 
 def test_a_booking_queues_what_to_write_and_the_worker_writes_it(app, mailbox):
     # Under the workshop's lock the booking commits only who is written to and why; the
-    # bodies and the invite, most of an e-mail's cost, are the sending worker's work.
+    # bodies and the invite, most of an email's cost, are the sending worker's work.
     with outbox_as_committed() as seen:
         made = _book(make_workshop())
     assert seen == [(None, None, None, None, "booking_confirmed",
                      {"links": True, "booked_by": "delegate"})]
-    # Sent (the test queue runs at once) with everything the e-mail has always had.
+    # Sent (the test queue runs at once) with everything the email has always had.
     [message] = mailbox.to("lukasz1@example.org")
     assert message["Subject"].startswith("Place confirmed")
     plain = message.get_body(("plain",)).get_content()
@@ -111,7 +111,7 @@ def test_a_booking_queues_what_to_write_and_the_worker_writes_it(app, mailbox):
 
 
 def test_links_written_later_point_at_the_address_the_delegate_booked_on(app, client, mailbox):
-    # As when the e-mail was rendered in the request: not PUBLIC_URL (workshops.test here).
+    # As when the email was rendered in the request: not PUBLIC_URL (workshops.test here).
     workshop = make_workshop()
     response = client.post(f"/series/{workshop.series.slug}/{workshop.region}/book",
                            data=delegate_form(), base_url="https://bookings.example.org")

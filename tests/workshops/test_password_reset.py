@@ -1,4 +1,4 @@
-"""'Forgotten your password?': a link by e-mail, which works once, for an hour."""
+"""'Forgotten your password?': a link by email, which works once, for an hour."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ def _in_days(days: float) -> datetime:
 
 
 def _reminded(mailbox: Mailbox) -> list[str]:
-    """Who has been sent a reminder, in order, once per e-mail."""
+    """Who has been sent a reminder, in order, once per email."""
     return sorted(m["To"] for m in mailbox.messages if _subject(m).startswith(REMINDER))
 
 
@@ -85,7 +85,7 @@ def test_the_reminder_carries_the_invite_the_pack_and_the_booking_link(app, mail
 
 def test_reminders_are_queued_under_the_lock_and_written_by_the_worker(app, mailbox):
     # A workshop's reminders are queued while its lock is held, every booking for it waiting:
-    # the commit carries who and why, and the worker writes each e-mail when it sends it.
+    # the commit carries who and why, and the worker writes each email when it sends it.
     workshop = make_workshop(starts_at=_in_days(5))
     _book(workshop, 1, 2)
     mailbox.clear()

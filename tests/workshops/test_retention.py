@@ -41,7 +41,7 @@ def _status_counts(workshop_id: int) -> Counter:
 
 
 def _everything_about(workshop_id: int) -> str:
-    """Every stored word about a workshop's delegates: bookings, e-mails, audit details."""
+    """Every stored word about a workshop's delegates: bookings, emails, audit details."""
     db.session.expire_all()
     bookings = db.session.scalars(select(Booking).where(Booking.workshop_id == workshop_id)).all()
     ids = [b.id for b in bookings]
@@ -79,7 +79,7 @@ def test_old_workshop_is_erased_and_a_recent_one_is_not(app, organiser, mailbox)
     audit.record("noted", "booking", first.id, workshop_id=old.id, actor="system",
                  note=f"Spoke to {first.name} <{first.email}>")
     db.session.commit()
-    assert mailbox.messages, "the delegates were e-mailed, so the outbox holds their details"
+    assert mailbox.messages, "the delegates were emailed, so the outbox holds their details"
     before = _status_counts(old.id)
     references = {b.id: b.reference for b in (first, second, waiting)}
     tokens = {b.token for b in (first, second, waiting)}
@@ -99,7 +99,7 @@ def test_old_workshop_is_erased_and_a_recent_one_is_not(app, organiser, mailbox)
         # What the counts by region, sector and reference need is kept.
         assert erased.region == "north-east" and erased.sector == "children-social-care"
         assert erased.reference == references[erased.id]
-        assert erased.token not in tokens, "old e-mails' manage links no longer open it"
+        assert erased.token not in tokens, "old emails' manage links no longer open it"
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.workshop_id == old.id)) == 0
 
@@ -145,7 +145,7 @@ def test_dry_run_changes_nothing(app, organiser):
     report = retention.erase(dry_run=True)
 
     assert report.dry_run and report.bookings == 2
-    assert report.messages == messages, "it says how many e-mails would go, counted once"
+    assert report.messages == messages, "it says how many emails would go, counted once"
     assert _everything_about(workshop.id) == snapshot
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == entries
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == messages

@@ -1,4 +1,4 @@
-"""A delegate's own booking, reached only through the personal link in their e-mail."""
+"""A delegate's own booking, reached only through the personal link in their email."""
 
 from __future__ import annotations
 

@@ -164,7 +164,7 @@ def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
             refusal = "The system is busy. Try again in a moment."
         else:
             flash(f"{made.name} registered and checked in at "
-                  f"{time_of_day(made.checked_in_at)}. Their confirmation has been e-mailed.",
+                  f"{time_of_day(made.checked_in_at)}. Their confirmation has been emailed.",
                   "success")
             return _checkin_page(found.id)
     if refusal or form.errors or not form.idempotency_key.data:

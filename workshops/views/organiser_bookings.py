@@ -1,5 +1,5 @@
 """An organiser books someone in, changes the details of a booking, or moves it to another
-workshop of the series, for a delegate who asks by phone or e-mail.
+workshop of the series, for a delegate who asks by phone or email.
 
 Booking someone in: the public's rules hold (a place if one is free, otherwise the waiting
 list; one booking per address) except the booking window: an organiser may book someone in
@@ -8,7 +8,7 @@ is a walk-in instead.
 
 Changing details: what the delegate could change themselves from their own link (a misspelt
 name before the badges are printed, a new access need), by `booking.change_details`, so they
-are e-mailed the change as if they had made it, told that the organisers made it. Their
+are emailed the change as if they had made it, told that the organisers made it. Their
 consent to the delegate list stays theirs to give.
 """
 
@@ -90,10 +90,10 @@ def book_someone_in(workshop_id: int) -> ResponseReturnValue:
             if made.status == BookingStatus.WAITING:
                 flash(f"The workshop is full, so {made.name} is on the waiting list, number "
                       f"{booking.waiting_position(made)} (reference {made.reference}). They "
-                      "have been e-mailed.", "success")
+                      "have been emailed.", "success")
             else:
                 flash(f"{made.name} has a place (reference {made.reference}). Their "
-                      "confirmation and calendar invite have been e-mailed.", "success")
+                      "confirmation and calendar invite have been emailed.", "success")
             # The page's top, where the notice of what happened is shown.
             return redirect(url_for(".workshop", workshop_id=found.id), code=303)
     if form.errors or not form.idempotency_key.data:
@@ -131,7 +131,7 @@ def edit_booking(booking_id: int) -> ResponseReturnValue:
             if changes:
                 what = ", ".join(CHANGED_FIELDS[f] for f in CHANGED_FIELDS if f in changes)
                 flash(f"Booking {found.reference} updated ({what}). {found.name} has been "
-                      "e-mailed the new details.", "success")
+                      "emailed the new details.", "success")
             else:
                 flash(f"Nothing was changed in booking {found.reference}.")
             return workshop_page
@@ -152,7 +152,7 @@ def move_booking(booking_id: int) -> ResponseReturnValue:
                          button="Move the booking")
     if moved := choice.submitted(found, by_organiser=True):
         flash(f"{moved.name} moved to {moved.workshop.display_title} (new reference "
-              f"{moved.reference}). They have been e-mailed.", "success")
+              f"{moved.reference}). They have been emailed.", "success")
         return redirect(url_for(".workshop", workshop_id=found.workshop_id), code=303)
     return render_template("organiser/booking_move.html", booking=found,
                            workshop=found.workshop, form=choice.form, items=choice.items,

@@ -65,7 +65,7 @@ class MessageForm(OrganiserForm):
                            f"{messaging.SUBJECT_MAX} characters or fewer")])
     body = TextAreaField(
         "Message", widget=GovCharacterCount(), filters=[one_line_breaks, strip],
-        description="Plain text: leave a blank line between paragraphs. Each e-mail starts "
+        description="Plain text: leave a blank line between paragraphs. Each email starts "
                     "with ‘Dear’ and the person’s name, and ends with the workshop’s details "
                     "and the link to their booking, so you do not need to add them.",
         validators=[InputRequired("Enter the message"),
@@ -140,7 +140,7 @@ def new_message(workshop_id: int) -> ResponseReturnValue:
     except messaging.MessageRefused as refusal:
         attach(form, refusal.field, refusal.message)
         return _compose(found, form)
-    flash(f"Message sent to {_people(len(message.recipients))}. Each e-mail goes out in the "
+    flash(f"Message sent to {_people(len(message.recipients))}. Each email goes out in the "
           "next few moments; this page shows whether each one has been delivered.", "success")
     return redirect(url_for(".messages", workshop_id=found.id, _anchor=f"message-{message.id}"),
                     code=303)

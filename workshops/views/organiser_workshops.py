@@ -120,7 +120,7 @@ def booking_notes(workshop_id: int) -> BookingNotes:
 
 
 def _matches(found: Booking, query: str) -> bool:
-    """Search by any part of the name, e-mail, organisation or reference, ignoring case."""
+    """Search by any part of the name, email, organisation or reference, ignoring case."""
     needle = query.casefold()
     return any(needle in value.casefold() for value in
                (found.name, found.email, found.organisation, found.reference))
@@ -202,9 +202,9 @@ def edit_workshop(workshop_id: int) -> ResponseReturnValue:
 
 
 def _who_hears_of_move(workshop: Workshop) -> tuple[list[Booking], list[Booking]]:
-    """(people e-mailed an updated invite, people on the waiting list e-mailed the change).
+    """(people emailed an updated invite, people on the waiting list emailed the change).
 
-    `scheduling.update_workshop` e-mails both, and only once the workshop is published; the
+    `scheduling.update_workshop` emails both, and only once the workshop is published; the
     page must say exactly that, not more.
     """
     if workshop.status != WorkshopStatus.PUBLISHED:
@@ -243,10 +243,10 @@ def move_workshop(workshop_id: int) -> ResponseReturnValue:
         flash("This workshop has been cancelled or has finished, so it was not moved.")
         return _back_to(found.id)
     told_waiting = (f" {len(waiting)} on the waiting list {'has' if len(waiting) == 1 else 'have'}"
-                    " been e-mailed the change." if waiting else "")
-    flash(f"Workshop moved. {_people(len(told))} been e-mailed an updated calendar invite."
+                    " been emailed the change." if waiting else "")
+    flash(f"Workshop moved. {_people(len(told))} been emailed an updated calendar invite."
           f"{told_waiting}" if told or waiting else
-          "Workshop moved. No one needed to be e-mailed.", "success")
+          "Workshop moved. No one needed to be emailed.", "success")
     return _back_to(found.id)
 
 
@@ -286,8 +286,8 @@ def cancel_workshop(workshop_id: int) -> ResponseReturnValue:
         except TransitionNotAllowed:
             flash("This workshop had already been cancelled or has finished.")
         else:
-            flash(f"Workshop cancelled. {_people(told)} been e-mailed." if told
-                  else "Workshop cancelled. No one had booked, so no one was e-mailed.",
+            flash(f"Workshop cancelled. {_people(told)} been emailed." if told
+                  else "Workshop cancelled. No one had booked, so no one was emailed.",
                   "success")
         return _back_to(found.id)
     return render_template("organiser/workshop_cancel.html", form=form, workshop=found,
@@ -309,7 +309,7 @@ def cancel_booking(booking_id: int) -> ResponseReturnValue:
         except (TransitionNotAllowed, rules.BookingRefused):
             flash(f"Booking {reference} had already been cancelled.")
         else:
-            flash(f"Booking {reference} for {name} cancelled. They have been e-mailed.",
+            flash(f"Booking {reference} for {name} cancelled. They have been emailed.",
                   "success")
         return _back_to(workshop_id)
     _bookings, queue = bookings_in_order(workshop_id)

@@ -1,4 +1,4 @@
-"""The page a staff member reaches from a link e-mailed to set a password: an invitation
+"""The page a staff member reaches from a link emailed to set a password: an invitation
 (staff_admin) or a password reset (password_reset). One flow, each with its own words."""
 
 from __future__ import annotations

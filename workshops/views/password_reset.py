@@ -1,4 +1,4 @@
-"""'Forgotten your password?': staff ask for a link by e-mail, and choose a new password."""
+"""'Forgotten your password?': staff ask for a link by email, and choose a new password."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ RESET_LINK = PasswordLink(
                  "another way. If you chose a new password, sign in with it. If not, ask for a "
                  "new link."),
         "invalid": (404, "This link is not right",
-                    "Check that you copied the whole link from the e-mail, or ask for a new "
+                    "Check that you copied the whole link from the email, or ask for a new "
                     "one."),
     },
     ask_again=True, reader=password_reset.user_for_reset_token,

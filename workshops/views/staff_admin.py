@@ -282,7 +282,7 @@ INVITE_LINK = PasswordLink(
                  "replaced it. If you set your password, sign in. If not, use the link in the "
                  "newest invitation, or ask an administrator to send a new one."),
         "invalid": (404, "This link is not right",
-                    "Check that you copied the whole link from the e-mail, or ask an "
+                    "Check that you copied the whole link from the email, or ask an "
                     "administrator to send a new invitation."),
     },
     ask_again=False, reader=staff.user_for_token, setter=staff.set_password)
