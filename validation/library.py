@@ -157,9 +157,14 @@ class Results:
 FilterValue = str | int | Iterable[str | int] | None
 
 
+_CLOSED = {"region": frozenset(REGIONS), "level": frozenset(str(level) for level in Level)}
+
+
 def clean_filters(**raw: FilterValue) -> dict[str, tuple[str, ...]]:
     """Each facet's wanted values, as strings; what cannot be a stored value is dropped, so no
-    input reaches the database that could upset it (a NUL byte, a year past any integer)."""
+    input reaches the database that could upset it (a NUL byte, a year past any integer), and
+    a region or level that is none of ours (a hand-edited address) filters nothing rather than
+    hiding every result behind a choice the page's own filters cannot show."""
     cleaned: dict[str, tuple[str, ...]] = {}
     for name in FACETS:
         value = raw.get(name)
@@ -170,6 +175,8 @@ def clean_filters(**raw: FilterValue) -> dict[str, tuple[str, ...]]:
             if name == "year":
                 ok = text.isascii() and text.isdigit() and int(text) in _YEARS
                 text = str(int(text)) if ok else text
+            elif name in _CLOSED:
+                ok = text in _CLOSED[name]
             else:
                 ok = 0 < len(text) <= _MAX_LENGTH[name] and text.isprintable()
             if ok and text not in kept:

@@ -383,6 +383,16 @@ def test_filter_values_that_cannot_be_stored_are_ignored(collection, client,
     assert client.get(f"/practice/{THEME}", query_string=filters).status_code == 200
 
 
+def test_a_region_or_level_that_is_not_ours_filters_nothing(collection) -> None:
+    """A hand-edited address ('West Midlands' for west-midlands): the page's filters could
+    not show that choice, so it must not hide every result behind it."""
+    everything = library.search(None, theme_slug=THEME).total
+    assert everything
+    for odd in ({"region": "West Midlands"}, {"level": "gold"}):
+        found = library.search(None, theme_slug=THEME, **odd)
+        assert found.total == everything and not any(found.filters.values())
+
+
 def test_results_come_a_page_at_a_time(app, client) -> None:
     for n in range(23):
         make_publication(f"Family practice number {n}", summary="Family work.")
