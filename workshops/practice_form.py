@@ -174,7 +174,7 @@ PRACTICE_FORM = FormDefinition(
                 Question(
                     key="theme", label="Theme",
                     guidance="The knowledge review theme this practice relates to, for example "
-                             "'Highly resistant families'.",
+                             "'Safeguarding'.",
                 ),
                 _long(
                     "context", "Context and need",
