@@ -191,7 +191,10 @@ def nginx_in_front(upstream: str, folder: Path) -> Iterator[tuple[int, int, Path
         # As root nginx would hand its workers to "nobody", who cannot enter pytest's folders.
         ("user root;\n" if os.geteuid() == 0 else "")
         + f"daemon off;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
-        f"events {{}}\nhttp {{\n  {temp}\n  include {folder / 'site.conf'};\n}}\n")
+        # The http block's own access log, as Debian's nginx.conf sets one: left out, nginx
+        # opens its built-in /var/log/nginx/access.log, absent where the binary was unpacked.
+        f"events {{}}\nhttp {{\n  {temp}\n  access_log {folder / 'access.log'};\n"
+        f"  include {folder / 'site.conf'};\n}}\n")
     # -e: from its first moment, not only once the configuration is read (the built-in path
     # is /var/log/nginx, which an unpacked binary may not have).
     command = [nginx_binary(), "-p", str(folder), "-c", str(folder / "nginx.conf"),
