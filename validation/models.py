@@ -34,6 +34,7 @@ class CaseState(StrEnum):
     DECIDED = "decided"
     PUBLISHED = "published"
     NOT_PUBLISHED = "not_published"
+    CLOSED_AT_SCREENING = "screened_out"  # not practice for the panel: spam, out of scope, a copy
     WITHDRAWN = "withdrawn"
 
 
@@ -45,6 +46,7 @@ STATE_LABELS = {
     CaseState.DECIDED: "Decided",
     CaseState.PUBLISHED: "Published",
     CaseState.NOT_PUBLISHED: "Not published",
+    CaseState.CLOSED_AT_SCREENING: "Closed at screening",
     CaseState.WITHDRAWN: "Withdrawn",
 }
 

@@ -66,8 +66,8 @@ STAGES = (
     Stage(C.RECEIVED, "Waiting for screening",
           "from the day the submission arrived until a screener started screening it"),
     Stage(C.SCREENING, STATE_LABELS[C.SCREENING],
-          "from the start of screening until the case went to the panel, was withdrawn or "
-          "the submitter was asked a question"),
+          "from the start of screening until the case went to the panel, was closed, was "
+          "withdrawn or the submitter was asked a question"),
     Stage(C.INFO_REQUESTED, STATE_LABELS[C.INFO_REQUESTED],
           "from sending the questions until the submitter answered or withdrew"),
     Stage(C.WITH_PANEL, STATE_LABELS[C.WITH_PANEL],

@@ -2,6 +2,7 @@
 
     received --start_screening--> screening --pass_to_panel--> with_panel
                                   screening --request_information--> info_requested (requests.py)
+                                  screening --close_at_screening--> screened_out
 
 The completeness checklist is generated from the one definition of the practice form, so a
 question added there is checked here without a change to this module.
@@ -29,6 +30,8 @@ from workshops.validators import word_limit_problem, words
 
 # Longest note a screener can leave for the panel when passing a case on.
 NOTE_WORD_LIMIT = 300
+# Longest reason a screener gives the submitter for closing a case at screening.
+REASON_WORD_LIMIT = 300
 
 
 def answer_problem(question: Question, value: Any) -> str | None:
@@ -150,6 +153,31 @@ def pass_to_panel(case: Case, screener: User, *, flags_reviewed: bool = False,
             f"Your practice submission {case.reference} is with the expert panel",
             reason="you sent a practice submission to the knowledge workshops programme",
             workshop_id=case.workshop_id, case=case,
+            status_url=external_url("validation.respond", token=case.token),
+        )
+    return case
+
+
+def close_at_screening(case: Case, screener: User, reason: str) -> Case:
+    """Not for the panel (not local practice, out of the programme's scope, sent twice): the
+    case closes without a panel, and the submitter is told why, as every submitter hears the
+    outcome. Something the submitter could fix is a question for them instead."""
+    _require_screener(screener)
+    reason = (reason or "").replace("\r\n", "\n").strip()
+    with changing(case):
+        if case.state == CaseState.SCREENING:
+            if not reason:
+                raise CaseRefused("Enter why the submission is closed: the submitter reads it",
+                                  field="reason")
+            if problem := word_limit_problem("The reason", reason, REASON_WORD_LIMIT):
+                raise CaseRefused(problem, field="reason")
+        workflow.move(case, "close_at_screening", actor=screener)
+        case.feedback_to_submitter = reason
+        queue_mail(
+            case.submitter_email, "validation_closed_at_screening",
+            f"Your practice submission {case.reference} will not go to the expert panel",
+            reason="you sent a practice submission to the knowledge workshops programme",
+            workshop_id=case.workshop_id, case=case, why=reason,
             status_url=external_url("validation.respond", token=case.token),
         )
     return case

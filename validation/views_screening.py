@@ -369,6 +369,34 @@ def screen(case_id: int) -> ResponseReturnValue:
     ), 422 if form.errors else 200
 
 
+class CloseForm(FlaskForm):
+    reason = TextAreaField(
+        "Why it will not go to the panel", widget=GovCharacterCount(),
+        description="Say it plainly and kindly: the submitter reads this in their email.")
+    submit = SubmitField("Close the submission", widget=GovSubmitInput())
+
+
+@bp.route("/cases/<int:case_id>/close", methods=["GET", "POST"])
+@role_required(Role.SCREENER)
+def close(case_id: int) -> ResponseReturnValue:
+    found = _case(case_id)
+    if found.state != CaseState.SCREENING:
+        return conflict(found, "close it at screening")
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            screening.close_at_screening(found, current_user, form.reason.data or "")
+        except TransitionNotAllowed as error:
+            return conflict(found, "close it at screening", error)
+        except CaseRefused as refusal:
+            _refusal_on(form, refusal)
+        else:
+            flash(f"{found.reference} is closed. We have emailed the submitter why.", "success")
+            return redirect(url_for(".case", case_id=found.id), code=303)
+    return render_template("validation/close.html", case=found, form=form,
+                           limit=screening.REASON_WORD_LIMIT), 422 if form.errors else 200
+
+
 # --- more information -------------------------------------------------------------------------
 
 @bp.route("/cases/<int:case_id>/request", methods=["GET", "POST"])

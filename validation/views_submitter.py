@@ -78,6 +78,10 @@ STATUS = {
         "Not published", "govuk-tag--grey",
         "The panel's decision means the practice will not be published this time. Its feedback "
         "says what would strengthen a future submission."),
+    CaseState.CLOSED_AT_SCREENING: (
+        "Closed", "govuk-tag--grey",
+        "We checked your submission before the expert panel reads it, and it will not go to "
+        "the panel. We emailed you why; the reason is below."),
     CaseState.WITHDRAWN: (
         "Withdrawn", "govuk-tag--grey",
         "You withdrew this submission. The panel will not consider it and it will not be "

@@ -3,6 +3,7 @@
     received --start_screening--> screening --pass_to_panel--> with_panel --decide--> decided
     screening / with_panel --request_information--> info_requested --answer--> (where it asked)
     decided --publish--> published;  decided --close--> not_published
+    screening --close_at_screening--> screened_out (not for the panel: spam, out of scope)
     received / screening / info_requested / with_panel --withdraw--> withdrawn
 
 `move()` is the only place a case's state is written. The functions that call it (this module
@@ -35,6 +36,7 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
     "decide": {C.WITH_PANEL: C.DECIDED},
     "publish": {C.DECIDED: C.PUBLISHED},
     "close": {C.DECIDED: C.NOT_PUBLISHED},
+    "close_at_screening": {C.SCREENING: C.CLOSED_AT_SCREENING},
     "withdraw": {state: C.WITHDRAWN for state in OPEN},
 }
 

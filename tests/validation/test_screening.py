@@ -42,7 +42,7 @@ LEGAL = [(action, state, after) for action, table in TRANSITIONS.items()
 
 
 def test_the_table_is_walked_whole() -> None:
-    # 10 actions over 9 states (none, and the 8 of CaseState): every pair is one or the other.
+    # 11 actions over 10 states (none, and the 9 of CaseState): every pair is one or the other.
     assert len(ILLEGAL) + len(LEGAL) == len(TRANSITIONS) * (len(CaseState) + 1)
     assert ("withdraw", CaseState.DECIDED) in ILLEGAL and ("decide", None) in ILLEGAL
 
@@ -73,6 +73,7 @@ def test_every_change_the_table_lists_is_made(app) -> None:
     (CaseState.RECEIVED, lambda case, user: requests.request_information(case, user, "Why?")),
     (CaseState.SCREENING, lambda case, user: requests.answer_request(case, "Because.")),
     (CaseState.WITHDRAWN, lambda case, user: withdrawal.withdraw(case)),
+    (CaseState.RECEIVED, lambda case, user: screening.close_at_screening(case, user, "Spam.")),
 ])
 def test_domain_functions_refuse_a_case_in_the_wrong_state(app, state, call) -> None:
     case = case_in(state)
@@ -91,6 +92,7 @@ def test_the_pages_answer_409_not_500_when_the_case_has_moved_on(client) -> None
         ("get", f"/validation/cases/{received.id}/screen", None),
         ("post", f"/validation/cases/{withdrawn.id}/screen", {"flags_reviewed": "y"}),
         ("post", f"/validation/cases/{received.id}/request", {"questions": "Why?"}),
+        ("post", f"/validation/cases/{withdrawn.id}/close", {"reason": "A copy."}),
     ]:
         response = getattr(client, method)(url, data=data)
         assert response.status_code == 409, (url, response.status_code)
@@ -271,6 +273,40 @@ def test_a_note_to_the_panel_has_a_limit(client) -> None:
     assert "Note to the panel must be 300 words or fewer (it is 301 words)" in response.text
 
 
+def test_a_screener_closes_what_is_not_for_the_panel_and_says_why(client, mailbox) -> None:
+    case = case_in(CaseState.SCREENING, title="Our new car park")
+    screener = sign_in(client, db.session.get(User, case.screener_id))
+    assert "Close it without the panel" in client.get(
+        f"/validation/cases/{case.id}/screen").get_data(as_text=True)
+    url = f"/validation/cases/{case.id}/close"
+    for reason, message in (("", "Enter why the submission is closed"),
+                            ("word " * 301, "The reason must be 300 words or fewer")):
+        refused = client.post(url, data={"reason": reason})
+        assert refused.status_code == 422
+        assert message in refused.get_data(as_text=True) and 'href="#reason"' in \
+            refused.get_data(as_text=True)
+    assert _fresh(case).state == CaseState.SCREENING
+    why = "This describes a building project, not practice with children and families."
+    done = client.post(url, data={"reason": why})
+    assert done.status_code == 303
+    case = _fresh(case)
+    assert case.state == CaseState.CLOSED_AT_SCREENING and case.feedback_to_submitter == why
+    [entry] = [e for e in _audit(case) if e.action == "close at screening"]
+    assert entry.actor_id == screener.id
+    [told] = [m for m in mailbox.to(case.submitter_email)
+              if m["Subject"] == f"Your practice submission {case.reference} will not go to "
+                                 "the expert panel"]
+    body = told.get_body(("plain",)).get_content()
+    assert why in body and f"/validation/respond/{case.token}" in body
+    status = client.get(f"/validation/respond/{case.token}").get_data(as_text=True)
+    assert "Closed" in status and why in status
+    page = client.get(f"/validation/cases/{case.id}").get_data(as_text=True)
+    assert "Screening closed the case: it did not go to the panel." in page
+    queue = client.get("/validation/?state=screened_out").get_data(as_text=True)
+    assert "Our new car park" in queue and "Our new car park" not in \
+        client.get("/validation/").get_data(as_text=True)  # not an open case
+
+
 def test_two_screeners_cannot_both_start_the_same_case(app) -> None:
     case = received_case()
     first, second = staff(Role.SCREENER), staff(Role.SCREENER)
@@ -290,6 +326,7 @@ def test_two_screeners_cannot_both_start_the_same_case(app) -> None:
 
 STAFF_PAGES = [
     ("get", "/validation/"),
+    ("get", "/validation/cases/{id}/close"),
     ("get", "/validation/cases/{id}"),
     ("get", "/validation/cases/{id}/screen"),
     ("get", "/validation/cases/{id}/request"),
@@ -326,6 +363,8 @@ def test_organisers_are_not_validation_staff(client, method, path) -> None:
     (Role.PANEL_CHAIR, "get", "/validation/cases/{id}/screen", CaseState.SCREENING, 403),
     (Role.SCREENER, "get", "/validation/cases/{id}/screen", CaseState.SCREENING, 200),
     (Role.ADMIN, "get", "/validation/cases/{id}/screen", CaseState.SCREENING, 200),
+    (Role.PANEL_CHAIR, "get", "/validation/cases/{id}/close", CaseState.SCREENING, 403),
+    (Role.SCREENER, "get", "/validation/cases/{id}/close", CaseState.SCREENING, 200),
     # Screeners ask while screening; the chair once the case is with the panel.
     (Role.PANEL_MEMBER, "get", "/validation/cases/{id}/request", CaseState.SCREENING, 403),
     (Role.PANEL_MEMBER, "get", "/validation/cases/{id}/request", CaseState.WITH_PANEL, 403),
