@@ -99,7 +99,10 @@ POLICIES: list[tuple[str, Policy]] = [
     ("validation.case_file", roles(*VALIDATION_STAFF)),
     ("validation.start", roles(Role.SCREENER)),
     ("validation.screen", roles(Role.SCREENER)),
-    ("validation.request_information", roles(Role.SCREENER, Role.PANEL_CHAIR)),
+    ("validation.close", roles(Role.SCREENER)),
+    # A panel member asks only about a case assigned to them (tests/validation/test_requests).
+    ("validation.request_information", roles(Role.SCREENER, Role.PANEL_CHAIR,
+                                             Role.PANEL_MEMBER)),
 ]
 
 

@@ -73,11 +73,13 @@ def limit_words(text: str, limit: int, label: str, field: str) -> None:
 # --- asking -------------------------------------------------------------------------------------
 
 def may_request(user: User, case: Case) -> bool:
-    """Screeners ask while they screen; once the case is with the panel, only its chair asks."""
+    """Screeners ask while they screen; once the case is with the panel, the panel asks: its
+    chair, or a member assigned to the case (the answer goes to whoever asked)."""
     if case.state == CaseState.SCREENING:
         return user.has_role(Role.SCREENER)
     if case.state == CaseState.WITH_PANEL:
-        return user.has_role(Role.PANEL_CHAIR)
+        return user.has_role(Role.PANEL_CHAIR) or any(
+            a.user_id == user.id for a in case.assignments)
     return False
 
 
@@ -89,7 +91,8 @@ def request_information(case: Case, actor: User, questions: str) -> InfoRequest:
         next_state(workflow.TRANSITIONS, "request_information", case.state)
         if not may_request(actor, case):
             raise CaseRefused("Only screeners can ask for more information while a case is "
-                              "screened, and only the panel chair once it is with the panel.")
+                              "screened, and only the panel (its chair, or a member assigned "
+                              "to the case) once it is with the panel.")
         if not questions:
             raise CaseRefused("Enter your questions for the submitter", field="questions")
         limit_words(questions, QUESTIONS_WORD_LIMIT, "Questions", "questions")

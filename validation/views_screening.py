@@ -400,9 +400,9 @@ def close(case_id: int) -> ResponseReturnValue:
 # --- more information -------------------------------------------------------------------------
 
 @bp.route("/cases/<int:case_id>/request", methods=["GET", "POST"])
-@role_required(Role.SCREENER, Role.PANEL_CHAIR)
+@role_required(Role.SCREENER, Role.PANEL_CHAIR, Role.PANEL_MEMBER)
 def request_information(case_id: int) -> ResponseReturnValue:
-    found = _case(case_id)
+    found = _readable_case(case_id)  # a panel member: only a case assigned to them
     if found.state not in (CaseState.SCREENING, CaseState.WITH_PANEL):
         return conflict(found, "ask the submitter for more information")
     if not requests.may_request(current_user, found):

@@ -225,6 +225,30 @@ def test_a_chair_asks_through_the_page(client) -> None:
     assert case.state == CaseState.INFO_REQUESTED and case.asked_at_stage == "with_panel"
 
 
+def test_an_assigned_panel_member_asks_and_hears_the_answer(client, mailbox) -> None:
+    chair = staff(Role.PANEL_CHAIR)
+    case = case_in(CaseState.WITH_PANEL, chair=chair)
+    member, other = (person(Role.PANEL_MEMBER, name) for name in ("Ann Expert", "Bob Expert"))
+    outsider = person(Role.PANEL_MEMBER, "Olu Other")
+    panel.assign(case, [member.id, other.id], actor=chair)
+    db.session.commit()
+    sign_in(client, outsider)
+    assert client.get(f"/validation/cases/{case.id}/request").status_code == 403
+    sign_in(client, member)
+    assert "Ask the submitter for more information" in client.get(
+        f"/validation/cases/{case.id}").get_data(as_text=True)
+    asked = client.post(f"/validation/cases/{case.id}/request",
+                        data={"questions": "How many families took part?"})
+    assert asked.status_code == 303
+    case = _fresh(case)
+    assert case.state == CaseState.INFO_REQUESTED and case.asked_at_stage == "with_panel"
+    assert "expert panel" in _text(mailbox.to(case.submitter_email)[-1])
+    client.post(_respond(case.token), data={"answer": "Forty-two.", "send": "y"})
+    assert _fresh(case).state == CaseState.WITH_PANEL
+    [told] = [m for m in mailbox.to(member.email) if "has answered" in m["Subject"]]
+    assert "Forty-two" not in _text(told) and f"/validation/cases/{case.id}" in _text(told)
+
+
 def test_an_answer_is_required_and_limited(client) -> None:
     case = case_in(CaseState.INFO_REQUESTED)
     response = client.post(_respond(case.token), data={"answer": " ", "send": "y"})
