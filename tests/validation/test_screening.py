@@ -302,6 +302,7 @@ def test_a_screener_closes_what_is_not_for_the_panel_and_says_why(client, mailbo
     assert "Closed" in status and why in status
     page = client.get(f"/validation/cases/{case.id}").get_data(as_text=True)
     assert "Screening closed the case: it did not go to the panel." in page
+    assert why in page.split('id="closed-reason"', 1)[1]  # staff read the reason too
     queue = client.get("/validation/?state=screened_out").get_data(as_text=True)
     assert "Our new car park" in queue and "Our new car park" not in \
         client.get("/validation/").get_data(as_text=True)  # not an open case
