@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from workshops import audit, booking, clock
 from workshops.extensions import db
@@ -16,17 +17,32 @@ class CheckIn:
     already: bool  # checked in before: nothing was changed
 
 
+# Organisers copy the paper sign-in sheet in after the day, often once the workshop has been
+# finished (the consumer finishes it the next morning); after this long the attendance is the
+# programme's record and no longer changes (a stray tap months on would rewrite its figures).
+RECORDING_DAYS = 14
+
+
 def is_open(workshop: Workshop) -> bool:
-    """From the start of the workshop's day (Workshop.day_starts_at), and ever after.
+    """From the start of the workshop's day (Workshop.day_starts_at) until RECORDING_DAYS
+    after it ends.
 
     An arrival recorded before then has not happened: a badge scanned while packs are being
     checked, or a name tapped on the list the week before, would count someone as attending.
-    Later is fine: organisers often copy the paper sign-in sheet in after the day.
+    Later is fine for a while: organisers often copy the paper sign-in sheet in after the day.
     """
-    return clock.now() >= workshop.day_starts_at
+    now = clock.now()
+    return workshop.day_starts_at <= now < recording_ends(workshop)
+
+
+def recording_ends(workshop: Workshop) -> datetime:
+    return workshop.ends_at + timedelta(days=RECORDING_DAYS)
 
 
 def not_open_message(workshop: Workshop) -> str:
+    if clock.now() >= recording_ends(workshop):
+        return (f"Arrivals could be recorded until {day(recording_ends(workshop))}, "
+                f"{RECORDING_DAYS} days after the workshop. Its attendance is now final.")
     return f"Check-in opens on {day(workshop.starts_at)}, the day of the workshop."
 
 
@@ -45,8 +61,11 @@ def check_in(booking_id: int, *, actor: User) -> CheckIn:
         if not is_open(found.workshop):
             raise booking.BookingRefused(not_open_message(found.workshop))
         found.checked_in_at = clock.now()
+        # Arrival wins over a no-show marked earlier (a name copied in from the paper sheet
+        # after no-shows were marked): the booking says one thing, not both.
+        was_no_show, found.no_show_at = found.no_show_at is not None, None
         audit.record("checked in", "booking", found.id, workshop_id=found.workshop_id,
-                     actor=actor)
+                     actor=actor, **({"was_no_show": True} if was_no_show else {}))
         return CheckIn(found, already=False)
 
     return booking.with_retries(work)

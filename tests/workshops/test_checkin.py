@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import clock_at, doors_open, login, make_staff, make_workshop
-from workshops import booking, checkin
+from workshops import attendance, booking, checkin
 from workshops.extensions import db
 from workshops.formatting import day
 from workshops.models import AuditEntry, Booking, Role
@@ -63,6 +63,35 @@ def test_arrival_is_recorded_after_the_day_too(app, delegate):
     assert not checkin.check_in(delegate.id, actor=organiser).already
     db.session.expire_all()
     assert db.session.get(Booking, delegate.id).checked_in_at is not None
+
+
+def test_a_late_arrival_replaces_a_no_show_and_the_record_closes_after_two_weeks(
+        app, client, delegate):
+    """Copied in from the paper sheet after no-shows were marked: attended, not both. Months
+    later a stray tap must not rewrite the workshop's figures."""
+    organiser = make_staff(Role.ORGANISER)
+    app.config["CLOCK_OFFSET"] = doors_open(delegate.workshop) + timedelta(hours=8)
+    attendance.mark_no_shows(delegate.workshop_id, actor=organiser)
+    app.config["CLOCK_OFFSET"] = doors_open(delegate.workshop) + timedelta(days=3)
+    checkin.check_in(delegate.id, actor=organiser)
+    db.session.expire_all()
+    came = db.session.get(Booking, delegate.id)
+    assert came.checked_in_at is not None and came.no_show_at is None
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "checked in"))
+    assert entry.details.get("was_no_show") is True
+
+    other = booking.book(delegate.workshop_id, booking.Delegate(
+        name="Ivo Andrić", email="ivo@example.org", organisation="Leeds City Council"),
+        actor=organiser)
+    app.config["CLOCK_OFFSET"] = clock_at(checkin.recording_ends(delegate.workshop))
+    with pytest.raises(booking.BookingRefused, match="Its attendance is now final"):
+        checkin.check_in(other.id, actor=organiser)
+    db.session.expire_all()
+    assert db.session.get(Booking, other.id).checked_in_at is None
+    login(client, organiser)
+    page = client.get(f"/organiser/workshops/{delegate.workshop_id}/checkin").text
+    assert "Its attendance is now final" in page and "Not recorded" in page
+    assert 'name="csrf_token"' not in page.split("Confirmed delegates", 1)[1]  # no buttons
 
 
 def test_cancelled_booking_cannot_be_checked_in(client, delegate):
