@@ -206,9 +206,11 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
     if row.calendar:
         method = row.calendar_method or "REQUEST"
         # Inline part for calendar clients that act on invites, attachment for everyone else.
+        # Its charset said: without one a text part is read as US-ASCII, and calendar clients
+        # show the invitation from this part (an attendee "Siân" came out as "Si��n").
         email.add_alternative(
             row.calendar.encode(), maintype="text", subtype="calendar",
-            params={"method": method},
+            params={"method": method, "charset": "utf-8"},
         )
         email.make_mixed()
         email.add_attachment(

@@ -58,6 +58,15 @@ def test_every_message_is_dated_when_it_was_written_even_if_sent_later(app, mail
     assert abs(parsedate_to_datetime(message["Date"]) - written) < timedelta(seconds=1)
 
 
+def test_the_inline_invitation_keeps_an_accented_name(app, mailbox):
+    _book(make_workshop())
+    [message] = mailbox.to("lukasz1@example.org")
+    [inline] = [part for part in message.walk()
+                if part.get_content_type() == "text/calendar"]
+    assert inline.get_content_charset() == "utf-8"
+    assert 'CN="Łukasz Żółć 1"' in inline.get_content()
+
+
 def test_confirmation_links_to_the_pack_and_the_practice_form(app, mailbox):
     # The email a delegate keeps: what the booking page offers, from the plugins, absolute.
     made = _book(make_workshop())
