@@ -378,6 +378,7 @@ def test_publish_puts_a_draft_on_the_public_site(signed_in):
     workshop = make_workshop(status="draft")
     confirm = signed_in.get(f"/organiser/workshops/{workshop.id}/publish")
     assert "Publish this workshop?" in confirm.get_data(as_text=True)
+    assert "People can book straight away. You cannot make it a draft again" in confirm.text
     response = signed_in.post(f"/organiser/workshops/{workshop.id}/publish")
     assert response.status_code == 303
     db.session.expire_all()

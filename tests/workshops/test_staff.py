@@ -194,6 +194,10 @@ def test_list_is_searchable_sortable_and_paginated(app, signed_in):
     backwards = signed_in.get("/admin/staff/?sort=email&dir=desc").get_data(as_text=True)
     assert backwards.index("person29@") < backwards.index("person28@")
     assert 'aria-sort="descending"' in backwards
+    # What a screen reader hears of the sorted column: its own order, no other column's.
+    assert ", sorted Z to A</span>" in backwards and "newest" not in backwards
+    by_invite = signed_in.get("/admin/staff/?sort=invited").get_data(as_text=True)
+    assert ", sorted oldest first</span>" in by_invite
     found = signed_in.get("/admin/staff/?q=SON07").get_data(as_text=True)
     assert "person07@example.org" in found and "person08@example.org" not in found
     none = signed_in.get("/admin/staff/?q=nobody%25").get_data(as_text=True)
