@@ -15,6 +15,7 @@ from tests.conftest import doors_open, login, make_staff, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
 from workshops.models import (
+    REGIONS,
     AuditEntry,
     Booking,
     BookingStatus,
@@ -361,6 +362,21 @@ def test_a_new_workshop_can_start_from_a_copy_of_another_in_the_series(signed_in
     assert made.status_code == 303
     assert db.session.scalar(select(Workshop).where(Workshop.region == "north-west")).capacity \
         == 35
+
+
+def test_the_add_page_names_the_regions_left_and_says_when_none_are(signed_in):
+    first = make_workshop(region="london")
+    path = f"/organiser/series/{first.series_id}/workshops/new"
+    page = signed_in.get(path).text
+    assert "Without a workshop in this series yet: North East, North West" in page
+    assert "London" not in page.split("Without a workshop in this series yet:", 1)[1] \
+        .split("</div>", 1)[0]
+    for region in REGIONS:
+        if region != "london":
+            make_workshop(series=first.series, venue=first.venue, region=region)
+    full = signed_in.get(path).text
+    assert "Every region already has a workshop in this series" in full
+    assert 'name="region"' not in full
 
 
 def test_add_workshop_without_venues_says_add_a_venue(signed_in):

@@ -151,8 +151,10 @@ def new_workshop(series_id: int) -> ResponseReturnValue:
                 flash("Workshop saved as a draft. Check it, then publish it so that people "
                       "can book.", "success")
                 return _back_to(made.id)
+    taken = {w.region for w in siblings}
     return form_response("organiser/workshop_new.html", form, series=series, venues=venues,
-                         siblings=siblings, like=like)
+                         siblings=siblings, like=like,
+                         free_regions=[name for key, name in REGIONS.items() if key not in taken])
 
 
 @bp.get("/workshops/<int:workshop_id>")
