@@ -39,6 +39,7 @@ from workshops.models import (
     OutboxMessage,
     User,
     Workshop,
+    status_label,
 )
 from workshops.staff import role_label
 
@@ -74,7 +75,7 @@ def _bookings(key: str) -> list[Booking]:
 def _booking_record(b: Booking) -> dict[str, str]:
     return {
         "Workshop": b.workshop.display_title, "Date": _day(b.workshop.starts_at),
-        "Reference": b.reference, "Status": b.status.capitalize(), "Booked": _day(b.created_at),
+        "Reference": b.reference, "Status": status_label(b.status), "Booked": _day(b.created_at),
         "Name": b.name, "Email": b.email, "Job title": b.job_title,
         "Organisation": b.organisation, "Region": REGIONS.get(b.region, b.region),
         "Sector": SECTORS.get(b.sector, b.sector), "Access needs": b.access_needs,

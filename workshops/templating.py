@@ -12,7 +12,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from markupsafe import Markup
 
 from workshops import clock, formatting
-from workshops.models import Role, User
+from workshops.models import Role, User, status_label
 from workshops.plugins import NavEntry, enabled_plugins
 from workshops.plugins import links as plugin_links
 
@@ -97,6 +97,7 @@ def init_app(app: Flask) -> None:
     WTFormsHelpers(app)
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["markdown"] = markdown
+    app.jinja_env.filters["booking_status"] = status_label
     app.jinja_env.globals["event_time"] = formatting.event_time
     app.jinja_env.globals["programme_email"] = lambda: programme_email(app)
     app.jinja_env.globals["plugin_links"] = lambda kind, subject: plugin_links(app, kind,

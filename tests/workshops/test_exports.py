@@ -117,7 +117,7 @@ def test_xlsx_has_the_csv_rows_with_real_dates(signed_in):
     assert [[_as_text(v) for v in row] for row in from_xlsx[1:]] == from_csv[1:]
     records = [dict(zip(from_xlsx[0], row, strict=True)) for row in from_xlsx[1:]]
     assert [(r["Name"], r["Status"], r["Waiting list position"]) for r in records] == [
-        ("Siân Ó Súilleabháin", "confirmed", None), ("Delegate 2", "waiting", 1)]
+        ("Siân Ó Súilleabháin", "Confirmed", None), ("Delegate 2", "On the waiting list", 1)]
     booked = records[0]["Booked (London time)"]
     assert isinstance(booked, datetime)  # a real date: sorts and filters in Excel
     expected = clock.london(first.created_at).replace(tzinfo=None)
@@ -181,8 +181,8 @@ def test_waiting_list_lists_offers_then_the_queue_in_order(signed_in):
         records = _records(signed_in.get(
             f"/organiser/workshops/{workshop.id}/waiting-list.{file_format}"))
         assert [(r["Name"], r["Status"], _as_text(r["Position"])) for r in records] == [
-            ("Delegate 3", "offered", ""), ("Delegate 4", "waiting", "1"),
-            ("Delegate 5", "waiting", "2")]
+            ("Delegate 3", "Place offered", ""), ("Delegate 4", "On the waiting list", "1"),
+            ("Delegate 5", "On the waiting list", "2")]
         assert records[0]["Offer expires (London time)"]
 
 
@@ -220,8 +220,9 @@ def test_series_download_covers_every_workshop_and_no_other(signed_in):
         records = _records(signed_in.get(
             f"/organiser/series/{north_east.series_id}/bookings.{file_format}"))
         assert [(r["Workshop"], r["Name"], r["Status"]) for r in records] == [
-            ("North East", "Delegate 1", "confirmed"), ("North East", "Delegate 2", "waiting"),
-            ("London", "Delegate 3", "confirmed")]
+            ("North East", "Delegate 1", "Confirmed"),
+            ("North East", "Delegate 2", "On the waiting list"),
+            ("London", "Delegate 3", "Confirmed")]
         day = records[0]["Workshop date"]
         # openpyxl reads every date cell back as a datetime; the cell shows the day alone.
         day = day.date().isoformat() if isinstance(day, datetime) else day

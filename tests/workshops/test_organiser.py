@@ -575,7 +575,7 @@ def test_csv_export_escapes_formulas(signed_in):
     assert [r["Name"] for r in rows] == ["'=cmd()", "Delegate 2"]
     assert rows[0]["Organisation"] == "Siân’s council"
     assert rows[1]["Organisation"] == "'@evil"
-    assert rows[1]["Status"] == "waiting" and rows[1]["Waiting list position"] == "1"
+    assert rows[1]["Status"] == "On the waiting list" and rows[1]["Waiting list position"] == "1"
     assert db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "exported bookings")) is not None
 

@@ -1,7 +1,13 @@
 """The core's tables. Plugins import from here; this package imports no plugin."""
 
 from workshops.models.audit import AuditEntry
-from workshops.models.bookings import ACTIVE, HOLDS_PLACE, Booking, BookingStatus
+from workshops.models.bookings import (
+    ACTIVE,
+    HOLDS_PLACE,
+    Booking,
+    BookingStatus,
+    status_label,
+)
 from workshops.models.catalogue import (
     REGIONS,
     SECTORS,
@@ -37,4 +43,5 @@ __all__ = [
     "Venue",
     "Workshop",
     "WorkshopStatus",
+    "status_label",
 ]

@@ -40,6 +40,18 @@ class BookingStatus(StrEnum):
     EXPIRED = "expired"
 
 
+# How a status reads to people: pages, emails and exports alike.
+STATUS_LABELS: dict[str, str] = {
+    BookingStatus.CONFIRMED: "Confirmed", BookingStatus.WAITING: "On the waiting list",
+    BookingStatus.OFFERED: "Place offered", BookingStatus.CANCELLED: "Cancelled",
+    BookingStatus.DECLINED: "Declined", BookingStatus.EXPIRED: "Offer expired",
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, str(status).capitalize())
+
+
 # Statuses that hold a seat; waiting entries do not.
 HOLDS_PLACE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED)
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED, BookingStatus.WAITING)

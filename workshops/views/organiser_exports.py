@@ -16,7 +16,15 @@ from sqlalchemy import select
 
 from workshops import audit, clock, spreadsheets
 from workshops.extensions import db
-from workshops.models import REGIONS, SECTORS, Booking, BookingStatus, Series, Workshop
+from workshops.models import (
+    REGIONS,
+    SECTORS,
+    Booking,
+    BookingStatus,
+    Series,
+    Workshop,
+    status_label,
+)
 from workshops.views.organiser import bp
 from workshops.views.organiser_workshops import bookings_in_order
 
@@ -61,7 +69,7 @@ DELEGATE_COLUMNS: list[Column] = [
 
 BOOKING_COLUMNS: list[Column] = [
     ("Reference", lambda line: line.booking.reference),
-    ("Status", lambda line: line.booking.status),
+    ("Status", lambda line: status_label(line.booking.status)),
     ("Waiting list position", lambda line: line.position),
     *DELEGATE_COLUMNS,
     ("Access needs", lambda line: line.booking.access_needs),
@@ -74,7 +82,7 @@ BOOKING_COLUMNS: list[Column] = [
 
 WAITING_LIST_COLUMNS: list[Column] = [
     ("Position", lambda line: line.position),
-    ("Status", lambda line: line.booking.status),
+    ("Status", lambda line: status_label(line.booking.status)),
     ("Reference", lambda line: line.booking.reference),
     *DELEGATE_COLUMNS,
     ("Waiting since (London time)", lambda line: line.booking.waiting_since),
