@@ -10,6 +10,19 @@ from flask_login import current_user
 from workshops.extensions import db
 from workshops.models import AuditEntry, User
 
+# The core's entities whose stored names would not read well; any other (a plugin's too)
+# reads as its name with spaces: "validation_case" is "Validation case".
+ENTITY_LABELS = {"user": "Staff account", "outbox": "Email"}
+
+
+def action_label(action: str) -> str:
+    """An action as a sentence starts: 'email_confirmed' reads 'Email confirmed'."""
+    return action.replace("_", " ").capitalize()
+
+
+def entity_label(entity: str) -> str:
+    return ENTITY_LABELS.get(entity, entity.replace("_", " ").capitalize())
+
 
 def _actor(actor: User | str | None) -> tuple[int | None, str]:
     if isinstance(actor, User):

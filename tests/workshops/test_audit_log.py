@@ -263,3 +263,22 @@ def test_constant_query_count(signed_in, organiser, path):
     few, many = statements_with(10), statements_with(200)
     assert few == many
     assert many <= 10
+
+
+def test_actions_and_what_they_are_about_read_as_words(app) -> None:
+    admin = make_staff(Role.ADMIN)
+    db.session.add_all([
+        AuditEntry(actor_label="public", action="email_confirmed", entity="submission",
+                   entity_id=7, details={}),
+        AuditEntry(actor_label=admin.email, action="role changed", entity="user",
+                   entity_id=admin.id, details={}),
+    ])
+    db.session.commit()
+    client = app.test_client()
+    login(client, admin)
+    page = client.get("/organiser/audit").text
+    rows = _entries(page)
+    assert any("Email confirmed" in row and "Submission 7" in row for row in rows), rows
+    assert any("Role changed" in row and f"Staff account {admin.id}" in row for row in rows)
+    assert "Email_confirmed" not in page and ">Email confirmed</option>" in page
+

@@ -17,7 +17,7 @@ from sqlalchemy.sql import Select
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
-from workshops import clock
+from workshops import audit, clock
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Workshop
 from workshops.organiser_fields import DateParts, OrganiserForm
@@ -126,7 +126,7 @@ def _render(workshop: Workshop | None) -> tuple[str, int]:
     actions = db.session.scalars(
         scope.with_only_columns(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     form.action.choices = [SelectChoice("", "All actions"),
-                           *(SelectChoice(a, a.capitalize()) for a in actions)]
+                           *(SelectChoice(a, audit.action_label(a)) for a in actions)]
     valid = form.validate()
     entries: list[AuditEntry] = []
     total = page = pages = 0
@@ -157,7 +157,7 @@ def _render(workshop: Workshop | None) -> tuple[str, int]:
         "organiser/audit.html", form=form, workshop=workshop, entries=entries,
         workshops=workshops, references=references, details=_details, total=total,
         page=page, pages=pages, per_page=PER_PAGE, pagination=_pagination(page, pages),
-        filtered=filtered)
+        filtered=filtered, audit_action=audit.action_label, audit_entity=audit.entity_label)
     return page_html, 200 if valid else 422
 
 
