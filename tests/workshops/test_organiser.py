@@ -132,6 +132,16 @@ def test_empty_dashboard_says_what_to_do_next(signed_in):
     assert "There are no venues yet" in page
 
 
+def test_the_dashboard_leads_with_the_series_still_running(signed_in):
+    current = make_workshop().series
+    current.title = "Running now"
+    finished = make_workshop(starts_at=clock.now() - timedelta(days=90), status="finished")
+    finished.series.title = "Finished last year"  # made later: a higher id
+    db.session.commit()
+    page = signed_in.get("/organiser/").text
+    assert page.index("Running now") < page.index("Finished last year")
+
+
 def test_dashboard_counts_bookings_in_one_query(signed_in):
     first = make_workshop(capacity=1)
     series = first.series

@@ -8,6 +8,7 @@ guard (below) covers every page, including any added later.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -15,9 +16,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from workshops import catalogue_admin
+from workshops import catalogue_admin, clock
 from workshops.extensions import db
-from workshops.models import Booking, Role, Series, Venue, Workshop
+from workshops.models import Booking, Role, Series, Venue, Workshop, WorkshopStatus
 from workshops.organiser_forms import OrganiserForm, SeriesForm, VenueForm
 from workshops.views.auth import role_required
 
@@ -57,15 +58,27 @@ def form_response(template: str, form: OrganiserForm, **context) -> tuple[str, i
 
 @bp.get("/")
 def dashboard() -> str:
-    series = db.session.scalars(
+    series = sorted(db.session.scalars(
         select(Series).options(selectinload(Series.theme),
                                selectinload(Series.workshops).selectinload(Workshop.venue))
         .order_by(Series.id.desc())
-    ).all()
+    ).all(), key=_current_first(clock.now()))
     ids = [w.id for s in series for w in s.workshops]
     venue_count = db.session.scalar(select(func.count()).select_from(Venue)) or 0
     return render_template("organiser/dashboard.html", series_list=series,
                            counts=counts_by_workshop(ids), venue_count=venue_count)
+
+
+def _current_first(now: datetime):  # noqa: ANN202  (a sort key)
+    """Series with work still ahead (a workshop yet to end, or none yet) lead, newest first;
+    finished series follow, most recent first. Creation order put a series added for an old
+    programme above the one running now."""
+    def key(series: Series) -> tuple[bool, float]:
+        ahead = not series.workshops or any(
+            w.ends_at >= now and w.status != WorkshopStatus.CANCELLED for w in series.workshops)
+        latest = max((w.starts_at for w in series.workshops), default=None)
+        return (not ahead, -latest.timestamp() if latest else float("-inf"))
+    return key
 
 
 # --- series ------------------------------------------------------------------------------
