@@ -281,3 +281,17 @@ def test_taking_the_booking_lock_does_not_count_as_editing_the_workshop(app):
     booking.book(workshop.id, _delegate(2))  # joins the waiting list
     db.session.expire_all()
     assert db.session.get(type(workshop), workshop.id).updated_at == before
+
+
+def test_references_spell_no_words(monkeypatch) -> None:
+    """Printed on badges and read out over the phone: no vowels, and the few vowelless
+    words are drawn again."""
+    from workshops.models import bookings
+
+    drawn = iter("WTF23456" + "BCD23456")
+    monkeypatch.setattr(bookings.secrets, "choice", lambda _alphabet: next(drawn))
+    assert bookings.new_reference() == "BCD23456"  # the first draw spelt something
+    monkeypatch.undo()
+    made = {bookings.new_reference() for _ in range(2000)}
+    assert len(made) == 2000
+    assert not set("".join(made)) & set("AEIOUY01L")

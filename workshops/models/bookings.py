@@ -14,12 +14,18 @@ from workshops.extensions import db
 from workshops.models.catalogue import Workshop
 from workshops.models.types import UTCDateTime
 
-# No 0/O/1/I/L: references are read out over the phone.
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# No 0/O/1/I/L: references are read out over the phone. No vowels either (nor Y), so that
+# a reference cannot spell a word on a badge; the few vowelless ones that still read as
+# something are drawn again. 27 characters, 8 long: 2.8e11 references.
+REFERENCE_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
+UNPRINTABLE = ("WTF", "FCK", "FKN", "CNT", "KKK", "SHT", "DCK", "TWT", "NGR")
 
 
 def new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        if not any(word in reference for word in UNPRINTABLE):
+            return reference
 
 
 def new_token() -> str:
