@@ -295,3 +295,12 @@ def test_references_spell_no_words(monkeypatch) -> None:
     made = {bookings.new_reference() for _ in range(2000)}
     assert len(made) == 2000
     assert not set("".join(made)) & set("AEIOUY01L")
+
+
+@pytest.mark.parametrize(("name", "surname"), [
+    ("Aoife Mac Giolla", "Mac Giolla"), ("Ana de la Cruz", "de la Cruz"),
+    ("Siân Ó Súilleabháin", "Ó Súilleabháin"), ("Ludwig van Beethoven", "van Beethoven"),
+    ("Zoë Hall", "Hall"), ("Cher", "Cher"), ("De Smith", "Smith"), ("", ""),
+])
+def test_a_family_name_keeps_its_particles(name: str, surname: str) -> None:
+    assert Booking(name=name).surname == surname

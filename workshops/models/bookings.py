@@ -58,6 +58,14 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, str(status).capitalize())
 
 
+# Words that begin a family name rather than end a given one.
+SURNAME_PARTICLES = frozenset({
+    "mac", "mc", "nic", "ní", "ni", "ó", "o", "ua", "uí", "van", "von", "der", "den", "de",
+    "da", "das", "do", "dos", "di", "del", "della", "la", "le", "du", "des", "st", "st.",
+    "bin", "binti", "al", "el", "ap", "ter", "ten",
+})
+
+
 # Statuses that hold a seat; waiting entries do not.
 HOLDS_PLACE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED)
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED, BookingStatus.WAITING)
@@ -116,4 +124,13 @@ class Booking(db.Model):
 
     @property
     def surname(self) -> str:
-        return self.name.split()[-1] if self.name.split() else ""
+        """The family name a sign-in sheet is sorted by: the last word, with the particles
+        before it that belong to it ("Aoife Mac Giolla" under Mac Giolla, "Ana de la Cruz"
+        under de la Cruz), as people look themselves up on a printed list."""
+        words = self.name.split()
+        if len(words) < 2:
+            return words[0] if words else ""
+        start = len(words) - 1
+        while start > 1 and words[start - 1].casefold() in SURNAME_PARTICLES:
+            start -= 1
+        return " ".join(words[start:])
