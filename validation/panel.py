@@ -31,6 +31,7 @@ from validation.models import (
 from validation.workflow import CaseRefused
 from workshops import audit, clock, signals
 from workshops.extensions import db
+from workshops.formatting import and_list
 from workshops.mail import queue_mail
 from workshops.messaging import body_html
 from workshops.models import Role, User
@@ -329,7 +330,7 @@ def _scores_in_words(values: list[int], meanings: list[str]) -> str:
     if len(set(values)) == 1:
         members = _ALL.get(len(values), f"all {len(values)} members")
         return f"{members} gave {values[0]}. {meanings[values[0]]}"
-    given = " and ".join(", ".join(map(str, values)).rsplit(", ", 1))
+    given = and_list([str(v) for v in values])
     each = " ".join(f"{score} means: {meanings[score]}" for score in dict.fromkeys(values)
                     if meanings[score])
     return f"the members gave {given}. {each}"

@@ -23,6 +23,7 @@ from validation.workflow import CaseRefused
 from workshops import audit, clock, identifiers
 from workshops.catalogue_admin import slugify
 from workshops.extensions import db
+from workshops.formatting import and_list
 from workshops.mail import queue_mail
 from workshops.models import AuditEntry, Role, User
 from workshops.transitions import TransitionNotAllowed, next_state
@@ -263,8 +264,7 @@ def personal_refusal(personal: list[Leftover]) -> str:
     """Why text holding the contact's own details cannot go: every detail, and where it is."""
     each = [f"{item.label.lower()} (‘{item.match}’) from {', '.join(item.fields).lower()}"
             for item in personal]
-    listed = each[0] if len(each) == 1 else ", ".join(each[:-1]) + " and " + each[-1]
-    return f"Remove {listed}: {'it is' if len(each) == 1 else 'they are'} never published."
+    return f"Remove {and_list(each)}: {'it is' if len(each) == 1 else 'they are'} never published."
 
 
 def send_for_approval(publication: Publication, *, actor: User, flags_checked: bool = False
