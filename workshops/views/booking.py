@@ -11,7 +11,7 @@ from workshops import booking as rules
 from workshops import clock, notices, tasks
 from workshops.extensions import db, limiter
 from workshops.forms import ChangeDetailsForm, ConfirmForm, LinksForm
-from workshops.models import Booking, BookingStatus
+from workshops.models import ACTIVE, Booking, BookingStatus
 
 bp = Blueprint("booking", __name__, url_prefix="/booking")
 
@@ -135,8 +135,7 @@ def booking_movable(booking: Booking) -> bool:
 
 @bp.app_template_global()
 def can_manage(booking: Booking) -> bool:
-    return booking.status in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
-                              BookingStatus.OFFERED)
+    return booking.status in ACTIVE
 
 
 # Routes of this blueprint kept in modules of their own register when imported.
