@@ -137,8 +137,9 @@ def new_workshop(series_id: int) -> ResponseReturnValue:
     copied = like is not None and request.method == "GET"  # a POST carries its own values
     form = NewWorkshopForm(data=copied_form_data(like) if copied else None)
     form.set_venues(venues)
+    taken = {w.region for w in siblings}
     if venues and form.validate_on_submit():
-        if _region_taken(series.id, form.region.data):
+        if form.region.data in taken:
             attach(form, "region", _region_taken_message(form.region.data))
         else:
             try:
@@ -151,7 +152,6 @@ def new_workshop(series_id: int) -> ResponseReturnValue:
                 flash("Workshop saved as a draft. Check it, then publish it so that people "
                       "can book.", "success")
                 return _back_to(made.id)
-    taken = {w.region for w in siblings}
     return form_response("organiser/workshop_new.html", form, series=series, venues=venues,
                          siblings=siblings, like=like,
                          free_regions=[name for key, name in REGIONS.items() if key not in taken])
