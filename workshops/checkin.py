@@ -23,16 +23,25 @@ class CheckIn:
 RECORDING_DAYS = 14
 
 
-def is_open(workshop: Workshop) -> bool:
-    """From the start of the workshop's day (Workshop.day_starts_at) until RECORDING_DAYS
-    after it ends.
+BEFORE, OPEN, FINAL = "before", "open", "final"
+
+
+def window(workshop: Workshop) -> str:
+    """Where now falls against the time arrivals are recorded: BEFORE the workshop's day
+    (Workshop.day_starts_at), OPEN, or FINAL from RECORDING_DAYS after it ends.
 
     An arrival recorded before then has not happened: a badge scanned while packs are being
     checked, or a name tapped on the list the week before, would count someone as attending.
     Later is fine for a while: organisers often copy the paper sign-in sheet in after the day.
     """
     now = clock.now()
-    return workshop.day_starts_at <= now < recording_ends(workshop)
+    if now < workshop.day_starts_at:
+        return BEFORE
+    return OPEN if now < recording_ends(workshop) else FINAL
+
+
+def is_open(workshop: Workshop) -> bool:
+    return window(workshop) == OPEN
 
 
 def recording_ends(workshop: Workshop) -> datetime:
@@ -40,7 +49,7 @@ def recording_ends(workshop: Workshop) -> datetime:
 
 
 def not_open_message(workshop: Workshop) -> str:
-    if clock.now() >= recording_ends(workshop):
+    if window(workshop) == FINAL:
         return (f"Arrivals could be recorded until {day(recording_ends(workshop))}, "
                 f"{RECORDING_DAYS} days after the workshop. Its attendance is now final.")
     return f"Check-in opens on {day(workshop.starts_at)}, the day of the workshop."

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Email, Length, Optional
 
-from workshops import attendance, booking, checkin, clock, scheduling
+from workshops import attendance, booking, checkin, scheduling
 from workshops.extensions import db
 from workshops.form_widgets import GovEmailInput
 from workshops.formatting import time_of_day
@@ -100,8 +100,8 @@ def attendance_checkin(workshop_id: int) -> str:
         "organiser/attendance_checkin.html", workshop=found, delegates=shown, query=query,
         total=len(delegates), arrived=sum(1 for b in delegates if b.checked_in_at),
         places_left=attendance.places_left(found), form=ConfirmForm(),
-        not_open=None if checkin.is_open(found) else checkin.not_open_message(found),
-        now=clock.now())
+        window=checkin.window(found),
+        not_open=None if checkin.is_open(found) else checkin.not_open_message(found))
 
 
 @bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>")
