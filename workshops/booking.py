@@ -152,6 +152,16 @@ def places_taken(workshop_id: int) -> int:
     ) or 0
 
 
+def taken_by_workshop(workshop_ids: list[int]) -> dict[int, int]:
+    """Places held per workshop, in one query for a whole list (workshops with none left out)."""
+    if not workshop_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Booking.workshop_id, func.count()).where(
+            Booking.workshop_id.in_(workshop_ids), Booking.status.in_(HOLDS_PLACE))
+        .group_by(Booking.workshop_id)).all())
+
+
 def waiting_position(booking: Booking) -> int:
     """1 for the first in line."""
     return (db.session.scalar(
@@ -436,10 +446,7 @@ def move_targets(booking: Booking, *, by_organiser: bool = False) -> list[tuple[
         Workshop.series_id == booking.workshop.series_id, Workshop.id != booking.workshop_id,
         Workshop.status == WorkshopStatus.PUBLISHED).order_by(Workshop.starts_at)).all()
     ids = [w.id for w in candidates]
-    taken = dict(db.session.execute(
-        select(Booking.workshop_id, func.count()).where(
-            Booking.workshop_id.in_(ids), Booking.status.in_(HOLDS_PLACE))
-        .group_by(Booking.workshop_id)).all())
+    taken = taken_by_workshop(ids)
     # One query for every candidate the address is already booked on, rather than one each.
     booked = _booked_by_address(booking.email_key, ids)
     return [(w, w.capacity - taken.get(w.id, 0)) for w in candidates

@@ -55,17 +55,6 @@ def _workshop_or_404(slug: str, region: str) -> tuple[Workshop, int]:
     return row[0], row[1] or 0
 
 
-def taken_by_workshop(workshop_ids: list[int]) -> dict[int, int]:
-    """Places held per workshop, in one query for a whole list."""
-    if not workshop_ids:
-        return {}
-    rows = db.session.execute(
-        select(Booking.workshop_id, func.count()).where(
-            Booking.workshop_id.in_(workshop_ids), Booking.status.in_(HOLDS_PLACE))
-        .group_by(Booking.workshop_id))
-    return dict(rows.all())
-
-
 @dataclass(frozen=True)
 class SeriesSummary:
     """What the home page says of a series: its workshops counted in the database, so the page
@@ -116,7 +105,7 @@ def series(slug: str) -> str:
         query = query.where(Workshop.region == region)
     workshops = db.session.scalars(query).all()
     return render_template("public/series.html", series=series, workshops=workshops,
-                           taken=taken_by_workshop([w.id for w in workshops]),
+                           taken=booking.taken_by_workshop([w.id for w in workshops]),
                            region=region, regions=REGIONS, now=clock.now())
 
 
