@@ -18,7 +18,7 @@ from feedback.models import Evaluation, Invitation, Submission, SubmissionStatus
 from workshops import audit, clock, signals
 from workshops.extensions import db
 from workshops.mail import queue_mail
-from workshops.models import Booking, Workshop
+from workshops.models import Booking, Workshop, WorkshopStatus
 from workshops.urls import external_url
 
 
@@ -59,9 +59,19 @@ def _on_finished(workshop: Workshop, attendees: list[Booking] | None = None, **_
     invite(workshop, attendees or [])
 
 
+def _on_checked_in(booking: Booking, **_: object) -> None:
+    # Organisers copy the paper sign-in sheet in for days after the workshop, often once it
+    # has been finished: someone recorded then came too, and is invited like the others were.
+    # Before the finish there is nothing to do: finishing invites everyone checked in.
+    workshop = booking.workshop
+    if workshop.status == WorkshopStatus.FINISHED:
+        invite(workshop, [booking])
+
+
 def connect() -> None:
-    # weak=False: the receiver is a module function, but keep it alive whatever imports do.
+    # weak=False: the receivers are module functions, but keep them alive whatever imports do.
     signals.workshop_finished.connect(_on_finished, weak=False)
+    signals.delegate_checked_in.connect(_on_checked_in, weak=False)
 
 
 def _responded():  # noqa: ANN202  (an SQL expression)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from workshops import audit, booking, clock
+from sqlalchemy import select
+
+from workshops import audit, booking, clock, signals
 from workshops.extensions import db
 from workshops.formatting import day
 from workshops.models import Booking, BookingStatus, User, Workshop
@@ -59,6 +61,13 @@ def check_in(booking_id: int, *, actor: User) -> CheckIn:
     """Record arrival once; a second scan says so and changes nothing."""
 
     def work() -> CheckIn:
+        workshop_id = db.session.scalar(
+            select(Booking.workshop_id).where(Booking.id == booking_id))
+        if workshop_id is None:
+            raise booking.BookingRefused("This booking does not exist.")
+        # Under the workshop's lock, like every change to its bookings: two phones scanning one
+        # badge at once check in once, and marking no-shows cannot interleave with an arrival.
+        booking.lock_workshop(workshop_id)
         found = db.session.get(Booking, booking_id, populate_existing=True)
         if found is None:
             raise booking.BookingRefused("This booking does not exist.")
@@ -75,6 +84,7 @@ def check_in(booking_id: int, *, actor: User) -> CheckIn:
         was_no_show, found.no_show_at = found.no_show_at is not None, None
         audit.record("checked in", "booking", found.id, workshop_id=found.workshop_id,
                      actor=actor, **({"was_no_show": True} if was_no_show else {}))
+        signals.delegate_checked_in.send(found)
         return CheckIn(found, already=False)
 
     return booking.with_retries(work)

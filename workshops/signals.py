@@ -23,6 +23,9 @@ place_offered = _signals.signal("place-offered")  # sender: Booking
 workshop_changed = _signals.signal("workshop-changed")  # sender: Workshop; changes=...
 workshop_cancelled = _signals.signal("workshop-cancelled")  # sender: Workshop
 workshop_finished = _signals.signal("workshop-finished")  # sender: Workshop; attendees=[Booking]
+# sender: Booking; its arrival was recorded (on the day, or copied in from the paper sheet later,
+# perhaps after the workshop was finished and its attendees invited)
+delegate_checked_in = _signals.signal("delegate-checked-in")
 submission_received = _signals.signal("submission-received")  # sender: a submission
 submission_decided = _signals.signal("submission-decided")  # sender: a submission
 # sender: the submission's id; answers={key: new answer}, flags=[the submission's flags now]:

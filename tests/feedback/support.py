@@ -22,13 +22,18 @@ def attended(workshop: Workshop, n: int, **details) -> Booking:
     return booking.book(workshop.id, booking.Delegate(**values))
 
 
-def finish(workshop: Workshop) -> list[Invitation]:
-    """Move the workshop (booked while in the future) into the past, and finish it."""
+def into_the_past(workshop: Workshop) -> None:
+    """Move the workshop (booked while in the future) to two days ago."""
     starts = datetime.now(UTC).replace(hour=9, minute=30, second=0, microsecond=0) \
         - timedelta(days=2)
     workshop = db.session.get(Workshop, workshop.id)
     workshop.starts_at, workshop.ends_at = starts, starts + timedelta(hours=6)
     db.session.commit()
+
+
+def finish(workshop: Workshop) -> list[Invitation]:
+    """Move the workshop (booked while in the future) into the past, and finish it."""
+    into_the_past(workshop)
     scheduling.finish_workshop(workshop.id)
     db.session.expire_all()
     return list(db.session.scalars(

@@ -14,12 +14,19 @@ from sqlalchemy import select, update
 from weasyprint import HTML
 
 from feedback import evaluations, invitations, submissions
-from feedback.models import EvidenceFile, Submission, SubmissionStatus
+from feedback.models import EvidenceFile, Invitation, Submission, SubmissionStatus
 from feedback.submissions import SectionInvalid, SubmissionRefused
 from packs.fillable import fillable_form
 from tests.conftest import login, make_staff, make_workshop
-from tests.feedback.support import attended, complete_answers, fill_pdf, finish, section_post
-from workshops import booking, clock, signals
+from tests.feedback.support import (
+    attended,
+    complete_answers,
+    fill_pdf,
+    finish,
+    into_the_past,
+    section_post,
+)
+from workshops import booking, checkin, clock, scheduling, signals
 from workshops.extensions import db
 from workshops.models import AuditEntry, Role
 from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM, Kind
@@ -72,6 +79,28 @@ def test_finishing_a_workshop_invites_each_attendee_once(invited, mailbox) -> No
     assert f"/feedback/invitation/{made[0].token}/evaluation" in body
     # Finishing twice is refused by the workshop's state table, and invite() is idempotent.
     assert invitations.invite(workshop, [first, second]) == []
+
+
+def test_an_arrival_copied_in_after_the_finish_is_invited_then_and_once(app, mailbox) -> None:
+    workshop = make_workshop()
+    first, second = attended(workshop, 1), attended(workshop, 2)
+    organiser = make_staff(Role.ORGANISER)
+    into_the_past(workshop)
+    checkin.check_in(first.id, actor=organiser)
+    scheduling.finish_workshop(workshop.id)
+    assert [m["Subject"] for m in mailbox.to(second.email)
+            if "Thank you for coming" in m["Subject"]] == []
+    # The second name on the paper sheet is copied in the next day.
+    checkin.check_in(second.id, actor=organiser)
+    checkin.check_in(second.id, actor=organiser)  # a second tap changes nothing
+    invited = db.session.scalars(select(Invitation).where(
+        Invitation.workshop_id == workshop.id).order_by(Invitation.id)).all()
+    assert [i.booking_id for i in invited] == [first.id, second.id]
+    thanks = [m for m in mailbox.to(second.email) if "Thank you for coming" in m["Subject"]]
+    assert len(thanks) == 1
+    assert f"/feedback/invitation/{invited[1].token}" in thanks[0].get_body(
+        ("plain",)).get_content()
+    assert len([m for m in mailbox.to(first.email) if "Thank you" in m["Subject"]]) == 1
 
 
 def test_the_after_the_workshop_page_shows_what_the_delegate_has_done(client, invited,
