@@ -28,7 +28,7 @@ PAGES = {
           "If you typed the web address, check it is correct. If you pasted the web address, "
           "check you copied the entire address."),
     405: ("Sorry, that action is not allowed here",
-          "The page does not accept that kind of request. Go back and use the page's buttons."),
+          "The page does not accept that kind of request. Go back and use the page’s buttons."),
     413: ("The file is too large",
           f"Files must be smaller than {MAX_BYTES // (1024 * 1024)} MB. Nothing from this upload "
           "was saved; anything you saved before it is still there. Go back and choose a "

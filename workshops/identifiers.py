@@ -5,7 +5,7 @@ The feedback plugin runs it before a practice submission is sent, and the valida
 runs it again on the answers a submitter amends when asked for more information; the flags
 travel with the case so that screeners, the panel and the editors of the public text see what
 was found. It looks for patterns (names with titles, dates of birth, postcodes, phone numbers,
-NHS numbers, a named school with a child's age) and is deliberately plain: standard library
+NHS numbers, a named school with a child’s age) and is deliberately plain: standard library
 `re` only, no Flask, no database, so the e-form, the panel's reading view and the exports can
 all call it. It lives in the core because plugins may not import one another.
 
@@ -26,14 +26,14 @@ CONTEXT_CHARS = 40
 ELLIPSIS = "…"
 
 LABELS: dict[str, str] = {
-    "titled_name": "A person's name with a title, such as Mrs Patel",
+    "titled_name": "A person’s name with a title, such as Mrs Patel",
     "date_of_birth": "A date of birth",
     "postcode": "A full postcode",
     "phone": "A phone number",
     "email": "An email address",
     "nhs_number": "An NHS number",
-    "school_with_age": "A named school together with a child's age or school year",
-    "named_child_with_age": "A person's name together with their age",
+    "school_with_age": "A named school together with a child’s age or school year",
+    "named_child_with_age": "A person’s name together with their age",
     "address": "A house number and street name",
 }
 

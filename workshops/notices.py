@@ -96,14 +96,14 @@ def confirmed(booking: Booking, *, booked_by: str = "delegate") -> None:
     # With the plugins' links (the delegate pack, the practice form), as the reminder has:
     # the confirmation is the email a delegate keeps.
     reason = {"delegate": "you booked a place",
-              "organiser": "the workshop's organisers booked a place for you",
+              "organiser": "the workshop’s organisers booked a place for you",
               "desk": "you were registered at the workshop on the day"}[booked_by]
     _send(booking, "booking_confirmed", reason, method="REQUEST", links=True,
           booked_by=booked_by)
 
 
 def waitlisted(booking: Booking, position: int, *, booked_by: str = "delegate") -> None:
-    reason = ("the workshop's organisers put you on its waiting list" if booked_by == "organiser"
+    reason = ("the workshop’s organisers put you on its waiting list" if booked_by == "organiser"
               else "you joined the waiting list")
     _send(booking, "booking_waitlisted", reason, position=position, booked_by=booked_by)
 
@@ -135,7 +135,7 @@ def moved(old: Booking, new: Booking, *, had_place: bool, by_organiser: bool) ->
 
 
 def details_changed(booking: Booking, *, by_organiser: bool = False) -> None:
-    reason = ("the workshop's organisers changed the details of your booking" if by_organiser
+    reason = ("the workshop’s organisers changed the details of your booking" if by_organiser
               else "the details of your booking were changed")
     _send(booking, "booking_changed", reason,
           method="REQUEST" if booking.status == "confirmed" else None,

@@ -7,7 +7,7 @@ message the GOV.UK Design System gives for that kind of mistake.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
@@ -60,7 +60,13 @@ class DateParts(Field):
     widget = GovDateInput()
 
     def __init__(self, label: str, *, required_message: str | None = None,
-                 name_in_errors: str | None = None, **kwargs) -> None:
+                 name_in_errors: str | None = None, example_days: int | None = None,
+                 **kwargs) -> None:
+        if example_days is not None:
+            # The hint's example is a date near today's (the GOV.UK pattern), not a fixed year
+            # that will one day be in the past. Fields are bound per form, so this is per page.
+            example = clock.london(clock.now()).date() + timedelta(days=example_days)
+            kwargs["description"] = f"For example, {example.day} {example.month} {example.year}"
         super().__init__(label, **kwargs)
         self.required_message = required_message
         self.name_in_errors = name_in_errors or label
@@ -103,7 +109,13 @@ class TimeOfDay(Field):
     widget = GovTextInput()
 
     def __init__(self, label: str, *, required_message: str | None = None,
-                 name_in_errors: str | None = None, **kwargs) -> None:
+                 name_in_errors: str | None = None, example_days: int | None = None,
+                 **kwargs) -> None:
+        if example_days is not None:
+            # The hint's example is a date near today's (the GOV.UK pattern), not a fixed year
+            # that will one day be in the past. Fields are bound per form, so this is per page.
+            example = clock.london(clock.now()).date() + timedelta(days=example_days)
+            kwargs["description"] = f"For example, {example.day} {example.month} {example.year}"
         super().__init__(label, **kwargs)
         self.required_message = required_message
         self.name_in_errors = name_in_errors or label

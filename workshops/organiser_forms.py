@@ -165,7 +165,7 @@ class WhenWhereForm(OrganiserForm):
                            invalid_choice_message="Choose the venue from the list",
                            validators=[InputRequired("Choose the venue")])
     start_date = DateParts("Start date", required_message="Enter the date the workshop starts",
-                           description="For example, 16 3 2027")
+                           example_days=60)
     start_time = TimeOfDay("Start time", name_in_errors="the start time",
                            required_message="Enter the time the workshop starts",
                            description="London time, for example 9:30am or 14:00")

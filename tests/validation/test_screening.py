@@ -156,7 +156,7 @@ def test_the_case_page_reads_the_submission_with_flags_marked_in_context(client)
     for title in ("About the practice and who runs it", "The difference it made", "Declarations"):
         assert title in page
     assert '<mark class="app-flag">Mrs Patel</mark>' in page
-    assert "(flagged: A person&#39;s name with a title" in page  # said, not only shown
+    assert "(flagged: A person’s name with a title" in page  # said, not only shown
     assert 'href="#answer-what_you_did"' in page  # the flag list links to the answer
     assert "evidence-1.pdf" in page and case.evidence[0]["url"] in page
     assert "Received from the practice form" in page  # the history thread

@@ -49,7 +49,7 @@ def test_after_booking_closes_an_organiser_books_someone_in_and_they_are_emailed
     assert message["Subject"].startswith("Place confirmed")
     said = message.get_body(("plain",)).get_content()
     assert "The workshop’s organisers have booked a place for you" in said
-    assert "the workshop's organisers booked a place for you" in said  # why it was sent
+    assert "the workshop’s organisers booked a place for you" in said  # why it was sent
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_id == made.id,
                                                        AuditEntry.entity == "booking"))
     assert entry.action == "booked" and entry.actor_id == organiser.id

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import event, select
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import doors_open, login, make_staff, make_workshop
+from tests.conftest import clock_at, doors_open, login, make_staff, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
 from workshops.models import (
@@ -306,6 +306,19 @@ def test_date_error_links_to_the_day_box(signed_in):
                           data=data).get_data(as_text=True)
     assert 'href="#start_date-day"' in page and 'id="start_date-day"' in page
     assert 'value="31"' in page  # what was typed comes back
+
+
+def test_date_hints_give_an_example_near_the_services_today(app, signed_in):
+    series, _venue = _series_and_venue()
+    for moment in (datetime(2010, 2, 22, 12, tzinfo=UTC), datetime.now(UTC)):
+        app.config["CLOCK_OFFSET"] = clock_at(moment)
+        today = clock.london(clock.now()).date()
+        soon, fortnight_ago = today + timedelta(days=60), today - timedelta(days=14)
+        page = signed_in.get(f"/organiser/series/{series.id}/workshops/new").text
+        assert f"For example, {soon.day} {soon.month} {soon.year}" in page
+        page = signed_in.get("/organiser/audit").text
+        assert f"For example, {fortnight_ago.day} {fortnight_ago.month} {fortnight_ago.year}" \
+            in page and f"For example, {today.day} {today.month} {today.year}" in page
 
 
 def _summary_follows_page(page: str) -> list[str]:

@@ -58,7 +58,7 @@ def test_an_organiser_corrects_a_name_and_adds_an_access_need(app, signed_in, or
     assert message["Subject"].startswith("Booking updated")
     said = message.get_body(("plain",)).get_content()
     assert "The workshop’s organisers have updated your booking details" in said
-    assert "the workshop's organisers changed the details of your booking" in said
+    assert "the workshop’s organisers changed the details of your booking" in said
     assert "A hearing loop" in said
     assert any(part.get_content_type() == "text/calendar" for part in message.walk())
     entry = db.session.scalar(select(AuditEntry).where(

@@ -39,10 +39,8 @@ class AuditFilterForm(OrganiserForm):
                       description="Part of an email address, or ‘delegate’ or ‘system’",
                       validators=[Length(max=254, message="Who must be 254 characters or "
                                                           "fewer")])
-    date_from = DateParts("From", name_in_errors="The from date",
-                          description="For example, 16 3 2010")
-    date_to = DateParts("To", name_in_errors="The to date",
-                        description="For example, 31 3 2010")
+    date_from = DateParts("From", name_in_errors="The from date", example_days=-14)
+    date_to = DateParts("To", name_in_errors="The to date", example_days=0)
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
     def validate(self, extra_validators: dict | None = None) -> bool:

@@ -41,7 +41,7 @@ class FindForm(FlaskForm):
 class ActOnForm(FlaskForm):
     """The results page's buttons: the address rides along, already checked."""
 
-    email = HiddenField(validators=[InputRequired("Find the person's data first"),
+    email = HiddenField(validators=[InputRequired("Find the person’s data first"),
                                     Length(max=254)])
 
 
