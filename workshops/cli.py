@@ -63,12 +63,13 @@ def demo_command(if_empty: bool) -> None:
 def worker_command(workers: int) -> None:
     """Run the queue consumer: mail, retries, waiting-list offers, periodic tasks."""
     from workshops import signals, tasks  # noqa: F401  (tasks registers the tasks with huey)
-    from workshops.queue import huey
+    from workshops.queue import huey, use_app
 
     # Once per consumer process, before it consumes: plugins resume what a killed consumer left.
     # Each receiver is called on its own, so one that fails neither stops the others nor the
     # consumer (blinker's send would stop at the first exception).
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    use_app(app)
     for receiver in signals.consumer_started.receivers_for(app):
         try:
             receiver(app)

@@ -14,6 +14,7 @@ import functools
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -50,6 +51,16 @@ def _make_huey() -> Huey:
 
 huey = _make_huey()
 _worker_app: Flask | None = None
+# The consumer's threads take their first tasks at the same moment: two building the app at
+# once had one of them fail inside werkzeug's rule compiler, and its task with it.
+_worker_app_lock = threading.Lock()
+
+
+def use_app(app: Flask) -> None:
+    """Run this process's tasks in `app` (the worker command's own) rather than building one."""
+    global _worker_app
+    with _worker_app_lock:
+        _worker_app = app
 
 
 def task_app() -> Flask:
@@ -57,11 +68,12 @@ def task_app() -> Flask:
     global _worker_app
     if has_app_context():
         return current_app._get_current_object()  # type: ignore[attr-defined]
-    if _worker_app is None:
-        from workshops import create_app
+    with _worker_app_lock:
+        if _worker_app is None:
+            from workshops import create_app
 
-        _worker_app = create_app()
-    return _worker_app
+            _worker_app = create_app()
+        return _worker_app
 
 
 def configure(app: Flask) -> None:
