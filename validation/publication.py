@@ -176,17 +176,30 @@ def topics_in_use(limit: int = 12) -> list[str]:
         .group_by(Publication.topic).order_by(count.desc(), Publication.topic).limit(limit)))
 
 
+def _spelt_already(column: Any, same: Any, publication: Publication) -> str | None:
+    return db.session.scalar(select(column).where(same, Publication.id != publication.id)
+                             .order_by(Publication.id).limit(1))
+
+
 def topic_as_used(topic: str, publication: Publication) -> str:
     """`topic` spelt as other practice already spells it, ignoring case and spacing, so that
     'Neglect' and 'neglect ' make one filter in the library, not two."""
     topic = " ".join(topic.split())
     if not topic:
         return ""
-    same = db.session.scalar(
-        select(Publication.topic).where(func.lower(Publication.topic) == topic.lower(),
-                                        Publication.id != publication.id)
-        .order_by(Publication.id).limit(1))
-    return same or topic
+    return _spelt_already(Publication.topic, func.lower(Publication.topic) == topic.lower(),
+                          publication) or topic
+
+
+def theme_as_used(theme: str, publication: Publication) -> str:
+    """`theme` spelt as the other practice on its page spells it: one page, one heading. An
+    editor typing 'safeguarding' for 'Safeguarding' had renamed the theme for every example
+    on it (the page takes its heading from the newest)."""
+    theme = " ".join(theme.split())
+    if not theme:
+        return ""
+    return _spelt_already(Publication.theme_name, Publication.theme_slug == slugify(theme),
+                          publication) or theme
 
 
 def edit(publication: Publication, values: Mapping[str, str], *, actor: User) -> list[str]:
@@ -204,6 +217,8 @@ def edit(publication: Publication, values: Mapping[str, str], *, actor: User) ->
         value = (values.get(name) or "").strip()
         if name == "topic":
             value = topic_as_used(value, publication)
+        elif name == "theme_name":
+            value = theme_as_used(value, publication)
         if getattr(publication, name) != value:
             setattr(publication, name, value)
             changed.append(name)

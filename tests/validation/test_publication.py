@@ -164,6 +164,17 @@ def test_a_topic_takes_the_spelling_already_in_use(app, chair, editor) -> None:
     assert first.topic == "Early help"
 
 
+def test_a_theme_takes_the_spelling_of_its_page_so_one_edit_cannot_rename_it(
+        app, chair, editor) -> None:
+    first, second = validated(chair), validated(chair)
+    spelt = first.theme_name
+    assert spelt != spelt.lower() and second.theme_slug == first.theme_slug
+    publication.edit(second, form_of(second, theme_name=f" {spelt.lower()} "), actor=editor)
+    assert second.theme_name == spelt and second.theme_slug == first.theme_slug
+    publication.edit(second, form_of(second, theme_name="Early  help"), actor=editor)
+    assert (second.theme_name, second.theme_slug) == ("Early help", "early-help")
+
+
 def test_the_contacts_own_details_are_never_sent_for_approval(app, chair, editor) -> None:
     found = validated(chair)
     answers = found.case.answers
