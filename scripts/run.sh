@@ -10,6 +10,9 @@ export DEMO_NOW="${DEMO_NOW-2010-02-22T10:00:00+00:00}" DEMO_ANCHOR="${DEMO_ANCH
 # Links in mail the queue sends and the address printed in packs must name this server: with
 # PORT set and PUBLIC_URL not, they pointed at port 5000.
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:${PORT:-5000}}"
+# The demo's programme team writes from, and is reached at, the demo's own domain: the built-in
+# default (workshops@localhost) had appeared on the public library and on every email.
+export MAIL_DEFAULT_SENDER="${MAIL_DEFAULT_SENDER:-Safeguarding knowledge workshops <programme@workshops.example>}"
 if [ -z "${MAIL_SERVER:-}" ]; then
   # Mail goes to a real SMTP server on this machine and lands in instance/mail as files.
   export MAIL_SERVER=127.0.0.1 MAIL_PORT="${MAIL_PORT:-8025}"
