@@ -7,6 +7,7 @@ import logging
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 
 from workshops.booking import BookingBusy
@@ -60,14 +61,18 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     @app.before_request
-    def refuse_nul_bytes():  # noqa: ANN202
-        # No browser sends a NUL from a form or in a link, and PostgreSQL cannot take one as a
-        # text parameter (a 500): a personal link with one names nothing; a form is refused.
+    def drop_nul_bytes():  # noqa: ANN202
+        # PostgreSQL cannot take a NUL as a text parameter (a 500). A personal link with one
+        # names nothing. In a form it is invisible and means nothing (pasted from a broken
+        # document, say), so it is dropped and the rest is judged as typed: refusing the whole
+        # form had lost everything the person had written for a character they cannot see.
         if "\x00" in request.path:
             return render_error(404)
         if request.method == "POST" and any(
                 "\x00" in value for values in request.form.listvalues() for value in values):
-            return render_error(400)
+            request.form = ImmutableMultiDict(
+                [(name, value.replace("\x00", ""))
+                 for name, value in request.form.items(multi=True)])
         return None
 
     @app.errorhandler(CSRFError)

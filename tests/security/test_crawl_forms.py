@@ -149,7 +149,6 @@ def _fuzz(client, action: str, form: dict, problems: list[str]) -> tuple[int, bo
                 and (took := [n for n, v in data if v == OVERSIZED and n in typed]):
             problems.append(f"POST {action} accepted {len(OVERSIZED):,} characters in "
                             f"{', '.join(took)}")
-        # A NUL is refused before any form sees it (400), whatever the state.
         judged = judged or answer.status_code not in (400, 409, 410)
     return sent, not judged
 

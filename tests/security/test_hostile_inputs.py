@@ -78,9 +78,10 @@ def assert_mail_clean(mailbox, envelopes, expected: set[str]) -> None:  # noqa: 
 
 
 def _same_text(stored: str | None, sent: str) -> bool:
-    """Verbatim, allowing what every form does: trim the ends and make line breaks \\n."""
+    """Verbatim, allowing what every form does: trim the ends, make line breaks \\n and drop
+    NULs (PostgreSQL cannot store one, and it means nothing)."""
     def tidy(text: str) -> str:
-        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
     return stored is not None and (stored == sent or tidy(stored) == tidy(sent))
 
@@ -88,11 +89,6 @@ def _same_text(stored: str | None, sent: str) -> bool:
 def _stored_or_refused(response, stored: str | None, payload: str, where: str) -> None:  # noqa: ANN001
     if response.status_code == 422:
         assert_field_message(response, where)
-    elif "\x00" in payload:
-        # No browser sends a NUL byte, and PostgreSQL cannot store one: the designed 400.
-        assert response.status_code == 400, f"{where}: {response.status_code}"
-        assert "Error code 400" in response.get_data(as_text=True)
-        assert stored is None or "\x00" not in stored
     else:
         assert response.status_code == 303, f"{where}: {response.status_code}"
         assert _same_text(stored, payload), f"{where}: stored {stored!r:.80}, sent {payload!r:.80}"
