@@ -422,6 +422,12 @@ def test_identifying_text_must_be_fixed_or_confirmed(client, invited) -> None:
     text = response.get_data(as_text=True)
     assert "<mark>Mrs Patel</mark>" in text and "<mark>NE1 5DH</mark>" in text
     assert "confirm it does not identify" in text
+    assert re.search(r"We found \d+ things that often identify people", text)
+    one = complete_answers(what_you_did="We worked with Mrs Patel at home every week.")
+    client.post(f"/feedback/practice/{draft.token}/section/practice",
+                data=section_post("practice", one))
+    text = client.post(f"/feedback/practice/{draft.token}/check", data={}).text
+    assert "We found 1 thing that often identifies people" in text
     # Fixing the text clears the flags ...
     fixed = complete_answers(what_you_did="We worked with a mother and her young son at home.")
     client.post(f"/feedback/practice/{draft.token}/section/practice",
