@@ -71,14 +71,16 @@ def submission_states(submission_ids: list[int]) -> dict[int, OnwardState]:
     from flask import url_for
     from sqlalchemy import select
 
-    from validation.models import STATE_LABELS, Case, CaseState
+    from validation.models import STATE_LABELS, SUBMITTER_STATUS, Case, CaseState
     from workshops.extensions import db
 
     rows = db.session.execute(select(Case.submission_id, Case.state, Case.token)
                               .where(Case.submission_id.in_(submission_ids)))
+    # Staff lists say "Screening"; the submitter's pages say what their validation page says.
     return {sid: OnwardState(STATE_LABELS.get(CaseState(state), str(state)),
                              withdrawn=state == CaseState.WITHDRAWN,
-                             follow=url_for("validation.respond", token=token))
+                             follow=url_for("validation.respond", token=token),
+                             said_to_submitter=SUBMITTER_STATUS[CaseState(state)][0])
             for sid, state, token in rows}
 
 

@@ -51,6 +51,48 @@ STATE_LABELS = {
 }
 
 
+# What the submitter reads about each state: (tag, tag colour, what it means for them).
+SUBMITTER_STATUS = {
+    CaseState.RECEIVED: (
+        "Received", "govuk-tag--blue",
+        "We have your submission. We will check it is complete, then a panel of sector experts "
+        "will read it."),
+    CaseState.SCREENING: (
+        "Being checked", "govuk-tag--blue",
+        "We are checking your submission is complete. Next, a panel of sector experts reads "
+        "it."),
+    CaseState.INFO_REQUESTED: (
+        "Waiting for your answer", "govuk-tag--orange",
+        "We have asked you some questions. Your submission waits until you answer them."),
+    CaseState.WITH_PANEL: (
+        "With the expert panel", "govuk-tag--purple",
+        "A panel of sector experts is reading your submission. It asks three questions: is "
+        "there enough information to understand the practice, how strong is the evidence that "
+        "outcomes improved, and could another area do the same? It may ask you for more "
+        "information."),
+    CaseState.DECIDED: (
+        "Decided", "govuk-tag--green",
+        "The panel has reached its decision. We will email you the outcome with the panel's "
+        "feedback."),
+    CaseState.PUBLISHED: (
+        "Published", "govuk-tag--green",
+        "Your practice is published on the theme's web pages, and feeds into the knowledge "
+        "reviews. Thank you for sharing it."),
+    CaseState.NOT_PUBLISHED: (
+        "Not published", "govuk-tag--grey",
+        "The panel's decision means the practice will not be published this time. Its feedback "
+        "says what would strengthen a future submission."),
+    CaseState.CLOSED_AT_SCREENING: (
+        "Closed", "govuk-tag--grey",
+        "We checked your submission before the expert panel reads it, and it will not go to "
+        "the panel. We emailed you why; the reason is below."),
+    CaseState.WITHDRAWN: (
+        "Withdrawn", "govuk-tag--grey",
+        "You withdrew this submission. The panel will not consider it and it will not be "
+        "published."),
+}
+
+
 class Level(StrEnum):
     VALIDATED = "validated"
     PROMISING = "promising"

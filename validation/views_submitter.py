@@ -25,7 +25,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, EmailField, StringField, SubmitField, TextAreaField
 
 from validation import bp, publication, requests, withdrawal
-from validation.models import Case, CaseState
+from validation.models import SUBMITTER_STATUS, Case, CaseState
 from validation.requests import (
     ANSWER_WORD_LIMIT,
     REASON_WORD_LIMIT,
@@ -46,48 +46,6 @@ from workshops.form_widgets import GovCheckbox, GovEmailInput, input_hints
 from workshops.practice_form import Kind, Question, Section
 from workshops.transitions import TransitionNotAllowed
 from workshops.validators import strip
-
-# What the submitter reads about each state: (tag, tag colour, what it means for them).
-STATUS = {
-    CaseState.RECEIVED: (
-        "Received", "govuk-tag--blue",
-        "We have your submission. We will check it is complete, then a panel of sector experts "
-        "will read it."),
-    CaseState.SCREENING: (
-        "Being checked", "govuk-tag--blue",
-        "We are checking your submission is complete. Next, a panel of sector experts reads "
-        "it."),
-    CaseState.INFO_REQUESTED: (
-        "Waiting for your answer", "govuk-tag--orange",
-        "We have asked you some questions. Your submission waits until you answer them."),
-    CaseState.WITH_PANEL: (
-        "With the expert panel", "govuk-tag--purple",
-        "A panel of sector experts is reading your submission. It asks three questions: is "
-        "there enough information to understand the practice, how strong is the evidence that "
-        "outcomes improved, and could another area do the same? It may ask you for more "
-        "information."),
-    CaseState.DECIDED: (
-        "Decided", "govuk-tag--green",
-        "The panel has reached its decision. We will email you the outcome with the panel's "
-        "feedback."),
-    CaseState.PUBLISHED: (
-        "Published", "govuk-tag--green",
-        "Your practice is published on the theme's web pages, and feeds into the knowledge "
-        "reviews. Thank you for sharing it."),
-    CaseState.NOT_PUBLISHED: (
-        "Not published", "govuk-tag--grey",
-        "The panel's decision means the practice will not be published this time. Its feedback "
-        "says what would strengthen a future submission."),
-    CaseState.CLOSED_AT_SCREENING: (
-        "Closed", "govuk-tag--grey",
-        "We checked your submission before the expert panel reads it, and it will not go to "
-        "the panel. We emailed you why; the reason is below."),
-    CaseState.WITHDRAWN: (
-        "Withdrawn", "govuk-tag--grey",
-        "You withdrew this submission. The panel will not consider it and it will not be "
-        "published."),
-}
-
 
 # --- forms ------------------------------------------------------------------------------------
 
@@ -175,7 +133,7 @@ def _moved_on(case: Case, what: str) -> tuple[str, int]:
     """The 409 page for the submitter: the case is no longer where the page thought it was."""
     db.session.rollback()
     return render_template("validation/moved_on.html", case=case, what=what,
-                           status=STATUS.get(case.state)), 409
+                           status=SUBMITTER_STATUS.get(case.state)), 409
 
 
 def _refusal_on(form: FlaskForm, refusal: CaseRefused) -> None:
@@ -217,7 +175,8 @@ def respond(token: str) -> ResponseReturnValue:
     case = _by_token(token)
     if request.method == "GET" and not _waiting(case):
         return render_template("validation/status.html", case=case,
-                               status=STATUS.get(case.state), withdrawable=case.state in OPEN,
+                               status=SUBMITTER_STATUS.get(case.state),
+                               withdrawable=case.state in OPEN,
                                publication=publication.publication_for(case),
                                answered=[r for r in case.requests if r.answered_at],
                                sent=bool(request.args.get("sent")))

@@ -31,9 +31,14 @@ class NavEntry:
 class OnwardState:
     """Where a sent practice submission has got to in the plugin that carried it on."""
 
-    label: str  # e.g. "With the panel"
+    label: str  # e.g. "With the panel": staff's word for it
     withdrawn: bool = False  # the submitter took it back: it must not be passed on again
     follow: str | None = None  # the submitter's own link to follow it further
+    said_to_submitter: str = ""  # the words the submitter's own pages use, if not `label`
+
+    @property
+    def submitter_label(self) -> str:
+        return self.said_to_submitter or self.label
 
 
 # A sent submission that no enabled plugin has carried on.

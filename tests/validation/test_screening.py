@@ -413,4 +413,6 @@ def test_the_submitters_receipt_page_shows_where_validation_has_got_to(client) -
     assert status(page) == "Received" and f'href="/validation/respond/{case.token}"' in page
     screening.start_screening(case, staff(Role.SCREENER))
     page = client.get(f"/feedback/practice/{token}").get_data(as_text=True)
-    assert status(page) == "Screening"
+    # The submitter's words, the same on both of their pages; staff's list says "Screening".
+    assert status(page) == "Being checked"
+    assert status(client.get(f"/validation/respond/{case.token}").text) == "Being checked"
