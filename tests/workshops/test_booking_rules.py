@@ -143,8 +143,11 @@ def test_blank_form_is_the_same_for_everyone_but_its_tokens(app, workshop):
         booking.book(workshop.id, _delegate(n))
     button = re.compile(r'<button type="submit"[^>]*>\s*([^<]*?)\s*</button>')
     assert button.findall(again) == ["Book a place"]
+    assert "confirmation and calendar invite" in again
     full = app.test_client().get(path).data.decode()
     assert button.findall(full) == ["Join the waiting list"]
+    # No invite comes with a place on the waiting list, so the form does not promise one.
+    assert "calendar invite" not in full and "about your place on the waiting list" in full
 
 
 def test_freed_place_is_offered_to_next_in_line_and_can_be_accepted(app, mailbox):

@@ -63,6 +63,9 @@ def test_cancel_asks_then_cancels_and_frees_the_place(client, mailbox):
     waiting = _book_through_form(client, workshop, email="next@example.org")
     ask = client.get(f"/booking/{made.token}/cancel").get_data(as_text=True)
     assert "Are you sure you want to cancel your booking?" in ask
+    # True whether or not anyone is waiting (the delegate cannot see the list).
+    assert "Your place will go to someone else: the next person on the waiting list, or " \
+        "anyone who books." in ask
     assert db.session.get(Booking, made.id).status == "confirmed"  # asking changes nothing
     client.post(f"/booking/{made.token}/cancel", data={})
     db.session.expire_all()
