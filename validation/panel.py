@@ -166,11 +166,12 @@ def assign(case: Case, user_ids: Iterable[int], *, actor: User) -> list[Assignme
     _require_with_panel(case, "assign panel members")
     wanted = list(dict.fromkeys(user_ids))
     already = {a.user_id for a in case.assignments}
-    if not set(wanted) - already:
-        raise CaseRefused("Choose a panel member to assign", field="members")
     if len(already | set(wanted)) < MIN_PANEL:
+        # Said the same whether none or one was ticked: the rule is two, so say two.
         raise CaseRefused("Choose at least two panel members: every case is read by two or "
                           "more", field="members")
+    if not set(wanted) - already:
+        raise CaseRefused("Choose a panel member to add", field="members")
     by_id = {c.user.id: c for c in candidates(case)}
     made = []
     for user_id in (i for i in wanted if i not in already):

@@ -189,11 +189,15 @@ def test_a_member_who_has_not_declared_is_refused_until_they_do(app, people) -> 
 
 def test_a_case_needs_at_least_two_members(app, people) -> None:
     case = panel_case()
-    with pytest.raises(CaseRefused, match="Choose at least two panel members"):
-        panel.assign(case, [people["ann"].id], actor=people["chair"])
-    db.session.rollback()
+    for chosen in ([people["ann"].id], []):  # one ticked, or none: the same rule, said once
+        with pytest.raises(CaseRefused, match="Choose at least two panel members"):
+            panel.assign(case, chosen, actor=people["chair"])
+        db.session.rollback()
     panel.assign(case, [people["ann"].id, people["bob"].id], actor=people["chair"])
     db.session.commit()
+    with pytest.raises(CaseRefused, match="Choose a panel member to add"):
+        panel.assign(case, [people["ann"].id], actor=people["chair"])
+    db.session.rollback()
     # With two on the panel, one more may join alone.
     panel.assign(case, [people["chair"].id], actor=people["chair"])
     db.session.commit()
