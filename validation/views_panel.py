@@ -278,8 +278,8 @@ class ScoreForm(FlaskForm):
     rationale = TextAreaField(
         "Your rationale", widget=GovTextArea(), filters=[_lines],
         description="What led you to these scores: the strengths, the gaps, and what would "
-                    "strengthen the submission. The chair draws on it for the submitter's "
-                    "feedback.",
+                    "strengthen the submission. The chair draws on it for the submitter’s "
+                    f"feedback. Up to {LONG_TEXT:,} characters.",
         validators=[Length(max=LONG_TEXT, message=f"Your rationale must be {LONG_TEXT:,} "
                                                   "characters or fewer")])
     recommended_level = RadioField(
@@ -337,7 +337,7 @@ def panel_score(case_id: int) -> ResponseReturnValue:
                 return redirect(url_for(".panel_score", case_id=case.id), code=303)
     return _page("validation/panel_score.html", form, case=case, mine=mine,
                  rubric=panel.rubric(), scores=panel.visible_scores(case, current_user),
-                 definition=PRACTICE_FORM, Kind=Kind)
+                 definition=PRACTICE_FORM, Kind=Kind, meanings=panel.LEVEL_MEANINGS)
 
 
 # --- the decision ---------------------------------------------------------------------------
@@ -354,7 +354,8 @@ class DecisionForm(FlaskForm):
                                      widget=GovCheckbox())
     rationale = TextAreaField(
         "Reasons for the decision", widget=GovTextArea(), filters=[_lines],
-        description="For the record and the submitter: how the panel weighed the scores.",
+        description="For the record and the submitter: how the panel weighed the scores. "
+                    f"Up to {LONG_TEXT:,} characters.",
         validators=[InputRequired("Enter the reasons for the decision"),
                     Length(max=LONG_TEXT, message="Reasons for the decision must be "
                                                   f"{LONG_TEXT:,} characters or fewer")])

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select
 
 from tests.conftest import Mailbox, login
@@ -345,6 +346,10 @@ def test_the_rubric_wording_is_each_scores_hint(app, people) -> None:
     page = text(as_(signed_in(app, people["ann"])).get(f"/validation/cases/{case.id}/score"))
     assert "Strong evidence of improved outcomes: a baseline, sound data over time" in page
     assert "Too little information to understand what was done or judge it." in page
+    # Each level says what it means, as on the chair's decision page; the limit is said first.
+    for meaning in panel.LEVEL_MEANINGS.values():
+        assert escape(meaning) in page
+    assert "Up to 20,000 characters." in page
 
 
 def test_no_one_sees_others_scores_before_submitting_their_own(app, people) -> None:
