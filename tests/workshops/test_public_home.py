@@ -27,3 +27,17 @@ def test_series_still_to_come_lead_and_finished_ones_follow(client) -> None:
         < page.index("Parental substance misuse")
     assert "Find a workshop in your region<span class=\"govuk-visually-hidden\"> for " \
            "Parental substance misuse" not in page
+
+
+def test_a_series_page_filters_by_region_and_shows_every_region_for_one_it_does_not_know(
+        client) -> None:
+    leeds = make_workshop(region="yorkshire-and-the-humber")
+    make_workshop(series=leeds.series, region="london")
+    slug = leeds.series.slug
+    page = client.get(f"/series/{slug}?region=yorkshire-and-the-humber").text
+    assert "1 workshop in Yorkshire and the Humber</h2>" in page
+    assert "only Yorkshire and the Humber" in page
+    for unknown in ("narnia", "", "YORKSHIRE-AND-THE-HUMBER"):
+        page = client.get(f"/series/{slug}?region={unknown}").text
+        assert "2 workshops</h2>" in page and "only " not in page
+        assert "selected" not in page.split('id="region"')[1].split("</select>")[0]

@@ -97,11 +97,14 @@ def index() -> str:
 @bp.get("/series/<slug>")
 def series(slug: str) -> str:
     series = _series_or_404(slug)
+    # A region we do not know (an old or mistyped link) shows every region, said as such: the
+    # page had headed its list "9 workshops in " and linked to a feed of nowhere.
     region = request.args.get("region", "")
+    region = region if region in REGIONS else ""
     query = (select(Workshop).where(Workshop.series_id == series.id,
                                     Workshop.status.in_(VISIBLE))
              .options(selectinload(Workshop.venue)).order_by(Workshop.starts_at))
-    if region in REGIONS:
+    if region:
         query = query.where(Workshop.region == region)
     workshops = db.session.scalars(query).all()
     return render_template("public/series.html", series=series, workshops=workshops,
