@@ -22,7 +22,8 @@ def _delegate(n: int, **changes: str) -> booking.Delegate:
 def send_the_booking_emails() -> None:
     """The core's emails, each sent by the domain function a user's action calls.
 
-    A delegate books, another waits; the first changes their details and cancels, so the place
+    A delegate books, another waits; the first changes their details (their address too, so
+    the old one is told) and cancels, so the place
     is offered; links are asked for; the organiser writes to the delegates, moves the workshop
     and cancels it; an administrator invites a colleague; a workshop days away sends its
     reminders; the administrator forgets their password, and changes it; a delegate moves to
@@ -31,7 +32,8 @@ def send_the_booking_emails() -> None:
     workshop = make_workshop(capacity=1)
     first = booking.book(workshop.id, _delegate(1))
     second = booking.book(workshop.id, _delegate(2))
-    booking.change_details(first.id, _delegate(1, organisation="Bradford Council"))
+    booking.change_details(first.id, _delegate(1, organisation="Bradford Council",
+                                              email="d1.bradford@example.org"))
     booking.cancel(first.id)
     booking.send_links(second.email)
     third = make_workshop(series=workshop.series, region="london", capacity=1)

@@ -609,6 +609,8 @@ def change_details(booking_id: int, delegate: Delegate, *, actor: User | None = 
         audit.record("changed details", "booking", booking.id, workshop_id=booking.workshop_id,
                      actor=actor or "delegate", fields=sorted(changes))
         notices.details_changed(booking, by_organiser=actor is not None)
+        if "email" in changes and email_key(changes["email"][0]) != booking.email_key:
+            notices.email_changed(booking, changes["email"][0], by_organiser=actor is not None)
         signals.booking_changed.send(booking, changes=changes)
         return changes
 

@@ -48,6 +48,7 @@ SUBJECTS = {
     "offer_expired": "Offer expired: {title}",
     "booking_cancelled": "Booking cancelled: {title}",
     "booking_changed": "Booking updated: {title}",
+    "booking_email_changed": "Your booking moved to another email address: {title}",
     "workshop_changed": "Workshop changed: {title}",
     "workshop_changed_waiting": "Workshop changed: {title}",
     "workshop_cancelled": "Workshop cancelled: {title}",
@@ -140,6 +141,16 @@ def details_changed(booking: Booking, *, by_organiser: bool = False) -> None:
     _send(booking, "booking_changed", reason,
           method="REQUEST" if booking.status == "confirmed" else None,
           by_organiser=by_organiser)
+
+
+def email_changed(booking: Booking, old_address: str, *, by_organiser: bool = False) -> None:
+    """Tell the address a booking leaves that it has left: whoever holds the booking's link
+    can change its address, and the person it was made for should hear of it, as a service
+    tells an account's old address when the address changes."""
+    queue_mail_later(old_address, "booking_email_changed", composer="booking",
+                     reason="the booking was made with this email address",
+                     workshop_id=booking.workshop_id, booking_id=booking.id,
+                     by_organiser=by_organiser)
 
 
 def workshop_moved(booking: Booking, changes: list[str]) -> None:

@@ -48,6 +48,27 @@ def test_change_details(client, workshop, mailbox):
     assert "Booking updated" in mailbox.to("sian@example.org")[-1]["Subject"]
 
 
+def test_moving_a_booking_to_another_address_tells_the_old_one(client, workshop, mailbox):
+    made = _book_through_form(client, workshop)
+    mailbox.clear()
+    response = client.post(f"/booking/{made.token}/change",
+                           data=delegate_form(email="someone.else@example.org"))
+    assert response.status_code == 303
+    [updated] = mailbox.to("someone.else@example.org")
+    assert "Booking updated" in updated["Subject"]
+    [told] = mailbox.to("sian@example.org")
+    assert told["Subject"].startswith("Your booking moved to another email address")
+    said = told.get_body(("plain",)).get_content()
+    assert "Someone using the link to your booking has changed the email address" in said
+    assert made.reference in said and f"/booking/{made.token}" in said
+    assert "someone.else@example.org" not in said  # the new address is not handed out
+    # The same address in other capitals is not a move: no one is told anything more.
+    mailbox.clear()
+    client.post(f"/booking/{made.token}/change",
+                data=delegate_form(email="Someone.Else@example.org"))
+    assert mailbox.to("sian@example.org") == []
+
+
 def test_change_to_an_email_already_booked_is_refused_beside_the_field(client, workshop):
     _book_through_form(client, workshop, email="taken@example.org")
     made = _book_through_form(client, workshop)

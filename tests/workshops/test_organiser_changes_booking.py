@@ -68,6 +68,18 @@ def test_an_organiser_corrects_a_name_and_adds_an_access_need(app, signed_in, or
     assert entry.details["fields"] == ["access_needs", "name"]
 
 
+def test_an_organiser_moving_a_booking_to_another_address_tells_the_old_one(
+        app, signed_in, mailbox):
+    made = _booked(make_workshop())
+    mailbox.clear()
+    signed_in.post(_url(made), data=_form(made, email="ada.new@example.org"))
+    assert _fresh(made).email == "ada.new@example.org"
+    [told] = mailbox.to("ada@example.org")
+    assert "The workshop’s organisers have changed the email address of your booking" in \
+        told.get_body(("plain",)).get_content()
+    assert [m["Subject"][:15] for m in mailbox.to("ada.new@example.org")] == ["Booking updated"]
+
+
 def test_errors_are_beside_their_fields_and_nothing_changes(app, signed_in, mailbox):
     workshop = make_workshop()
     made = _booked(workshop)
