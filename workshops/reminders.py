@@ -71,6 +71,10 @@ def _remind_workshop(workshop_id: int) -> int:
             and now < workshop.starts_at <= now + timedelta(days=reminder_days())):
         return 0
     people = list(db.session.scalars(_unreminded(workshop_id).order_by(Booking.id)))
+    # On the day itself, a reminder is noise to those already there (checked in) and to those
+    # who booked that day (a walk-in, a late booking): their confirmation has just arrived.
+    people = [p for p in people
+              if p.checked_in_at is None and p.created_at < workshop.day_starts_at]
     for person in people:
         _remind(person, now)
     return len(people)

@@ -8,8 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import Mailbox, make_staff, make_workshop, outbox_as_committed
-from workshops import booking, reminders, scheduling, tasks
+from tests.conftest import (
+    Mailbox,
+    doors_open,
+    make_staff,
+    make_workshop,
+    outbox_as_committed,
+)
+from workshops import booking, checkin, reminders, scheduling, tasks
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Role, Workshop
 
@@ -152,6 +158,18 @@ def test_workshops_that_have_started_get_none(app, mailbox):
     mailbox.clear()
     app.config["CLOCK_OFFSET"] = timedelta(days=1, minutes=1)
     assert reminders.send_due_reminders() == 0 and not mailbox.messages
+
+
+def test_on_the_day_no_one_there_or_just_booked_is_reminded(app, mailbox):
+    workshop = make_workshop(starts_at=_in_days(10))
+    there, expected = _book(workshop, 1, 2)  # booked long before, never reminded
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    checkin.check_in(there.id, actor=make_staff(Role.ORGANISER))
+    _book(workshop, 3)  # booked at the door: their confirmation has just gone
+    mailbox.clear()
+    assert reminders.send_due_reminders() == 1
+    assert _reminded(mailbox) == ["d2@example.org"]
+    assert "your workshop is today" in _plain(mailbox.to("d2@example.org")[0])
 
 
 def test_someone_who_books_inside_the_window_is_reminded_once(app, mailbox):
