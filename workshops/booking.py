@@ -31,6 +31,7 @@ from workshops.models import (
     User,
     Workshop,
     WorkshopStatus,
+    status_label,
 )
 from workshops.transitions import next_state
 
@@ -60,6 +61,16 @@ ALREADY_BOOKED = ("This email address already has a booking for this workshop. U
                   "‘Email me my links’ to get the link to manage it.")
 EDITABLE_FIELDS = ("name", "email", "job_title", "organisation", "region", "sector",
                    "access_needs", "dietary_needs", "list_consent")
+
+
+def _already_booked(actor: User | None, earlier: Booking | None = None) -> str:
+    """The public are pointed to their links; an organiser booking someone in is told which
+    booking it is, to change that one (they can see it; the public could not be told)."""
+    if actor is None:
+        return ALREADY_BOOKED
+    which = f" ({earlier.reference}, {status_label(earlier.status).lower()})" if earlier else ""
+    return (f"This email address already has a booking for this workshop{which}. Find it in "
+            "the workshop’s bookings and change it there.")
 
 
 class BookingRefused(Exception):
@@ -235,7 +246,7 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
         if earlier := _earlier_booking(workshop_id, key, idempotency_key):
             if idempotency_key and earlier.idempotency_key == idempotency_key:
                 return earlier
-            raise BookingRefused(ALREADY_BOOKED, field="email")
+            raise BookingRefused(_already_booked(actor, earlier), field="email")
         workshop = lock_workshop(workshop_id)
         now = clock.now()
         # Read under the lock: an organiser booking someone in as the workshop is cancelled
@@ -285,7 +296,7 @@ def book(workshop_id: int, delegate: Delegate, *, idempotency_key: str | None = 
         db.session.rollback()
         if idempotency_key and (earlier := _by_idempotency_key(idempotency_key)):
             return earlier
-        raise BookingRefused(ALREADY_BOOKED, field="email") from None
+        raise BookingRefused(_already_booked(actor), field="email") from None
 
 
 def _by_idempotency_key(key: str) -> Booking | None:

@@ -225,7 +225,9 @@ class WorkshopDetailsForm(OrganiserForm):
                            example=40,
                            required_message="Enter how many places there are",
                            description="How many delegates can attend. Places you add are "
-                                       "offered to the waiting list straight away.")
+                                       "offered to the waiting list straight away, until the "
+                                       "workshop’s day; from then on they are for people at "
+                                       "the door.")
     per_organisation_limit = WholeNumber(
         "Places per organisation (optional)", minimum=1, maximum=5000,
         name_in_errors="Places per organisation", example=3,

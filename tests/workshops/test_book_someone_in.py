@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import an_hour_into, make_workshop
+from tests.conftest import an_hour_into, doors_open, make_workshop
 from workshops import booking, clock
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Workshop
@@ -63,6 +63,12 @@ def test_a_full_workshop_puts_them_on_the_waiting_list_and_says_so(app, signed_i
         _url(workshop)).get_data(as_text=True)
     response = signed_in.post(_url(workshop), data=_form(), follow_redirects=True)
     assert _made().status == "waiting"
+    # On the day, freed places go to the door, not the waiting list: the page says so.
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    page = signed_in.get(_url(workshop)).text
+    assert "places that come free now go to people at the door" in page
+    assert "is offered the next place" not in page
+    app.config["CLOCK_OFFSET"] = None
     assert "Grace Hopper is on the waiting list, number 1" in response.get_data(as_text=True)
     [message] = mailbox.to("grace@example.org")
     assert message["Subject"].startswith("Waiting list")
@@ -89,6 +95,9 @@ def test_someone_already_booked_is_told_beside_the_email(app, signed_in):
     assert again.status_code == 422
     page = again.get_data(as_text=True)
     assert 'id="email-error"' in page and "already has a booking" in page
+    # The organiser is told which booking, to change it; not sent to 'Email me my links'.
+    assert f"({_made().reference}, confirmed). Find it in the workshop’s bookings" in page
+    assert "Email me my links" not in page.split('id="email-error"')[1][:400]
 
 
 def test_the_same_form_sent_twice_books_once(app, signed_in):

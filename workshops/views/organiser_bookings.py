@@ -101,6 +101,7 @@ def book_someone_in(workshop_id: int) -> ResponseReturnValue:
         form.idempotency_key.data = uuid.uuid4().hex
     return render_template("organiser/booking_new.html", workshop=found, form=form,
                            places_left=attendance.places_left(found),
+                           offers_stopped=booking.offers_stopped(found),
                            window=found.booking_window_state(clock.now())), \
         422 if form.errors else 200
 
