@@ -7,7 +7,7 @@ into UTC here, so the views and the domain only ever see aware UTC datetimes.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import (
@@ -156,6 +156,12 @@ def copied_form_data(workshop: Workshop) -> dict:
     return {name: values[name] for name in COPIED_FROM_ANOTHER}
 
 
+# Bounds on a workshop's dates that no real programme comes near, so that a mistyped year
+# is caught rather than published.
+FURTHEST_AHEAD_YEARS = 3
+LONGEST_DAYS = 7
+
+
 class WhenWhereForm(OrganiserForm):
     """Venue, start and end: the fields whose change sends delegates an updated invite."""
 
@@ -197,9 +203,18 @@ class WhenWhereForm(OrganiserForm):
         if starts <= clock.now():
             self.start_date.errors.append("The workshop must start in the future")
             ok = False
+        elif starts > clock.now() + timedelta(days=365 * FURTHEST_AHEAD_YEARS):
+            # A typo (9999 for 2027) would otherwise publish a workshop no one can find.
+            self.start_date.errors.append(
+                f"The workshop must start within {FURTHEST_AHEAD_YEARS} years")
+            ok = False
+        target = self.end_date if self.end_date.data else self.end_time
         if ends <= starts:
-            target = self.end_date if self.end_date.data else self.end_time
             target.errors.append("The workshop must end after it starts")
+            ok = False
+        elif ends - starts > timedelta(days=LONGEST_DAYS):
+            target.errors.append(f"A workshop can last up to {LONGEST_DAYS} days: check the "
+                                 "end date")
             ok = False
         return ok
 

@@ -271,6 +271,9 @@ def test_create_a_workshop_in_london_time(signed_in):
     ({"end_time": "9am"}, "The workshop must end after it starts"),
     ({"start_time": "25:00"}, "Enter the start time as a time, like 9:30am or 14:00"),
     ({"day": date(2009, 3, 16)}, "The workshop must start in the future"),
+    # A mistyped year, and an end date a year on: caught, not published.
+    ({"day": date(9999, 5, 1)}, "The workshop must start within 3 years"),
+    ({"end_date": _future_day(40 + 365)}, "A workshop can last up to 7 days"),
     ({"capacity": "forty"}, "Capacity must be a whole number, like 40"),
     # A digit to str.isdigit(), not to int(): the field's message, not Python's.
     ({"capacity": "²"}, "Capacity must be a whole number, like 40"),
