@@ -9,9 +9,10 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import an_hour_into, doors_open, login, make_staff, make_workshop
+from tests.conftest import an_hour_into, clock_at, doors_open, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin, clock, scheduling, signals, tasks
 from workshops.extensions import db
+from workshops.formatting import time_of_day
 from workshops.models import AuditEntry, Booking, Role, Workshop
 
 
@@ -302,6 +303,11 @@ def test_finish_page_confirms_then_finishes(app, signed_in, organiser):
     page = signed_in.get(url).get_data(as_text=True)
     assert "Mark this workshop as finished?" in page and "Delegate Number1" in page
     assert "Delegate Number2" not in page
+    # An hour in, finishing is allowed (it may have ended early), but the page says it runs on.
+    assert f"The workshop is due to run until {time_of_day(workshop.ends_at)}. Finish it now " \
+        "only if it has ended early" in page
+    app.config["CLOCK_OFFSET"] = clock_at(workshop.ends_at + timedelta(minutes=5))
+    assert "due to run until" not in signed_in.get(url).text
     with finished_with() as received:
         assert signed_in.post(url, data={}).status_code == 303
     assert received == [(workshop.id, [came.id])]

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Email, Length, Optional
 
-from workshops import attendance, booking, checkin, scheduling
+from workshops import attendance, booking, checkin, clock, scheduling
 from workshops.extensions import db
 from workshops.form_widgets import GovEmailInput
 from workshops.formatting import time_of_day
@@ -228,4 +228,5 @@ def attendance_finish(workshop_id: int) -> ResponseReturnValue:
         return _workshop_page(found.id)
     people = attendance.attendees(found.id)
     return render_template("organiser/attendance_finish.html", workshop=found, form=form,
-                           people=people, counts=attendance.counts(found.id))
+                           people=people, counts=attendance.counts(found.id),
+                           still_running=clock.now() < found.ends_at)
