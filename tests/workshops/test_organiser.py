@@ -397,12 +397,19 @@ def test_the_add_page_names_the_regions_left_and_says_when_none_are(signed_in):
     assert "Without a workshop in this series yet: North East, North West" in page
     assert "London" not in page.split("Without a workshop in this series yet:", 1)[1] \
         .split("</div>", 1)[0]
+    # The list offers only the regions left.
+    offered = re.findall(r'<option value="([^"]+)"', page.split('name="region"', 1)[1]
+                         .split("</select>", 1)[0])
+    assert offered == [r for r in REGIONS if r != "london"]
+    add = f'href="{path}"'
+    assert add in signed_in.get("/organiser/").text
     for region in REGIONS:
         if region != "london":
             make_workshop(series=first.series, venue=first.venue, region=region)
     full = signed_in.get(path).text
     assert "Every region already has a workshop in this series" in full
     assert 'name="region"' not in full
+    assert add not in signed_in.get("/organiser/").text  # no link to nowhere
 
 
 def test_add_workshop_without_venues_says_add_a_venue(signed_in):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from workshops import catalogue_admin, clock
 from workshops.extensions import db
-from workshops.models import Booking, Role, Series, Venue, Workshop, WorkshopStatus
+from workshops.models import REGIONS, Booking, Role, Series, Venue, Workshop, WorkshopStatus
 from workshops.organiser_forms import OrganiserForm, SeriesForm, VenueForm
 from workshops.views.auth import role_required
 
@@ -66,7 +66,8 @@ def dashboard() -> str:
     ids = [w.id for s in series for w in s.workshops]
     venue_count = db.session.scalar(select(func.count()).select_from(Venue)) or 0
     return render_template("organiser/dashboard.html", series_list=series,
-                           counts=counts_by_workshop(ids), venue_count=venue_count)
+                           counts=counts_by_workshop(ids), venue_count=venue_count,
+                           region_count=len(REGIONS))
 
 
 def _current_first(now: datetime):  # noqa: ANN202  (a sort key)

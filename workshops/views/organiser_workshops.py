@@ -152,6 +152,10 @@ def new_workshop(series_id: int) -> ResponseReturnValue:
                 flash("Workshop saved as a draft. Check it, then publish it so that people "
                       "can book.", "success")
                 return _back_to(made.id)
+    # The list offers the regions still free; one taken while the page was open stays in it
+    # when chosen, so that its message (region taken) sits beside a choice that says it.
+    form.region.choices = [choice for choice in form.region.choices
+                           if choice.value not in taken or choice.value == form.region.data]
     return form_response("organiser/workshop_new.html", form, series=series, venues=venues,
                          siblings=siblings, like=like,
                          free_regions=[name for key, name in REGIONS.items() if key not in taken])
