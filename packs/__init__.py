@@ -148,6 +148,14 @@ def _booking_links(booking: Booking) -> list[tuple[str, str]]:
     ]
 
 
+def _staff_booking_links(booking: Booking) -> list[tuple[str, str]]:
+    # One delegate's pack, to print again (a large-print request, a lost copy).
+    if booking.status != BookingStatus.CONFIRMED:
+        return []
+    return [("Print this delegate’s pack (PDF)",
+             url_for("packs.any_pack", booking_id=booking.id))]
+
+
 def _workshop_links(workshop: Workshop) -> list[tuple[str, str]]:
     return [
         (
@@ -177,6 +185,7 @@ plugin = Plugin(
     cli=packs_cli,
     setup=setup,
     booking_links=_booking_links,
+    staff_booking_links=_staff_booking_links,
     workshop_links=_workshop_links,
     link_order=10,  # what a delegate needs before the day, and an organiser before printing
 )

@@ -56,6 +56,8 @@ class Plugin:
     # Links a plugin adds to core pages without the core knowing the plugin's endpoints:
     # each returns (label, url) pairs for a delegate's booking or an organiser's workshop.
     booking_links: Callable[[Any], list[tuple[str, str]]] | None = None
+    # What organisers may open about one booking (its pack, to print again), on its page.
+    staff_booking_links: Callable[[Any], list[tuple[str, str]]] | None = None
     workshop_links: Callable[[Any], list[tuple[str, str]]] | None = None
     # Where those links stand among other plugins' (lower first; ties keep PLUGINS' order).
     # They are read in order: a delegate meets the pack and the offline form before "share

@@ -21,6 +21,11 @@ def test_delegate_and_organiser_pages_link_to_the_pdfs(client, app):
     login(client, make_staff(Role.ORGANISER))
     organiser_page = client.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
     assert f"/packs/workshops/{workshop.id}/print\"" in organiser_page
+    # One delegate's pack, to print again, from their booking's page; and it opens.
+    booking_page = client.get(f"/organiser/bookings/{made.id}/edit").text
+    assert f'href="/packs/bookings/{made.id}.pdf">Print this delegate’s pack (PDF)' in booking_page
+    pack = client.get(f"/packs/bookings/{made.id}.pdf")
+    assert pack.status_code == 200 and pack.data.startswith(b"%PDF")
 
 
 def test_without_the_plugin_the_links_go_and_pages_still_work(migrated, smtp_server):
@@ -32,3 +37,7 @@ def test_without_the_plugin_the_links_go_and_pages_still_work(migrated, smtp_ser
         made = _book(make_workshop())
         page = app.test_client().get(f"/booking/{made.token}")
         assert page.status_code == 200 and "/packs/" not in page.get_data(as_text=True)
+        organiser = app.test_client()
+        login(organiser, make_staff(Role.ORGANISER))
+        page = organiser.get(f"/organiser/bookings/{made.id}/edit")
+        assert page.status_code == 200 and "/packs/" not in page.text
