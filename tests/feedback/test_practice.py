@@ -129,6 +129,12 @@ def test_before_the_day_the_page_is_about_sharing_practice_not_after_the_worksho
     page = client.get(f"/feedback/booking/{booked.token}").text
     assert "<h1 class=\"govuk-heading-l\">Share your practice</h1>" in page
     assert "After the workshop" not in page and "Evaluate" not in page
+    assert "download the practice form from" in page
+    # Once cancelled, the booking page has no form to download: the page does not send them
+    # there for one (sharing practice online is still open to them).
+    booking.cancel(booked.id)
+    page = client.get(f"/feedback/booking/{booked.token}").text
+    assert "download the practice form from" not in page and "Fill in the form online" in page
 
 
 def test_one_reminder_to_those_who_have_not_responded(app, invited, mailbox) -> None:
