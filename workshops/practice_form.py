@@ -8,6 +8,7 @@ keyed by them, so rename a label freely but never a key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -356,4 +357,17 @@ def answer_problem(question: Question, value: Any) -> str | None:
             validate_email(text, check_deliverability=False)
         except EmailNotValidError:
             return "Enter an email address in the correct format, like name@example.gov.uk"
+    if question.input_type == "tel" and not _is_phone_number(text):
+        return ("Enter a telephone number, like 01632 960 001, 07700 900 982 or "
+                "+44 808 157 0192")
     return None
+
+
+# A telephone number in any of the ways people write one (GOV.UK imposes no format): digits,
+# spaces, brackets, dots and dashes, a leading +, perhaps an extension; but some digits, and
+# nothing else, so a stray sentence or markup is asked about rather than passed to the panel.
+_PHONE = re.compile(r"\+?[\d\s().-]+(?:\s*(?:ext\.?|extension|x)\s*\d{1,6})?", re.IGNORECASE)
+
+
+def _is_phone_number(text: str) -> bool:
+    return _PHONE.fullmatch(text) is not None and sum(c.isdigit() for c in text) >= 7

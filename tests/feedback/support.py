@@ -51,6 +51,8 @@ def complete_answers(**overrides: Any) -> dict[str, Any]:
             answers[question.key] = question.options[0][0]
         elif question.kind == Kind.EMAIL:
             answers[question.key] = "lead@example.gov.uk"
+        elif question.input_type == "tel":
+            answers[question.key] = "0113 496 0000"
         elif question.kind == Kind.LONG:
             answers[question.key] = (f"{question.label}: weekly multi-agency meetings reviewed "
                                      "every open case with the family's consent.")

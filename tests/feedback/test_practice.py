@@ -297,6 +297,13 @@ def test_choices_and_emails_are_checked(invited) -> None:
     with pytest.raises(SectionInvalid) as invalid:
         submissions.save_section(draft, "contact", {"contact_email": "nope"})
     assert "contact_email" in invalid.value.errors
+    for phone in ("01422 123456 <b>", "call me", "123", "0113 496 0000 or email"):
+        with pytest.raises(SectionInvalid) as invalid:
+            submissions.save_section(draft, "contact", {"contact_phone": phone})
+        assert invalid.value.errors["contact_phone"].startswith("Enter a telephone number, like")
+    for phone in ("0113 496 0000", "+44 (0)113 496-0000", "07700.900.461", "0113 496 0000 ext 12",
+                  "01632960001x3"):
+        submissions.save_section(draft, "contact", {"contact_phone": phone})
 
 
 def test_sections_say_what_is_optional_and_a_short_answers_limit(client, invited) -> None:
