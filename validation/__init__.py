@@ -100,8 +100,10 @@ plugin = Plugin(
          NavEntry("Validation", "validation.queue", CASE_READERS, home_for=(Role.SCREENER,)),
          NavEntry("Panel", "validation.panel_home", (Role.PANEL_MEMBER, Role.PANEL_CHAIR),
                   home_for=(Role.PANEL_MEMBER, Role.PANEL_CHAIR)),
-         # Organisers cannot open the queue, but the programme's figures are theirs too.
-         NavEntry("Validation figures", "validation.pipeline", (Role.ORGANISER,))],
+         # Organisers cannot open the queue, but the programme's figures are theirs too;
+         # those who can (an admin) reach them from the queue's page.
+         NavEntry("Validation figures", "validation.pipeline", (Role.ORGANISER,),
+                  not_for=CASE_READERS)],
     setup=setup,
     submission_states=submission_states,
     grants_reading=grants_reading,

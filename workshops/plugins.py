@@ -25,6 +25,9 @@ class NavEntry:
     roles: tuple[str, ...] = ()
     # Roles whose first page after signing in this is (when no ?next= says otherwise).
     home_for: tuple[str, ...] = ()
+    # Hidden from users with any of these roles: another entry of theirs already leads here,
+    # and a navigation that wraps onto a third line is harder to scan than one link fewer.
+    not_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,9 @@ def _navigation(app: Flask) -> list[dict]:
         if entry.roles and not (current_user.is_authenticated
                                 and current_user.has_role(*entry.roles)):
             continue
+        if entry.not_for and current_user.is_authenticated \
+                and current_user.has_role(*entry.not_for):
+            continue
         visible.append({"href": url_for(entry.endpoint), "text": entry.label, "active": False})
     # One item is current: the longest href the path falls under ("/validation/panel" is the
     # Panel's, not also the Validation queue's at "/validation/").

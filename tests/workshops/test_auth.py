@@ -103,6 +103,25 @@ def test_each_role_lands_on_a_page_it_may_open(client, role: Role, home: str) ->
     assert current == [home]
 
 
+NAVIGATION = {
+    Role.ORGANISER: ["Workshops", "Organise", "Submissions", "Practice library",
+                     "Validation figures", "Sign out"],
+    # The admin's validation page leads to the figures: one link fewer keeps the menu short.
+    Role.ADMIN: ["Workshops", "Organise", "Submissions", "Practice library", "Validation",
+                 "Panel", "Sign out"],
+    Role.SCREENER: ["Workshops", "Submissions", "Practice library", "Validation", "Sign out"],
+}
+
+
+@pytest.mark.parametrize("role", list(NAVIGATION))
+def test_each_role_sees_the_navigation_it_can_use(client, role: Role) -> None:
+    login(client, make_staff(role, f"{role}@example.org"))
+    page = client.get("/").text
+    nav = page.split('class="govuk-service-navigation__list"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'class="govuk-service-navigation__link"[^>]*>(.*?)</a>', nav, re.S)
+    assert [re.sub(r"<[^>]+>", "", link).strip() for link in links] == NAVIGATION[role]
+
+
 def test_without_plugins_validation_staff_land_on_the_public_list(migrated,
                                                                   smtp_server) -> None:
     app = create_app(app_config(migrated, smtp_server.port, PLUGINS=[]))
