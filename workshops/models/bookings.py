@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshops import clock
 from workshops.extensions import db
-from workshops.models.catalogue import Workshop
+from workshops.models.catalogue import REGIONS, SECTORS, Workshop
 from workshops.models.types import UTCDateTime
 
 # No 0/O/1/I/L: references are read out over the phone. No vowels either (nor Y), so that
@@ -121,6 +121,15 @@ class Booking(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     workshop: Mapped[Workshop] = relationship()
+
+    @property
+    def region_name(self) -> str:
+        """The region the delegate works in, as the booking form named it ('' if not said)."""
+        return REGIONS.get(self.region, "")
+
+    @property
+    def sector_name(self) -> str:
+        return SECTORS.get(self.sector, "")
 
     @property
     def surname(self) -> str:
