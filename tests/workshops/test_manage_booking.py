@@ -26,7 +26,8 @@ def test_confirmation_page_shows_reference_and_private_link(client, workshop, ma
     assert len(made.token) >= 40  # unguessable
     manage = client.get(f"/booking/{made.token}").text
     # Everything the form asked is shown back, the region and sector by name.
-    for shown in ("Region you work in", "Local authority children&#39;s social care", "Team manager"):
+    for shown in ("Region you work in", "Local authority children&#39;s social care",
+                  "Team manager"):
         assert shown in manage
     [mail] = mailbox.to("sian@example.org")
     assert made.reference in mail.get_body(("plain",)).get_content()
