@@ -532,8 +532,9 @@ def test_organiser_cancels_a_booking_for_a_delegate(signed_in, organiser, mailbo
     confirm = signed_in.get(f"/organiser/bookings/{first.id}/cancel").get_data(as_text=True)
     assert "Are you sure you want to cancel Delegate 1" in confirm
     assert "offered to the next person on the waiting list" in confirm
-    response = signed_in.post(f"/organiser/bookings/{first.id}/cancel")
-    assert response.status_code == 303
+    assert "No, keep this booking" in confirm
+    response = signed_in.post(f"/organiser/bookings/{first.id}/cancel", follow_redirects=True)
+    assert f"Delegate 1 ({first.reference}) cancelled. They have been emailed." in response.text
     db.session.expire_all()
     assert first.status == BookingStatus.CANCELLED
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "booking",
@@ -544,6 +545,17 @@ def test_organiser_cancels_a_booking_for_a_delegate(signed_in, organiser, mailbo
     # A second try (a double click, an old tab) says it is done.
     again = signed_in.post(f"/organiser/bookings/{first.id}/cancel", follow_redirects=True)
     assert "already cancelled" in again.get_data(as_text=True)
+
+
+def test_removing_someone_from_the_waiting_list_is_said_as_such(signed_in, mailbox):
+    workshop = make_workshop(capacity=1)
+    booking.book(workshop.id, _delegate(1))
+    waiting = booking.book(workshop.id, _delegate(2))
+    confirm = signed_in.get(f"/organiser/bookings/{waiting.id}/cancel").text
+    assert "remove Delegate 2 from the waiting list" in confirm
+    assert "No, keep them on the waiting list" in confirm
+    done = signed_in.post(f"/organiser/bookings/{waiting.id}/cancel", follow_redirects=True)
+    assert f"Delegate 2 ({waiting.reference}) taken off the waiting list." in done.text
 
 
 def test_on_the_day_the_cancel_page_says_the_place_is_for_a_walk_in(app, signed_in, mailbox):

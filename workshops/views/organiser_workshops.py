@@ -30,6 +30,7 @@ from workshops.models import (
     Venue,
     Workshop,
     WorkshopStatus,
+    status_label,
 )
 from workshops.organiser_forms import (
     EditWorkshopForm,
@@ -305,18 +306,20 @@ def cancel_booking(booking_id: int) -> ResponseReturnValue:
     found = db.get_or_404(Booking, booking_id)
     workshop_id = found.workshop_id
     if found.status not in ACTIVE:
-        flash(f"Booking {found.reference} is already {found.status}.")
+        flash(f"Booking {found.reference} is already {status_label(found.status).lower()}.")
         return _back_to(workshop_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         name, reference = found.name, found.reference
+        waiting_entry = found.status == BookingStatus.WAITING
         try:
             rules.cancel(found.id, actor=current_user)
         except (TransitionNotAllowed, rules.BookingRefused):
             flash(f"Booking {reference} had already been cancelled.")
         else:
-            flash(f"Booking {reference} for {name} cancelled. They have been emailed.",
-                  "success")
+            # Said as the organiser chose it: a waiting-list entry is removed, not "cancelled".
+            done = "taken off the waiting list" if waiting_entry else "cancelled"
+            flash(f"{name} ({reference}) {done}. They have been emailed.", "success")
         return _back_to(workshop_id)
     _bookings, queue = bookings_in_order(workshop_id)
     position = next((n for n, b in enumerate(queue, start=1) if b.id == found.id), None)
