@@ -41,3 +41,10 @@ def test_a_series_page_filters_by_region_and_shows_every_region_for_one_it_does_
         page = client.get(f"/series/{slug}?region={unknown}").text
         assert "2 workshops</h2>" in page and "only " not in page
         assert "selected" not in page.split('id="region"')[1].split("</select>")[0]
+
+
+def test_a_series_with_nothing_announced_says_so_not_that_a_region_has_none(client) -> None:
+    draft = make_workshop(status="draft")
+    page = client.get(f"/series/{draft.series.slug}").text
+    assert "No workshops in this series have been announced yet" in page
+    assert "in this region" not in page and "Show all regions" not in page
