@@ -43,7 +43,7 @@ def health() -> str:
 
 def setup(app: Flask) -> None:
     from validation import tasks, workflow  # noqa: F401  (tasks registers the reminder)
-    from workshops import signals
+    from workshops import audit, signals
 
     env = os.environ
     # The same folder as the feedback plugin's: a case's files sit beside its submission's.
@@ -52,6 +52,7 @@ def setup(app: Flask) -> None:
     app.config.setdefault("VALIDATION_REMINDER_DAYS",
                           int(env.get("VALIDATION_REMINDER_DAYS") or 14))
     signals.submission_received.connect(workflow.receive, weak=False)
+    audit.describe_actions(workflow.AUDIT_LABELS)
 
 
 def grants_reading(user: User, submission_id: int) -> bool:

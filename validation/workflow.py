@@ -41,6 +41,22 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
 }
 
 
+# The audit log's reading of each step (stored under the step's name, spaced): what happened.
+AUDIT_LABELS = {
+    "start screening": "Screening started",
+    "request information": "More information requested",
+    "answer to screening": "Questions answered, back to screening",
+    "answer to panel": "Questions answered, back to the panel",
+    "pass to panel": "Passed to the panel",
+    "decide": "Decided",
+    "publish": "Published",
+    "unpublish": "Taken out of the library",
+    "close": "Closed, not published",
+    "close at screening": "Closed at screening",
+    "withdraw": "Withdrawn",
+}
+
+
 class CaseRefused(Exception):
     """A change the rules refuse; `message` is for the person acting, `field` where to show it."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import has_request_context
@@ -15,9 +16,20 @@ from workshops.models import AuditEntry, User
 ENTITY_LABELS = {"user": "Staff account", "outbox": "Email"}
 
 
+# How an action reads where its stored name would not: plugins add theirs (describe_actions),
+# so that the log says what happened ("Passed to the panel") and not the step's name ("Pass
+# to panel") beside the core's "Booked" and "Published workshop".
+ACTION_LABELS: dict[str, str] = {}
+
+
+def describe_actions(labels: Mapping[str, str]) -> None:
+    """Add a plugin's readings of its stored action names."""
+    ACTION_LABELS.update(labels)
+
+
 def action_label(action: str) -> str:
     """An action as a sentence starts: 'email_confirmed' reads 'Email confirmed'."""
-    return action.replace("_", " ").capitalize()
+    return ACTION_LABELS.get(action) or action.replace("_", " ").capitalize()
 
 
 def entity_label(entity: str) -> str:

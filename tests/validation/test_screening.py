@@ -416,3 +416,15 @@ def test_the_submitters_receipt_page_shows_where_validation_has_got_to(client) -
     # The submitter's words, the same on both of their pages; staff's list says "Screening".
     assert status(page) == "Being checked"
     assert status(client.get(f"/validation/respond/{case.token}").text) == "Being checked"
+
+
+def test_the_audit_log_says_what_happened_to_a_case(app, client) -> None:
+    case = case_in(CaseState.WITH_PANEL)
+    sign_in(client, Role.ADMIN)
+    page = client.get("/organiser/audit").text
+    # What happened, as the core's entries say it ("Booked"), not the step's name.
+    for said in ("Screening started", "Passed to the panel"):
+        assert f">{said}<" in page or f"{said}</" in page, said
+    assert "Pass to panel" not in page and "Start screening" not in page
+    filtered = client.get("/organiser/audit?action=pass+to+panel").text
+    assert "Passed to the panel" in filtered and case.reference in filtered
