@@ -178,6 +178,26 @@ def test_check_in_by_name(app, signed_in):
     assert _fresh(zoe.id).checked_in_at == arrived
 
 
+def test_no_shows_are_tagged_on_the_list_and_can_still_be_checked_in(app, signed_in,
+                                                                      organiser):
+    workshop = make_workshop()
+    came, missed = _book(workshop, 1, 2)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    checkin.check_in(came.id, actor=organiser)
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
+    base = f"/organiser/workshops/{workshop.id}/checkin"
+    assert "No-show" not in signed_in.get(base).text
+    attendance.mark_no_shows(workshop.id, actor=organiser)
+    page = signed_in.get(base).text
+    row = page[page.index("Delegate Number2"):]
+    row = row[:row.index("</tr>")]
+    assert "No-show" in row and "Check in" in row
+    assert page.count("data-no-show") == 1  # not beside the one who came
+    signed_in.post(f"{base}/{missed.id}")
+    page = signed_in.get(base).text
+    assert "No-show" not in page and _fresh(missed.id).no_show_at is None
+
+
 def test_check_in_of_another_workshops_booking_is_404(app, signed_in):
     elsewhere = _book(make_workshop(), 1)[0]
     workshop = make_workshop()
