@@ -19,6 +19,12 @@ class CheckIn:
     already: bool  # checked in before: nothing was changed
 
 
+@dataclass(frozen=True)
+class UndoneCheckIn:
+    booking: Booking
+    already: bool  # not checked in (a second tap, or undone by someone else): nothing changed
+
+
 # Organisers copy the paper sign-in sheet in after the day, often once the workshop has been
 # finished (the consumer finishes it the next morning); after this long the attendance is the
 # programme's record and no longer changes (a stray tap months on would rewrite its figures).
@@ -86,5 +92,32 @@ def check_in(booking_id: int, *, actor: User) -> CheckIn:
                      actor=actor, **({"was_no_show": True} if was_no_show else {}))
         signals.delegate_checked_in.send(found)
         return CheckIn(found, already=False)
+
+    return booking.with_retries(work)
+
+
+def undo_check_in(booking_id: int, *, actor: User) -> UndoneCheckIn:
+    """Take back an arrival recorded by mistake (the wrong name tapped), while the record is
+    open. What the arrival led to stays: someone invited to give feedback because the
+    workshop had been finished keeps the invitation (a plugin's business, not undone here)."""
+
+    def work() -> UndoneCheckIn:
+        workshop_id = db.session.scalar(
+            select(Booking.workshop_id).where(Booking.id == booking_id))
+        if workshop_id is None:
+            raise booking.BookingRefused("This booking does not exist.")
+        workshop = booking.lock_workshop(workshop_id)
+        found = db.session.get(Booking, booking_id, populate_existing=True)
+        if found is None:
+            raise booking.BookingRefused("This booking does not exist.")
+        if window(workshop) == FINAL:
+            raise booking.BookingRefused(not_open_message(workshop))
+        if found.checked_in_at is None:
+            return UndoneCheckIn(found, already=True)
+        was_checked_in_at, found.checked_in_at = found.checked_in_at, None
+        audit.record("check-in undone", "booking", found.id, workshop_id=found.workshop_id,
+                     actor=actor, checked_in_at=was_checked_in_at.isoformat())
+        signals.check_in_undone.send(found)
+        return UndoneCheckIn(found, already=False)
 
     return booking.with_retries(work)

@@ -26,6 +26,9 @@ workshop_finished = _signals.signal("workshop-finished")  # sender: Workshop; at
 # sender: Booking; its arrival was recorded (on the day, or copied in from the paper sheet later,
 # perhaps after the workshop was finished and its attendees invited)
 delegate_checked_in = _signals.signal("delegate-checked-in")
+# sender: Booking; an arrival recorded by mistake was taken back (checkin.undo_check_in). What
+# followed from it stays (a feedback invitation sent because the workshop had been finished).
+check_in_undone = _signals.signal("check-in-undone")
 submission_received = _signals.signal("submission-received")  # sender: a submission
 submission_decided = _signals.signal("submission-decided")  # sender: a submission
 # sender: the submission's id; answers={key: new answer}, flags=[the submission's flags now]:

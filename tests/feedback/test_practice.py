@@ -103,6 +103,22 @@ def test_an_arrival_copied_in_after_the_finish_is_invited_then_and_once(app, mai
     assert len([m for m in mailbox.to(first.email) if "Thank you" in m["Subject"]]) == 1
 
 
+def test_undoing_a_check_in_after_the_finish_leaves_the_invitation(app, mailbox) -> None:
+    """The core takes back the arrival; what the plugin did on it is its own and stays."""
+    workshop = make_workshop()
+    first = attended(workshop, 1)
+    organiser = make_staff(Role.ORGANISER)
+    into_the_past(workshop)
+    checkin.check_in(first.id, actor=organiser)
+    scheduling.finish_workshop(workshop.id)
+    mailbox.clear()
+    assert not checkin.undo_check_in(first.id, actor=organiser).already
+    db.session.expire_all()
+    assert db.session.scalar(select(Invitation.booking_id).where(
+        Invitation.workshop_id == workshop.id)) == first.id
+    assert mailbox.to(first.email) == []  # nothing is said about it
+
+
 def test_the_after_the_workshop_page_shows_what_the_delegate_has_done(client, invited,
                                                                       mailbox) -> None:
     _, first, _, made = invited

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
@@ -9,7 +10,14 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import an_hour_into, clock_at, doors_open, login, make_staff, make_workshop
+from tests.conftest import (
+    an_hour_into,
+    clock_at,
+    doors_open,
+    login,
+    make_staff,
+    make_workshop,
+)
 from workshops import attendance, booking, checkin, clock, scheduling, signals, tasks
 from workshops.extensions import db
 from workshops.formatting import time_of_day
@@ -176,6 +184,39 @@ def test_check_in_by_name(app, signed_in):
     again = signed_in.post(f"{base}/{zoe.id}", follow_redirects=True).get_data(as_text=True)
     assert "already checked in" in again
     assert _fresh(zoe.id).checked_in_at == arrived
+
+
+def _buttons(page: str) -> list[str]:
+    """The words of the buttons in the page's main content, as a screen reader says them."""
+    main = page[page.index("<main"):page.index("</main>")]
+    return [" ".join(re.sub(r"<[^>]+>", "", label).split())
+            for label in re.findall(r"<button[^>]*>(.*?)</button>", main, re.S)]
+
+
+def test_undo_check_in_from_the_list(app, signed_in, organiser):
+    workshop = make_workshop()
+    came = _book(workshop, 1)[0]
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    base = f"/organiser/workshops/{workshop.id}/checkin"
+    assert _buttons(signed_in.get(base).text)[1:] == ["Check in Delegate Number1"]
+    checkin.check_in(came.id, actor=organiser)
+    assert _buttons(signed_in.get(base).text)[1:] == ["Undo check-in for Delegate Number1"]
+    page = signed_in.post(f"{base}/{came.id}/undo", follow_redirects=True).text
+    assert "Check-in undone: Delegate Number1 is no longer recorded as having arrived." in page
+    assert _fresh(came.id).checked_in_at is None
+    assert _buttons(page)[1:] == ["Check in Delegate Number1"] and "0 of 1" in page
+    again = signed_in.post(f"{base}/{came.id}/undo", follow_redirects=True).text
+    assert "Delegate Number1 is not checked in. Nothing was changed." in again
+    assert db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.action == "check-in undone")).all() == ["check-in undone"]
+    # Once the attendance is final there is no button, and a stale form is refused.
+    checkin.check_in(came.id, actor=organiser)
+    app.config["CLOCK_OFFSET"] = clock_at(checkin.recording_ends(workshop))
+    page = signed_in.get(base).text
+    assert _buttons(page) == ["Search"] and "Checked in" in page
+    refused = signed_in.post(f"{base}/{came.id}/undo", follow_redirects=True).text
+    assert "Its attendance is now final" in refused
+    assert _fresh(came.id).checked_in_at is not None
 
 
 def test_no_shows_are_tagged_on_the_list_and_can_still_be_checked_in(app, signed_in,
@@ -353,6 +394,7 @@ def test_workshop_page_shows_attendance(app, signed_in, organiser):
 def _routes(workshop: Workshop, one: Booking) -> list[tuple[str, str]]:
     base = f"/organiser/workshops/{workshop.id}"
     return [("GET", f"{base}/checkin"), ("POST", f"{base}/checkin/{one.id}"),
+            ("POST", f"{base}/checkin/{one.id}/undo"),
             ("GET", f"{base}/walk-in"), ("POST", f"{base}/walk-in"),
             ("GET", f"{base}/no-shows"), ("POST", f"{base}/no-shows"),
             ("GET", f"{base}/finish"), ("POST", f"{base}/finish")]

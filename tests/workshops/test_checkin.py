@@ -116,3 +116,24 @@ def test_code_is_useless_without_a_staff_login(client, delegate):
 def test_unknown_code_is_404(client, app):
     login(client, make_staff(Role.ORGANISER))
     assert client.get("/checkin/not-a-code").status_code == 404
+
+
+def _fresh(booking_id: int) -> Booking:
+    db.session.expire_all()
+    return db.session.get(Booking, booking_id)
+
+
+def test_undo_check_in_is_audited_and_refused_once_attendance_is_final(app, delegate):
+    organiser = make_staff(Role.ORGANISER)
+    app.config["CLOCK_OFFSET"] = doors_open(delegate.workshop)
+    checkin.check_in(delegate.id, actor=organiser)
+    assert not checkin.undo_check_in(delegate.id, actor=organiser).already
+    assert _fresh(delegate.id).checked_in_at is None
+    assert checkin.undo_check_in(delegate.id, actor=organiser).already  # a second tap
+    assert db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.action == "check-in undone")).all() == ["check-in undone"]
+    checkin.check_in(delegate.id, actor=organiser)
+    app.config["CLOCK_OFFSET"] = clock_at(checkin.recording_ends(delegate.workshop))
+    with pytest.raises(booking.BookingRefused, match="Its attendance is now final"):
+        checkin.undo_check_in(delegate.id, actor=organiser)
+    assert _fresh(delegate.id).checked_in_at is not None

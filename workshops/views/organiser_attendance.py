@@ -104,14 +104,19 @@ def attendance_checkin(workshop_id: int) -> str:
         not_open=None if checkin.is_open(found) else checkin.not_open_message(found))
 
 
-@bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>")
-def attendance_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValue:
+def _booking_of(workshop_id: int, booking_id: int) -> Booking:
     found = db.get_or_404(Booking, booking_id)
     if found.workshop_id != workshop_id:
         abort(404)
-    query = request.form.get("q", "").strip()
     if not ConfirmForm().validate_on_submit():
         abort(400)  # only a missing or stale CSRF token gets here
+    return found
+
+
+@bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>")
+def attendance_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValue:
+    found = _booking_of(workshop_id, booking_id)
+    query = request.form.get("q", "").strip()
     try:
         result = checkin.check_in(found.id, actor=current_user)
     except booking.BookingRefused as refusal:
@@ -123,6 +128,24 @@ def attendance_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValu
                   f"{time_of_day(arrived.checked_in_at)}. Nothing was changed.", "info")
         else:
             flash(f"{arrived.name} checked in at {time_of_day(arrived.checked_in_at)}",
+                  "success")
+    return _checkin_page(workshop_id, query)
+
+
+@bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>/undo")
+def attendance_undo_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValue:
+    found = _booking_of(workshop_id, booking_id)
+    query = request.form.get("q", "").strip()
+    try:
+        result = checkin.undo_check_in(found.id, actor=current_user)
+    except booking.BookingRefused as refusal:
+        flash(refusal.message)
+    else:
+        undone = result.booking
+        if result.already:
+            flash(f"{undone.name} is not checked in. Nothing was changed.", "info")
+        else:
+            flash(f"Check-in undone: {undone.name} is no longer recorded as having arrived.",
                   "success")
     return _checkin_page(workshop_id, query)
 
