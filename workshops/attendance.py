@@ -71,7 +71,7 @@ def has_started(workshop: Workshop, moment: datetime | None = None) -> bool:
 
 
 def places_left(workshop: Workshop) -> int:
-    return max(workshop.capacity - booking.places_taken(workshop.id), 0)
+    return checkin.places_left(workshop)
 
 
 def walk_in(workshop_id: int, delegate: booking.Delegate, *, actor: User,

@@ -43,6 +43,8 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
     "confirm": {None: S.CONFIRMED, S.OFFERED: S.CONFIRMED},
     "wait": {None: S.WAITING},
     "offer": {S.WAITING: S.OFFERED},
+    # At the desk on the day (checkin.give_place): someone from the waiting list who came.
+    "admit": {S.WAITING: S.CONFIRMED, S.OFFERED: S.CONFIRMED},
     "decline": {S.OFFERED: S.DECLINED},
     "expire": {S.OFFERED: S.EXPIRED},
     "cancel": {S.CONFIRMED: S.CANCELLED, S.WAITING: S.CANCELLED, S.OFFERED: S.CANCELLED},
@@ -542,15 +544,23 @@ def accept_offer(booking_id: int) -> Booking:
             db.session.commit()
             raise BookingRefused("Sorry, this offer has expired and the place has been "
                                  "offered to the next person on the waiting list.")
-        booking.status = next_state(TRANSITIONS, "confirm", booking.status)
-        booking.offer_expires_at = None
-        audit.record("accepted offer", "booking", booking.id, workshop_id=booking.workshop_id,
-                     actor="delegate")
-        notices.confirmed(booking)
-        signals.booking_confirmed.send(booking)
+        confirm_place(booking, "confirm", "accepted offer")
         return booking
 
     return with_retries(work)
+
+
+def confirm_place(booking: Booking, transition: str, action: str, *,
+                  actor: User | None = None, booked_by: str = "delegate") -> None:
+    """Give a waiting-list entry its place: the status, the audit entry, the confirmation
+    email and the signal, as every confirmed place gets them. The caller holds the workshop
+    lock and has made sure a place is free (an offered entry already holds one)."""
+    booking.status = next_state(TRANSITIONS, transition, booking.status)
+    booking.offer_expires_at = None
+    audit.record(action, "booking", booking.id, workshop_id=booking.workshop_id,
+                 actor=actor or "delegate", reference=booking.reference)
+    notices.confirmed(booking, booked_by=booked_by)
+    signals.booking_confirmed.send(booking)
 
 
 def decline_offer(booking_id: int) -> Booking:

@@ -92,13 +92,16 @@ def _compose(row: OutboxMessage) -> Composition:
 
 
 def confirmed(booking: Booking, *, booked_by: str = "delegate") -> None:
-    """`booked_by`: "delegate", "organiser" or "desk" (a walk-in). Someone the organisers
-    booked in (by phone, say) is told so, not told that they booked."""
+    """`booked_by`: "delegate", "organiser", "desk" (a walk-in) or "desk-waiting" (given a
+    place from the waiting list at check-in). Someone the organisers booked in (by phone, say)
+    is told so, not told that they booked."""
     # With the plugins' links (the delegate pack, the practice form), as the reminder has:
     # the confirmation is the email a delegate keeps.
     reason = {"delegate": "you booked a place",
               "organiser": "the workshop’s organisers booked a place for you",
-              "desk": "you were registered at the workshop on the day"}[booked_by]
+              "desk": "you were registered at the workshop on the day",
+              "desk-waiting": "you were on the waiting list and were given a place when you "
+                              "arrived at the workshop"}[booked_by]
     _send(booking, "booking_confirmed", reason, method="REQUEST", links=True,
           booked_by=booked_by)
 

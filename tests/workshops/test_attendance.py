@@ -193,6 +193,55 @@ def _buttons(page: str) -> list[str]:
             for label in re.findall(r"<button[^>]*>(.*?)</button>", main, re.S)]
 
 
+def test_search_finds_the_waiting_list_and_gives_a_free_place(app, signed_in, mailbox):
+    """Someone on the waiting list who comes on the day: from the day freed places are not
+    offered by email, so the desk gives them one."""
+    workshop = make_workshop(capacity=1)
+    booked, waiting = _book(workshop, 1, 2)
+    _book(workshop, 3)  # waiting too, but not searched for
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    base = f"/organiser/workshops/{workshop.id}/checkin"
+    assert "Delegate Number2" not in signed_in.get(base).text  # the list is who is expected
+    page = signed_in.get(f"{base}?q=number2").text
+    assert "On the waiting list" in page and "Delegate Number3" not in page
+    assert "No place is free: its one place is taken, so Delegate Number2 cannot be given " \
+           "one." in page
+    assert _buttons(page) == ["Search"]
+    refused = signed_in.post(f"{base}/{waiting.id}/give-place", data={"q": "number2"},
+                             follow_redirects=True).text
+    assert "No place is free" in refused and _fresh(waiting.id).status == "waiting"
+
+    booking.cancel(booked.id)  # on the day: not offered to the waiting list
+    page = signed_in.get(f"{base}?q=number2").text
+    assert _buttons(page) == ["Search", "Give them a free place and check in: Delegate Number2"]
+    mailbox.clear()
+    response = signed_in.post(f"{base}/{waiting.id}/give-place", data={"q": "number2"})
+    assert response.status_code == 303 and "q=number2" in response.headers["Location"]
+    given = _fresh(waiting.id)
+    assert given.status == "confirmed" and given.checked_in_at is not None
+    page = signed_in.get(response.headers["Location"]).text
+    assert "Delegate Number2 was given a place and checked in at" in page
+    assert "1 of 1" in page  # now a confirmed delegate, counted with the others
+    [confirmation] = mailbox.to("d2@example.org")
+    assert "Your place is confirmed" in confirmation.get_body(("plain",)).get_content()
+    # Someone else on the waiting list now finds the workshop full again.
+    page = signed_in.get(f"{base}?q=number3").text
+    assert "No place is free" in page and _buttons(page) == ["Search"]
+
+
+def test_walk_in_page_points_a_waiting_list_entry_to_the_search(app, signed_in):
+    workshop = make_workshop(capacity=1)
+    booked, _waiting = _book(workshop, 1, 2)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    booking.cancel(booked.id)  # a place is free, and not offered on the day
+    response = signed_in.post(f"/organiser/workshops/{workshop.id}/walk-in",
+                              data=_walk_in_form(email="d2@example.org"))
+    assert "Search for the delegate on the check-in page instead, where someone on the " \
+           "waiting list can be given a free place." in response.text
+    found = signed_in.get(f"/organiser/workshops/{workshop.id}/checkin?q=d2@example.org").text
+    assert "Delegate Number2" in found and "On the waiting list" in found
+
+
 def test_undo_check_in_from_the_list(app, signed_in, organiser):
     workshop = make_workshop()
     came = _book(workshop, 1)[0]
@@ -394,6 +443,7 @@ def test_workshop_page_shows_attendance(app, signed_in, organiser):
 def _routes(workshop: Workshop, one: Booking) -> list[tuple[str, str]]:
     base = f"/organiser/workshops/{workshop.id}"
     return [("GET", f"{base}/checkin"), ("POST", f"{base}/checkin/{one.id}"),
+            ("POST", f"{base}/checkin/{one.id}/give-place"),
             ("POST", f"{base}/checkin/{one.id}/undo"),
             ("GET", f"{base}/walk-in"), ("POST", f"{base}/walk-in"),
             ("GET", f"{base}/no-shows"), ("POST", f"{base}/no-shows"),

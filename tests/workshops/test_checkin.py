@@ -118,9 +118,55 @@ def test_unknown_code_is_404(client, app):
     assert client.get("/checkin/not-a-code").status_code == 404
 
 
+def _waiting(workshop_id: int, n: int = 2) -> Booking:
+    """A booking by Wren Waiting<n>: a place if one is free, otherwise the waiting list."""
+    return booking.book(workshop_id, booking.Delegate(
+        name=f"Wren Waiting{n}", email=f"wait{n}@example.org", organisation="York Council"))
+
+
 def _fresh(booking_id: int) -> Booking:
     db.session.expire_all()
     return db.session.get(Booking, booking_id)
+
+
+def test_give_place_holds_capacity_and_a_second_tap_changes_nothing(app):
+    workshop = make_workshop(capacity=1)
+    organiser = make_staff(Role.ORGANISER)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    first, second = _waiting(workshop.id, 1), _waiting(workshop.id, 2)
+    assert (first.status, second.status) == ("confirmed", "waiting")
+    with pytest.raises(booking.BookingRefused, match="No place is free"):
+        checkin.give_place(second.id, actor=organiser)
+    assert _fresh(second.id).status == "waiting" and _fresh(second.id).checked_in_at is None
+    booking.cancel(first.id)  # on the day: the place is not offered, it waits for the desk
+    assert not checkin.give_place(second.id, actor=organiser).already
+    assert checkin.give_place(second.id, actor=organiser).already
+    assert booking.places_taken(workshop.id) == 1
+    with pytest.raises(booking.BookingRefused, match="cancelled"):
+        checkin.give_place(first.id, actor=organiser)
+
+
+def test_give_place_refused_before_the_day(app):
+    workshop = make_workshop(capacity=1)
+    organiser = make_staff(Role.ORGANISER)
+    _waiting(workshop.id, 1)
+    waiting = _waiting(workshop.id, 2)
+    with pytest.raises(booking.BookingRefused, match="Check-in opens on"):
+        checkin.give_place(waiting.id, actor=organiser)
+    assert _fresh(waiting.id).status == "waiting"
+
+
+def test_an_offered_entry_is_given_the_place_held_for_it(app, mailbox):
+    workshop = make_workshop(capacity=1)
+    organiser = make_staff(Role.ORGANISER)
+    first, waiting = _waiting(workshop.id, 1), _waiting(workshop.id, 2)
+    booking.cancel(first.id)  # before the day: the place is offered to the waiting list
+    assert _fresh(waiting.id).status == "offered"
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    checkin.give_place(waiting.id, actor=organiser)
+    given = _fresh(waiting.id)
+    assert given.status == "confirmed" and given.checked_in_at is not None
+    assert given.offer_expires_at is None and booking.places_taken(workshop.id) == 1
 
 
 def test_undo_check_in_is_audited_and_refused_once_attendance_is_final(app, delegate):

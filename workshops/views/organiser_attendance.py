@@ -87,19 +87,31 @@ def checkin_open(workshop: Workshop) -> bool:
 
 # --- check in by name --------------------------------------------------------------------
 
+def _by_surname(bookings: list[Booking]) -> list[Booking]:
+    # Surname order, as on the printed sign-in sheet people are used to.
+    return sorted(bookings, key=lambda b: (b.surname.casefold(), b.name.casefold(), b.id))
+
+
 @bp.get("/workshops/<int:workshop_id>/checkin")
 def attendance_checkin(workshop_id: int) -> str:
     found = db.get_or_404(Workshop, workshop_id)
-    delegates = list(db.session.scalars(select(Booking).where(
-        Booking.workshop_id == found.id, Booking.status == BookingStatus.CONFIRMED)))
-    # Surname order, as on the printed sign-in sheet people are used to.
-    delegates.sort(key=lambda b: (b.surname.casefold(), b.name.casefold(), b.id))
+    delegates = _by_surname(list(db.session.scalars(select(Booking).where(
+        Booking.workshop_id == found.id, Booking.status == BookingStatus.CONFIRMED))))
     query = request.args.get("q", "").strip()
-    shown = [b for b in delegates if _matches(b, query)] if query else delegates
+    shown, waiting = delegates, []
+    if query:
+        shown = [b for b in delegates if _matches(b, query)]
+        # Only a search finds the waiting list: someone on it who comes asks at the desk, and
+        # the list of who is expected stays the confirmed delegates.
+        waiting = _by_surname([b for b in db.session.scalars(select(Booking).where(
+            Booking.workshop_id == found.id, Booking.status.in_(checkin.ON_WAITING_LIST)))
+            if _matches(b, query)])
+    places_left = attendance.places_left(found)
     return render_template(
         "organiser/attendance_checkin.html", workshop=found, delegates=shown, query=query,
+        waiting=[(b, checkin.place_refusal(b, places_left)) for b in waiting],
         total=len(delegates), arrived=sum(1 for b in delegates if b.checked_in_at),
-        places_left=attendance.places_left(found), form=ConfirmForm(),
+        places_left=places_left, form=ConfirmForm(),
         window=checkin.window(found),
         not_open=None if checkin.is_open(found) else checkin.not_open_message(found))
 
@@ -130,6 +142,30 @@ def attendance_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValu
             flash(f"{arrived.name} checked in at {time_of_day(arrived.checked_in_at)}",
                   "success")
     return _checkin_page(workshop_id, query)
+
+
+@bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>/give-place")
+def attendance_give_place(workshop_id: int, booking_id: int) -> ResponseReturnValue:
+    found = _booking_of(workshop_id, booking_id)
+    query = request.form.get("q", "").strip()
+    try:
+        result = checkin.give_place(found.id, actor=current_user)
+    except booking.BookingRefused as refusal:
+        flash(refusal.message)
+    else:
+        flash(_given_place_message(result), "info" if result.already else "success")
+    return _checkin_page(workshop_id, query)
+
+
+def _given_place_message(result: checkin.CheckIn) -> str:
+    """What the desk is told after giving a waiting-list entry a place (shared by the list and
+    the QR code's page)."""
+    given = result.booking
+    if result.already:
+        return (f"{given.name} was already checked in at {time_of_day(given.checked_in_at)}. "
+                "Nothing was changed.")
+    return (f"{given.name} was given a place and checked in at "
+            f"{time_of_day(given.checked_in_at)}. Their confirmation has been emailed.")
 
 
 @bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>/undo")
@@ -178,8 +214,10 @@ def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
         except booking.BookingRefused as error:
             message = error.message
             if error.field == "email":
-                message = ("This email address already has a booking for this workshop. "
-                           "Search for the delegate on the check-in page instead.")
+                message = ("This email address already has a booking for this workshop (a "
+                           "place, or a place on the waiting list). Search for the delegate "
+                           "on the check-in page instead, where someone on the waiting list "
+                           "can be given a free place.")
             if error.field in form:
                 attach(form, error.field, message)
             else:
