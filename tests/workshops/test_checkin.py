@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -118,16 +119,101 @@ def test_unknown_code_is_404(client, app):
     assert client.get("/checkin/not-a-code").status_code == 404
 
 
+# --- the QR code's page says what it can and cannot do -------------------------------------
+
+def _status_shown(page: str) -> str:
+    """The tag in the page's Booking row: the booking's status as organisers read it."""
+    found = re.search(r'Booking\s*</dt>\s*<dd[^>]*>\s*<strong class="govuk-tag[^"]*">\s*'
+                      r'([^<]*?)\s*</strong>', page)
+    return found.group(1) if found else ""
+
+
+def _buttons(page: str) -> list[str]:
+    """The words of the buttons in the page's main content, as a screen reader says them."""
+    main = page[page.index("<main"):page.index("</main>")]
+    return [" ".join(re.sub(r"<[^>]+>", "", label).split())
+            for label in re.findall(r"<button[^>]*>(.*?)</button>", main, re.S)]
+
+
 def _waiting(workshop_id: int, n: int = 2) -> Booking:
     """A booking by Wren Waiting<n>: a place if one is free, otherwise the waiting list."""
     return booking.book(workshop_id, booking.Delegate(
         name=f"Wren Waiting{n}", email=f"wait{n}@example.org", organisation="York Council"))
 
 
+def test_qr_page_shows_a_cancelled_booking_with_its_status_and_why(client, delegate):
+    booking.cancel(delegate.id)
+    login(client, make_staff(Role.ORGANISER))
+    page = client.get(f"/checkin/{delegate.checkin_code}").text
+    assert _status_shown(page) == "Cancelled"
+    assert "This booking was cancelled, so Zoë Brontë cannot be checked in." in page
+    assert _buttons(page) == []
+
+
+def test_qr_page_shows_no_check_in_button_outside_the_window(app, client, delegate):
+    """Before the workshop's day the page says when check-in opens instead of offering a
+    button that would only be refused."""
+    login(client, make_staff(Role.ORGANISER))
+    page = client.get(f"/checkin/{delegate.checkin_code}").text
+    assert _buttons(page) == []
+    assert f"Check-in opens on {day(delegate.workshop.starts_at)}" in page
+    assert _status_shown(page) == "Confirmed"
+    app.config["CLOCK_OFFSET"] = clock_at(checkin.recording_ends(delegate.workshop))
+    page = client.get(f"/checkin/{delegate.checkin_code}").text
+    assert _buttons(page) == [] and "Its attendance is now final" in page
+    app.config["CLOCK_OFFSET"] = doors_open(delegate.workshop)
+    page = client.get(f"/checkin/{delegate.checkin_code}").text
+    assert _buttons(page) == ["Check in Zoë Brontë"] and "Check-in opens on" not in page
+
+
+def test_qr_page_gives_a_waiting_list_entry_a_free_place_and_checks_them_in(
+        app, client, mailbox):
+    workshop = make_workshop(capacity=1)
+    first = booking.book(workshop.id, booking.Delegate(
+        name="Zoë Brontë", email="zoe@example.org", organisation="Bradford Council"))
+    waiting = _waiting(workshop.id)
+    login(client, make_staff(Role.ORGANISER))
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    url = f"/checkin/{waiting.checkin_code}"
+    page = client.get(url).text
+    assert _status_shown(page) == "On the waiting list"
+    assert "Wren Waiting2 is on the waiting list and has no place yet" in page
+    assert "No place is free: its one place is taken" in page
+    assert _buttons(page) == []
+    # On the day a cancellation frees the place for the desk: it is not offered by email.
+    booking.cancel(first.id)
+    assert _fresh(waiting.id).status == "waiting"
+    page = client.get(url).text
+    assert _buttons(page) == ["Give them a free place and check in"]
+    mailbox.clear()
+    done = client.post(url, data={"action": "give-place"}).text
+    assert "Checked in" in done and "Wren Waiting2 was given a place" in done
+    given = _fresh(waiting.id)
+    assert given.status == "confirmed" and given.checked_in_at is not None
+    [confirmation] = mailbox.to("wait2@example.org")
+    said = confirmation.get_body(("plain",)).get_content()
+    assert "Your place is confirmed" in said and "given a place when you arrived" in said
+    assert db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.entity_id == waiting.id).order_by(AuditEntry.id)).all()[-2:] == [
+        "given a place at check-in", "checked in"]
+
+
+def test_qr_page_for_a_waiting_list_entry_before_the_day(client):
+    workshop = make_workshop(capacity=1)
+    _waiting(workshop.id, 1)
+    waiting = _waiting(workshop.id, 2)
+    login(client, make_staff(Role.ORGANISER))
+    page = client.get(f"/checkin/{waiting.checkin_code}").text
+    assert _status_shown(page) == "On the waiting list" and "Check-in opens on" in page
+    assert _buttons(page) == []
+
+
 def _fresh(booking_id: int) -> Booking:
     db.session.expire_all()
     return db.session.get(Booking, booking_id)
 
+
+# --- giving a waiting-list entry a place, and undoing a check-in: the domain ---------------
 
 def test_give_place_holds_capacity_and_a_second_tap_changes_nothing(app):
     workshop = make_workshop(capacity=1)
