@@ -93,3 +93,52 @@ def test_organiser_checks_in_by_name_and_registers_a_walk_in_on_a_phone(
     page.goto(f"/organiser/workshops/{workshop_id}/checkin")
     assert not (problem := overflow(page, 320)), f"the check-in list must reflow: {problem}"
     checks.assert_clean()
+
+
+def test_organiser_gives_a_waiting_list_place_and_undoes_a_check_in_on_a_phone(
+        live, page: Page, checks: Checks) -> None:
+    with live.data():
+        workshop = make_workshop(capacity=1)
+        workshop_id = workshop.id
+        zoe, wren = (booking.book(workshop_id, booking.Delegate(
+            name=name, email=email, organisation="Bradford Council"))
+            for name, email in (("Zoë Brontë", "zoe@example.org"),
+                                ("Wren Waiting", "wren@example.org")))
+        organiser = make_staff(Role.ORGANISER)
+        organiser_email = organiser.email
+        live.app.config["CLOCK_OFFSET"] = doors_open(workshop)
+        booking.cancel(zoe.id)  # on the day the freed place waits for the desk
+        codes = {"zoe": zoe.checkin_code, "wren": wren.checkin_code}
+    page.set_viewport_size(PHONE)
+    page.goto(f"/organiser/workshops/{workshop_id}/checkin?q=wren")
+    page.get_by_label("Email address", exact=True).fill(organiser_email)
+    page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    # The badges' QR codes: each says what the booking is and what can be done.
+    page.goto(f"/checkin/{codes['zoe']}")
+    expect(page.locator(".govuk-warning-text")).to_contain_text(
+        "This booking was cancelled, so Zoë Brontë cannot be checked in.")
+    checks.axe(page, "QR check-in of a cancelled booking")
+    page.goto(f"/checkin/{codes['wren']}")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("On the waiting list")
+    expect(page.get_by_role("button", name="Give them a free place and check in")).to_be_visible()
+    checks.axe(page, "QR check-in of a waiting-list booking")
+    page.goto(f"/organiser/workshops/{workshop_id}/checkin?q=wren")
+    expect(page.get_by_role("heading", name="On the waiting list")).to_be_visible()
+    checks.axe(page, "check-in search finding the waiting list")
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert not (problem := overflow(page, 320)), problem
+    page.get_by_role("button", name="Give them a free place and check in for Wren Waiting").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        re.compile(r"Wren Waiting was given a place and checked in at \d"))
+    expect(page.get_by_text("1 of 1")).to_be_visible()
+
+    # A wrong tap is taken back from the same list.
+    page.get_by_role("button", name="Undo check-in for Wren Waiting").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Check-in undone: Wren Waiting is no longer recorded as having arrived.")
+    expect(page.get_by_role("button", name="Check in Wren Waiting")).to_be_visible()
+    checks.axe(page, "check-in list after an undo")
+    assert not (problem := overflow(page, 320)), problem
+    checks.assert_clean()

@@ -213,7 +213,7 @@ def test_search_finds_the_waiting_list_and_gives_a_free_place(app, signed_in, ma
 
     booking.cancel(booked.id)  # on the day: not offered to the waiting list
     page = signed_in.get(f"{base}?q=number2").text
-    assert _buttons(page) == ["Search", "Give them a free place and check in: Delegate Number2"]
+    assert _buttons(page) == ["Search", "Give them a free place and check in for Delegate Number2"]
     mailbox.clear()
     response = signed_in.post(f"{base}/{waiting.id}/give-place", data={"q": "number2"})
     assert response.status_code == 303 and "q=number2" in response.headers["Location"]
