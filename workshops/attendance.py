@@ -86,7 +86,7 @@ def walk_in(workshop_id: int, delegate: booking.Delegate, *, actor: User,
     if workshop.status != WorkshopStatus.PUBLISHED:
         # `book` lets organisers past the booking window, so the status is checked here.
         raise AttendanceRefused(
-            f"This workshop is {workshop.status}, so no one can be registered for it.")
+            f"This workshop {workshop.status_phrase}, so no one can be registered for it.")
     if not checkin.is_open(workshop):
         # A walk-in is checked in as they are booked, so the day's rule for check-in holds.
         raise AttendanceRefused(
@@ -125,7 +125,7 @@ def mark_no_shows(workshop_id: int, *, actor: User | str) -> list[Booking]:
         now = clock.now()
         if workshop.status not in (WorkshopStatus.PUBLISHED, WorkshopStatus.FINISHED):
             raise AttendanceRefused(
-                f"This workshop is {workshop.status}, so no one can be marked as a no-show.")
+                f"This workshop {workshop.status_phrase}, so no one can be marked as a no-show.")
         if not has_started(workshop, now):
             raise AttendanceRefused(
                 "The workshop has not started yet. You can mark no-shows once it has begun.")

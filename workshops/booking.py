@@ -226,7 +226,7 @@ def not_bookable(workshop: Workshop) -> str | None:
     """Why no one, not even an organiser, can be booked on `workshop`; None if they can.
     Only a published workshop takes bookings (the booking window binds only the public)."""
     if workshop.status != WorkshopStatus.PUBLISHED:
-        return f"This workshop is {workshop.status}, so no one can be booked on it."
+        return f"This workshop {workshop.status_phrase}, so no one can be booked on it."
     return None
 
 

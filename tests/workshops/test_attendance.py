@@ -87,6 +87,29 @@ def test_walk_in_refused_when_full_and_never_waitlisted(app, organiser):
     assert db.session.scalar(select(Booking).where(Booking.email == "d2@example.org")) is None
 
 
+@pytest.mark.parametrize(("status", "refusal"), [
+    ("draft", "This workshop is a draft, so no one can be registered for it."),
+    ("cancelled", "This workshop has been cancelled, so no one can be registered for it."),
+    ("finished", "This workshop has finished, so no one can be registered for it.")])
+def test_walk_in_refused_unless_published_in_plain_words(app, organiser, status, refusal):
+    workshop = make_workshop(status=status)
+    app.config["CLOCK_OFFSET"] = doors_open(workshop)
+    with pytest.raises(attendance.AttendanceRefused) as refused:
+        attendance.walk_in(workshop.id, _delegate(1), actor=organiser)
+    assert str(refused.value) == refusal
+
+
+@pytest.mark.parametrize(("status", "refusal"), [
+    ("draft", "This workshop is a draft, so no one can be marked as a no-show."),
+    ("cancelled", "This workshop has been cancelled, so no one can be marked as a no-show.")])
+def test_no_shows_refused_on_a_draft_or_cancelled_workshop(app, organiser, status, refusal):
+    workshop = make_workshop(status=status)
+    app.config["CLOCK_OFFSET"] = an_hour_into(workshop)
+    with pytest.raises(attendance.AttendanceRefused) as refused:
+        attendance.mark_no_shows(workshop.id, actor=organiser)
+    assert str(refused.value) == refusal
+
+
 def test_walk_in_twice_with_one_key_books_once(app, organiser):
     workshop = make_workshop(capacity=1)
     app.config["CLOCK_OFFSET"] = doors_open(workshop)
@@ -424,7 +447,7 @@ def test_finish_page_confirms_then_finishes(app, signed_in, organiser):
     db.session.expire_all()
     assert db.session.get(Workshop, workshop.id).status == "finished"
     again = signed_in.get(url, follow_redirects=True).get_data(as_text=True)
-    assert "only a published workshop can be finished" in again
+    assert "This workshop has finished: only a published workshop can be finished" in again
 
 
 def test_workshop_page_shows_attendance(app, signed_in, organiser):

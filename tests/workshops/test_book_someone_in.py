@@ -108,13 +108,14 @@ def test_the_same_form_sent_twice_books_once(app, signed_in):
         Booking.workshop_id == workshop.id)).all()) == 1
 
 
-@pytest.mark.parametrize("status", ["draft", "cancelled", "finished"])
-def test_only_a_published_workshop_takes_bookings(app, signed_in, status):
+@pytest.mark.parametrize(("status", "standing"), [
+    ("draft", "is a draft"), ("cancelled", "has been cancelled"), ("finished", "has finished")])
+def test_only_a_published_workshop_takes_bookings(app, signed_in, status, standing):
     workshop = make_workshop(status=status)
     page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
     assert _url(workshop) not in page
     refused = signed_in.post(_url(workshop), data=_form(), follow_redirects=True)
-    assert f"This workshop is {status}, so no one can be booked on it" in refused.get_data(
+    assert f"This workshop {standing}, so no one can be booked on it" in refused.get_data(
         as_text=True)
     assert _made() is None
 
@@ -132,7 +133,7 @@ def test_a_workshop_cancelled_meanwhile_takes_no_booking(app, organiser):
     workshop = make_workshop()
     workshop.status = "cancelled"
     db.session.commit()
-    with pytest.raises(booking.BookingRefused, match="is cancelled"):
+    with pytest.raises(booking.BookingRefused, match="has been cancelled"):
         booking.book(workshop.id, booking.Delegate(name="Grace Hopper",
                                                    email="grace@example.org",
                                                    organisation="Kent"), actor=organiser)

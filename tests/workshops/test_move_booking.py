@@ -98,7 +98,7 @@ def test_only_a_workshop_with_a_free_place_is_offered(app, client, series_pair) 
 
 @pytest.mark.parametrize(("change", "message"), [
     ("other series", "Choose another workshop in the same series"),
-    ("draft", "This workshop is draft"),
+    ("draft", "This workshop is a draft, so no one can be booked on it"),
     ("window closed", "Booking for that workshop is not open"),
     ("already booked", "already has a booking for that workshop"),
 ])

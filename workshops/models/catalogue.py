@@ -43,6 +43,16 @@ class WorkshopStatus(StrEnum):
     FINISHED = "finished"
 
 
+# Where a workshop stands, as a sentence says it after "This workshop": the status's own word
+# reads wrongly there ("This workshop is draft", "... is finished").
+STATUS_PHRASES: dict[str, str] = {
+    WorkshopStatus.DRAFT: "is a draft",
+    WorkshopStatus.PUBLISHED: "is published",
+    WorkshopStatus.CANCELLED: "has been cancelled",
+    WorkshopStatus.FINISHED: "has finished",
+}
+
+
 class Theme(db.Model):
     __tablename__ = "themes"
 
@@ -128,6 +138,11 @@ class Workshop(db.Model):
     @property
     def region_name(self) -> str:
         return REGIONS.get(self.region, self.region)
+
+    @property
+    def status_phrase(self) -> str:
+        """"is a draft", "has been cancelled"...: for sentences that begin "This workshop"."""
+        return STATUS_PHRASES.get(self.status, f"is {self.status}")
 
     @property
     def display_title(self) -> str:

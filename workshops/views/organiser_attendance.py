@@ -192,7 +192,7 @@ def attendance_undo_check_in(workshop_id: int, booking_id: int) -> ResponseRetur
 def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
     found = db.get_or_404(Workshop, workshop_id)
     if found.status != WorkshopStatus.PUBLISHED:
-        flash(f"This workshop is {found.status}, so no one can be registered for it.")
+        flash(f"This workshop {found.status_phrase}, so no one can be registered for it.")
         return _workshop_page(found.id)
     if not checkin.is_open(found):
         # The check-in page says when it opens; the message adds only what a walk-in needs.
@@ -245,7 +245,7 @@ def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
 def attendance_no_shows(workshop_id: int) -> ResponseReturnValue:
     found = db.get_or_404(Workshop, workshop_id)
     if found.status not in (WorkshopStatus.PUBLISHED, WorkshopStatus.FINISHED):
-        flash(f"This workshop is {found.status}, so no one can be marked as a no-show.")
+        flash(f"This workshop {found.status_phrase}, so no one can be marked as a no-show.")
         return _workshop_page(found.id)
     if not attendance.has_started(found):
         flash("The workshop has not started yet. You can mark no-shows once it has begun.")
@@ -273,7 +273,7 @@ def _people(number: int) -> str:
 def attendance_finish(workshop_id: int) -> ResponseReturnValue:
     found = db.get_or_404(Workshop, workshop_id)
     if found.status != WorkshopStatus.PUBLISHED:
-        flash(f"This workshop is {found.status}: only a published workshop can be finished.")
+        flash(f"This workshop {found.status_phrase}: only a published workshop can be finished.")
         return _workshop_page(found.id)
     if not attendance.has_started(found):
         flash("The workshop has not started yet, so it cannot be marked as finished.")

@@ -71,7 +71,7 @@ def _back_to(workshop_id: int) -> Response:
 def _closed(workshop: Workshop) -> Response | None:
     """A cancelled or finished workshop cannot change: say so rather than fail."""
     if workshop.status in CLOSED:
-        flash(f"This workshop is {workshop.status}, so it can no longer be changed.")
+        flash(f"This workshop {workshop.status_phrase}, so it can no longer be changed.")
         return _back_to(workshop.id)
     return None
 
@@ -265,7 +265,7 @@ def _people(number: int) -> str:
 def publish_workshop(workshop_id: int) -> ResponseReturnValue:
     found = db.get_or_404(Workshop, workshop_id)
     if found.status != WorkshopStatus.DRAFT:
-        flash(f"This workshop is {found.status}: only a draft can be published.")
+        flash(f"This workshop {found.status_phrase}: only a draft can be published.")
         return _back_to(found.id)
     form = ConfirmForm()
     if form.validate_on_submit():
