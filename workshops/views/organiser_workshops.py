@@ -7,6 +7,7 @@ domain, and turn its refusals into messages beside the right field.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -18,6 +19,7 @@ from werkzeug.wrappers import Response
 from workshops import booking as rules
 from workshops import clock, scheduling
 from workshops.extensions import db
+from workshops.formatting import date_time
 from workshops.forms import ConfirmForm
 from workshops.models import (
     ACTIVE,
@@ -120,6 +122,33 @@ def booking_notes(workshop_id: int) -> BookingNotes:
     return BookingNotes(booked_in_by, moved)
 
 
+def booking_window_text(workshop: Workshop, now: datetime) -> str:
+    """The workshop page's "Booking" line: whether booking is open now, and why not if not.
+
+    The window as set ("from when it is published, until the workshop starts") stops being
+    true once the workshop has started, finished or been cancelled, so those say so instead.
+    """
+    if workshop.status == WorkshopStatus.CANCELLED:
+        return "Closed: the workshop has been cancelled"
+    if workshop.status == WorkshopStatus.FINISHED:
+        return "Closed: the workshop has finished"
+    if workshop.status == WorkshopStatus.PUBLISHED:
+        # Marked finished only the morning after, so a published workshop can be over.
+        if now >= workshop.ends_at:
+            return "Closed: the workshop has ended"
+        if now >= workshop.starts_at:
+            return "Closed: the workshop has started"
+        if workshop.booking_window_state(now) == "closed":
+            # The window binds the public only: organisers book people in until the start.
+            return (f"Closed to the public since {date_time(workshop.booking_closes_at)}. You "
+                    "can still book someone in until the workshop starts")
+    opens = (f"from {date_time(workshop.booking_opens_at)}" if workshop.booking_opens_at
+             else "from when it is published")
+    closes = (f"until {date_time(workshop.booking_closes_at)}" if workshop.booking_closes_at
+              else "until the workshop starts")
+    return f"Open {opens}, {closes}"
+
+
 def _matches(found: Booking, query: str) -> bool:
     """Search by any part of the name, email, organisation or reference, ignoring case."""
     needle = query.casefold()
@@ -173,11 +202,15 @@ def workshop(workshop_id: int) -> str:
     query = request.args.get("q", "").strip()
     if query:
         bookings = [b for b in bookings if _matches(b, query)]
+    now = clock.now()
+    # A cancelled workshop has no places to offer, whatever its capacity was.
+    places_left = (None if found.status == WorkshopStatus.CANCELLED
+                   else max(found.capacity - counts["confirmed"] - counts["offered"], 0))
     return render_template("organiser/workshop.html", workshop=found, bookings=bookings,
-                           queue=queue, counts=counts, needs=needs, now=clock.now(),
+                           queue=queue, counts=counts, needs=needs, now=now,
                            query=query, notes=booking_notes(found.id),
-                           places_left=max(found.capacity - counts["confirmed"]
-                                           - counts["offered"], 0))
+                           booking_window=booking_window_text(found, now),
+                           places_left=places_left)
 
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
