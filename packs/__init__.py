@@ -7,7 +7,7 @@ from packs.cli import packs_cli
 from packs.fillable_views import fillable_download
 from packs.responses import pdf_response
 from workshops.extensions import db
-from workshops.models import Booking, BookingStatus, Role, Workshop
+from workshops.models import Booking, BookingStatus, Role, Workshop, WorkshopStatus
 from workshops.plugins import Plugin
 from workshops.views.auth import role_required
 from workshops.views.booking import booking_for_link
@@ -86,7 +86,9 @@ def print_job_start(workshop_id: int) -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)  # only a missing or stale CSRF token gets here
     target, _ = jobs.current(workshop)
-    if target.status()["state"] not in ("ready", "running"):
+    # A cancelled workshop has no packs to print; its page says so (a stale form may still post).
+    if workshop.status != WorkshopStatus.CANCELLED and target.status()["state"] not in (
+            "ready", "running"):
         # Shown as running at once, even before a worker picks the job up: "running" with no
         # owner means queued (the worker names itself when it starts building).
         target.write_status("running", 0, target.total)

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from packs import jobs
 from tests.conftest import login, make_staff, make_workshop
+from workshops import scheduling
 from workshops.extensions import db
 from workshops.models import Booking, Role
 
@@ -126,3 +127,24 @@ def test_print_job_is_for_organisers_only(client, workshop) -> None:
         assert client.get(url).status_code == 403
     assert client.post(urls[0]).status_code == 403
     assert not _files(workshop.id) and not jobs.current(workshop)[0].status_path.exists()
+
+
+def test_a_cancelled_workshop_has_nothing_to_print_and_says_why(client, workshop) -> None:
+    organiser = make_staff(Role.ORGANISER)
+    scheduling.cancel_workshop(workshop.id, actor=organiser)
+    login(client, organiser)
+    url = f"/packs/workshops/{workshop.id}/print"
+    page = client.get(url).get_data(as_text=True)
+    assert "This workshop has been cancelled, so there is nothing to print." in page
+    assert "no confirmed delegates" not in page
+    assert "Prepare the print file" not in page
+    # A form left open from before the cancellation prepares nothing.
+    assert client.post(url).status_code == 303
+    assert not _files(workshop.id) and not jobs.current(workshop)[0].status_path.exists()
+
+
+def test_a_finished_workshop_with_no_one_confirmed_does_not_say_yet(client, app) -> None:
+    finished = make_workshop(status="finished")
+    login(client, make_staff(Role.ORGANISER))
+    page = client.get(f"/packs/workshops/{finished.id}/print").get_data(as_text=True)
+    assert "There are no confirmed delegates, so there is nothing to print." in page
