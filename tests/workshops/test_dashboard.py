@@ -12,7 +12,7 @@ from flask import g
 from sqlalchemy import event, insert, update
 
 from tests.conftest import doors_open, make_workshop
-from workshops import booking, charts, checkin, clock
+from workshops import booking, charts, checkin, clock, scheduling
 from workshops.extensions import db
 from workshops.models import Booking, Series, Theme, Workshop
 
@@ -182,6 +182,50 @@ def test_table_shows_each_workshop_and_the_series_totals(signed_in, small_series
         "All workshops": {"capacity": 7, "confirmed": 3, "offered": 1, "waiting": 1,
                           "cancelled": 1, "attended": 1, "no_shows": 1},
     }
+
+
+def _row_tags(page: Node) -> dict[str, str]:
+    """The status tag beside each workshop's name in the table, if it has one."""
+    rows = page.find("table", id="series-figures").find("tbody").find_all("tr")
+    return {row.find("th").find("a").text: " ".join(tag.text for tag in row.find("th").walk()
+                                                   if "govuk-tag" in tag.attrs.get("class", ""))
+            for row in rows if row.find("th").find_all("a")}
+
+
+def test_cancelled_and_draft_workshops_are_marked_and_left_out_of_the_totals_places(
+        signed_in, organiser, small_series):
+    cancelled = make_workshop(series=small_series, region="north-west", capacity=80)
+    booking.book(cancelled.id, _delegate(7))
+    scheduling.cancel_workshop(cancelled.id, actor=organiser)
+    make_workshop(series=small_series, region="south-west", capacity=50, status="draft")
+    page = _dashboard(signed_in, small_series.id)
+    table = figures_table(page)
+    assert table["North West"]["capacity"] == 80 and table["South West"]["capacity"] == 50
+    # North East's 3 places and London's 4: not the 80 cancelled nor the 50 in a draft.
+    assert table["All workshops"]["capacity"] == 7
+    assert table["All workshops"]["cancelled"] == 2  # the cancelled workshop's booking too
+    assert _row_tags(page) == {"North East": "", "London": "", "North West": "Cancelled",
+                               "South West": "Draft"}
+    said = "1 cancelled workshop (North West) and 1 draft workshop (South West)"
+    assert page.find("p", id="left-out-of-totals").text == (
+        f"Totals leave out the places at {said}: they are not on offer.")
+    # No "0%" bar for a workshop no one can book.
+    assert chart_rows(page, "chart-fill-rate") == [("North East", "67%"), ("London", "25%")]
+    assert page.find("p", id="left-out-of-fill-rate").text == f"The chart leaves out {said}."
+
+
+def test_a_series_of_published_workshops_leaves_nothing_out(signed_in, small_series):
+    page = _dashboard(signed_in, small_series.id)
+    assert not page.find_all("p", id="left-out-of-totals")
+    assert set(_row_tags(page).values()) == {""}
+
+
+def test_a_series_with_only_a_draft_says_none_is_published(signed_in):
+    draft = make_workshop(status="draft", capacity=30)
+    page = _dashboard(signed_in, draft.series_id)
+    assert figures_table(page)["All workshops"]["capacity"] == 0
+    assert "No workshop in this series has been published yet." in page.find(
+        "figure", id="chart-fill-rate").text
 
 
 def test_charts_show_the_same_figures(signed_in, small_series):

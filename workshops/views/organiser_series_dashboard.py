@@ -19,10 +19,14 @@ from sqlalchemy.orm import selectinload
 
 from workshops import charts, clock
 from workshops.extensions import db
-from workshops.models import SECTORS, Booking, BookingStatus, Series, Workshop
+from workshops.formatting import and_list
+from workshops.models import SECTORS, Booking, BookingStatus, Series, Workshop, WorkshopStatus
 from workshops.views.organiser import bp
 
 TOP_ORGANISATIONS = 10
+# Workshops whose places are on offer, or were: the others' capacity is no one's to book, so
+# counting it would make the series look emptier than it is.
+OFFERS_PLACES = (WorkshopStatus.PUBLISHED, WorkshopStatus.FINISHED)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,12 @@ class WorkshopFigures:
     def fill_rate(self) -> float:
         """Confirmed places as a percentage of capacity."""
         return 100 * self.confirmed / self.capacity if self.capacity else 0.0
+
+    @property
+    def offers_places(self) -> bool:
+        """Whether this workshop's capacity counts in the series' totals and fill rates: not
+        a draft's (nothing on offer yet) nor a cancelled one's (nothing on offer any more)."""
+        return self.workshop is None or self.workshop.status in OFFERS_PLACES
 
 
 def _in_series(series_id: int) -> ColumnElement[bool]:
@@ -78,11 +88,25 @@ def workshop_figures(series: Series) -> list[WorkshopFigures]:
 
 
 def totals(figures: list[WorkshopFigures]) -> WorkshopFigures:
+    """The series' row: every booking counted, but only the capacity of workshops that offer
+    places (bookings at a cancelled workshop were made, and cancelled, all the same)."""
     return WorkshopFigures(
-        workshop=None, capacity=sum(f.capacity for f in figures),
+        workshop=None, capacity=sum(f.capacity for f in figures if f.offers_places),
         **{name: sum(getattr(f, name) for f in figures)
            for name in ("confirmed", "offered", "waiting", "cancelled", "attended",
                         "no_shows")})
+
+
+def left_out_of_totals(figures: list[WorkshopFigures]) -> str:
+    """'1 cancelled workshop (London) and 2 draft workshops (Wales, South East)', or ''."""
+    parts = []
+    for status in (WorkshopStatus.CANCELLED, WorkshopStatus.DRAFT):
+        names = [f.workshop.region_name for f in figures
+                 if f.workshop is not None and f.workshop.status == status]
+        if names:
+            plural = "" if len(names) == 1 else "s"
+            parts.append(f"{len(names)} {status} workshop{plural} ({', '.join(names)})")
+    return and_list(parts)
 
 
 def delegates_by_sector(series_id: int) -> list[tuple[str, int]]:
@@ -167,10 +191,11 @@ def series_charts(series: Series, figures: list[WorkshopFigures],
     return {
         "fill_rate": charts.bar_chart(
             "Places filled, by region", [(f.workshop.region_name, f.fill_rate)
-                                        for f in figures],
+                                        for f in figures if f.offers_places],
             maximum=100, value_format=_percent, chart_id="chart-fill-rate",
             label_heading="Region", value_heading="Places filled",
-            empty_message="There are no workshops in this series yet."),
+            empty_message="No workshop in this series has been published yet."
+            if figures else "There are no workshops in this series yet."),
         "bookings_by_week": charts.line_chart(
             "Bookings made, running total by week",
             [(_day(week), number) for week, number in bookings_by_week(series.id)],
@@ -196,4 +221,5 @@ def series_dashboard(series_id: int) -> str:
     figures = workshop_figures(series)
     total = totals(figures)
     return render_template("organiser/series_dashboard.html", series=series, figures=figures,
-                           total=total, charts=series_charts(series, figures, total))
+                           total=total, left_out=left_out_of_totals(figures),
+                           charts=series_charts(series, figures, total))
