@@ -145,22 +145,26 @@ def bar_chart(title: str, rows: Sequence[tuple[str, float]], *, maximum: float |
               unit: str = "", value_format: Callable[[float], str] | None = None,
               chart_id: str | None = None, label_heading: str = "",
               value_heading: str = "", summary: str | None = None,
-              empty_message: str = EMPTY_MESSAGE) -> Markup:
+              empty_message: str = EMPTY_MESSAGE,
+              remainder: tuple[str, float] | None = None) -> Markup:
     """A horizontal bar chart, one bar per row, in the order given; and its figures as a table.
 
     `maximum` is the value a full-width bar stands for (100 for percentages); a pale track
     behind each bar then shows how far it is from full. By default the largest value is full
     width, and no track is drawn (it would mean nothing). Each label sits above its bar, so
     long names (organisations) need no room beside the bars; the value follows the bar's end.
+
+    `remainder` ("All other organisations", say) comes last, with its value but no bar, and
+    takes no part in the scale: the sum of a long tail would dwarf the bars it follows.
     """
     chart_id = chart_id or _slug(title)
-    if not rows:
+    if not rows and remainder is None:
         return _empty(chart_id, title, empty_message)
     show = _formatter(unit, value_format)
     shown = [show(value) for _, value in rows]
-    top = max(maximum or 0, *(value for _, value in rows)) or 1
+    top = max(maximum or 0, *(value for _, value in rows), 0) or 1
     # Room after the longest bar for the widest value, so no value is ever clipped.
-    value_room = max(_text_width(text, LABEL_SIZE, bold=True) for text in shown) + 12
+    value_room = max((_text_width(text, LABEL_SIZE, bold=True) for text in shown), default=0) + 12
     track = WIDTH - value_room
     bar_height, label_gap, row_gap = 26, 8, 18
     row_height = LABEL_SIZE + label_gap + bar_height + row_gap
@@ -181,11 +185,26 @@ def bar_chart(title: str, rows: Sequence[tuple[str, float]], *, maximum: float |
                  bar_h=bar_height, length=_n(length),
                  bar_fill=BAR_COLOUR, value_x=_n(length + 8),
                  value_y=_n(bar_y + bar_height / 2 + LABEL_SIZE * 0.35), value=text))
+    table_rows = [(label, text) for (label, _), text in zip(rows, shown, strict=True)]
     height = len(rows) * row_height - row_gap
-    picture = _svg(chart_id, title, summary or _bar_summary(title, rows, show), height,
-                   Markup("").join(shapes))
-    table = _table(title, [(label, text) for (label, _), text in zip(rows, shown, strict=True)],
-                   label_heading or "Item", value_heading or _value_heading(unit))
+    description = summary or (_bar_summary(title, rows, show) if rows else title + ".")
+    if remainder is not None:
+        label, value = remainder
+        y = len(rows) * row_height
+        shapes.append(Markup(
+            '<text x="0" y="{label_y}" font-size="{size}">{label}</text>'
+            '<text x="0" y="{value_y}" font-size="{size}" font-weight="bold">{value}</text>'
+        ).format(label_y=_n(y + LABEL_SIZE - 4), size=LABEL_SIZE,
+                 label=_fit(label, WIDTH, LABEL_SIZE),
+                 value_y=_n(y + LABEL_SIZE + label_gap + bar_height / 2 + LABEL_SIZE * 0.35),
+                 value=show(value)))
+        height = (len(rows) + 1) * row_height - row_gap
+        table_rows.append((label, show(value)))
+        if not summary:
+            description += f" {label}: {show(value)}, not drawn as a bar."
+    picture = _svg(chart_id, title, description, height, Markup("").join(shapes))
+    table = _table(title, table_rows, label_heading or "Item",
+                   value_heading or _value_heading(unit))
     return _figure(chart_id, title, picture, table)
 
 

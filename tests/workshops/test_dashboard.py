@@ -254,6 +254,23 @@ def test_organisations_beyond_the_top_ten_are_one_row(signed_in):
         "All other organisations")
 
 
+def test_all_other_organisations_do_not_shrink_the_top_ten_bars(signed_in):
+    """391 delegates from the long tail once drew the top bars as slivers beside theirs."""
+    workshop = make_workshop(capacity=1000)
+    top = [f"Council {n:02d}" for n in range(10) for _ in range(20 - n)]  # 20 down to 11
+    tail = [f"Charity {n:03d}" for n in range(100) for _ in range(4)]  # 400 all told
+    insert_bookings(workshop, len(top) + len(tail), organisations=top + tail)
+    page = _dashboard(signed_in, workshop.series_id)
+    assert chart_rows(page, "chart-organisations")[-1] == ("All other organisations", "400")
+    svg = page.find("figure", id="chart-organisations").find("svg")
+    bars = [float(rect.attrs["width"]) for rect in svg.find_all("rect", fill=charts.BAR_COLOUR)]
+    assert len(bars) == 10, "a bar for each of the top ten, none for everyone else"
+    # The largest organisation's bar runs most of the way across, not a twentieth of it.
+    assert bars[0] == max(bars) > 0.8 * float(svg.attrs["viewbox"].split()[2])
+    assert "All other organisations" in svg.text and "400" in svg.text
+    assert svg.find("desc").text.endswith("All other organisations: 400, not drawn as a bar.")
+
+
 def test_weeks_are_london_weeks_with_the_quiet_ones_included(signed_in):
     workshop = make_workshop()
     # Sunday 6 June 2027, 11:30pm UTC is Monday 7 June, 12:30am in London (summer time).
@@ -380,6 +397,13 @@ def test_long_labels_are_shortened_in_the_picture_only():
     drawn = page.find("svg").find_all("text")[0].text
     assert drawn.endswith("…") and len(drawn) < len(name)
     assert page.find("tbody").find("th").text == name.strip()
+
+
+def test_a_remainder_alone_is_a_figure_without_a_bar():
+    page = read_html(str(charts.bar_chart("Organisations", [], remainder=("All others", 7))))
+    assert not page.find("svg").find_all("rect")
+    assert page.find("desc").text == "Organisations. All others: 7, not drawn as a bar."
+    assert chart_rows(page, "chart-organisations") == [("All others", "7")]
 
 
 def test_line_chart_with_one_point_and_an_empty_chart():

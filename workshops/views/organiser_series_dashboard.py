@@ -120,8 +120,9 @@ def delegates_by_sector(series_id: int) -> list[tuple[str, int]]:
             for sector, number in rows]
 
 
-def top_organisations(series_id: int, confirmed: int) -> list[tuple[str, int]]:
-    """The organisations sending most delegates, then everyone else as one row.
+def top_organisations(series_id: int,
+                      confirmed: int) -> tuple[list[tuple[str, int]], tuple[str, int] | None]:
+    """The organisations sending most delegates, and everyone else as one figure (or None).
 
     Grouped by the normalised key booking uses for its per-organisation limit, so "Leeds City
     Council" and "leeds city council " count as one; the name shown is one of its spellings.
@@ -135,9 +136,7 @@ def top_organisations(series_id: int, confirmed: int) -> list[tuple[str, int]]:
         .group_by(Booking.organisation_key).order_by(count.desc(), Booking.organisation_key)
         .limit(TOP_ORGANISATIONS))]
     others = confirmed - sum(number for _, number in rows)
-    if others > 0:
-        rows.append(("All other organisations", others))
-    return rows
+    return rows, (("All other organisations", others) if others > 0 else None)
 
 
 def _utc_hour(column: ColumnElement) -> ColumnElement[str]:
@@ -188,6 +187,7 @@ def _percent(value: float) -> str:
 
 def series_charts(series: Series, figures: list[WorkshopFigures],
                   total: WorkshopFigures) -> dict[str, Markup]:
+    organisations, others = top_organisations(series.id, total.confirmed)
     return {
         "fill_rate": charts.bar_chart(
             "Places filled, by region", [(f.workshop.region_name, f.fill_rate)
@@ -208,7 +208,7 @@ def series_charts(series: Series, figures: list[WorkshopFigures],
             empty_message="There are no confirmed delegates yet."),
         "organisations": charts.bar_chart(
             f"Delegates by organisation, top {TOP_ORGANISATIONS}",
-            top_organisations(series.id, total.confirmed), chart_id="chart-organisations",
+            organisations, remainder=others, chart_id="chart-organisations",
             label_heading="Organisation", value_heading="Confirmed delegates",
             empty_message="There are no confirmed delegates yet."),
     }
