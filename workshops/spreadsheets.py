@@ -1,10 +1,11 @@
 """Tables for organisers' spreadsheets, as CSV text or an .xlsx workbook, from the same rows.
 
 Delegates type the names and organisations in them, so a cell such as "=HYPERLINK(...)" must
-not run as a formula when an organiser opens the file. One rule covers both formats: text that
-a spreadsheet would read as the start of a formula gets a leading apostrophe (OWASP's advice).
-In an .xlsx this matters as much as in a CSV: openpyxl itself stores any string starting with
-"=" as a formula.
+not run as a formula when an organiser opens the file. A CSV has no types: text that a
+spreadsheet would read as the start of a formula gets a leading apostrophe (OWASP's advice).
+An .xlsx has types, so its text is stored exactly as typed, as a string cell, which no
+spreadsheet evaluates; an apostrophe there would only be shown. (openpyxl stores a string
+starting with "=" as a formula unless told it is a string, so every text cell is told.)
 
 Times are handed in as aware UTC datetimes and come out in London time: as text in a CSV, and
 as real dates (sortable, filterable) in an .xlsx.
@@ -20,9 +21,10 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from workshops import clock
 
@@ -82,7 +84,18 @@ def _xlsx_value(value: object) -> tuple[object, str | None]:
     if isinstance(value, int | float):
         return value, None
     # Control characters (other than tab, newline and return) make openpyxl refuse the cell.
-    return ILLEGAL_CHARACTERS_RE.sub("", csv_safe(value)), None
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value)), None
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
+    """`text` as a string cell: shown as typed, never evaluated, whatever it starts with."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # after the value: setting "=..." made it a formula
+    if text.startswith(FORMULA_STARTS):
+        # Excel's own mark for text that looks like a formula ("quote prefix"): the cell stays
+        # text even when someone edits it and presses Enter, and no apostrophe is shown.
+        cell.quotePrefix = True
+    return cell
 
 
 def _width(value: object, number_format: str | None) -> int:
@@ -112,13 +125,16 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], *,
     bold = Font(bold=True)
     header_cells = []
     for heading in headers:
-        cell = WriteOnlyCell(sheet, value=csv_safe(heading))
+        cell = _text_cell(sheet, heading)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in values:
         cells = []
         for value, number_format in row:
+            if isinstance(value, str):
+                cells.append(_text_cell(sheet, value))
+                continue
             cell = WriteOnlyCell(sheet, value=value)
             if number_format:
                 cell.number_format = number_format

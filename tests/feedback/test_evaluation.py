@@ -480,8 +480,11 @@ def test_downloads_are_anonymous_and_formula_safe(client, organiser, workshop):
     sheet = workbook.active
     cells = {sheet.cell(1, column).value: sheet.cell(2, column)
              for column in range(1, sheet.max_column + 1)}
-    assert cells["Any other comments"].value == "'=cmd|' /C calc'!A0"
+    # Exactly as typed (no apostrophe shown), in a string cell marked as text: never run.
+    assert cells["Any other comments"].value == "=cmd|' /C calc'!A0"
     assert cells["Any other comments"].data_type == "s", "text, never a formula"
+    assert cells["Any other comments"].quotePrefix
+    assert cells["What will you do differently in your practice?"].value == "+SUM(1,1)"
     assert cells["Content"].value == 5, "ratings are numbers in a workbook"
     assert sheet.max_row == 3
     assert db.session.scalar(select(func.count(AuditEntry.id))

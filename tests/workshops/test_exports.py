@@ -149,16 +149,18 @@ def evil(app) -> Workshop:
     return workshop
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-@pytest.mark.parametrize(("path", "names"), [
+FORMULA_PATHS = [
     ("/organiser/workshops/{workshop}/bookings", [EVIL_NAME, EVIL_WAITING_NAME]),
     ("/organiser/workshops/{workshop}/waiting-list", [EVIL_WAITING_NAME]),
     ("/organiser/workshops/{workshop}/attendance", [EVIL_NAME]),
     ("/organiser/series/{series}/bookings", [EVIL_NAME, EVIL_WAITING_NAME]),
-])
-def test_formulas_typed_by_delegates_are_neutralised(signed_in, evil, path, names,
-                                                     file_format):
-    url = path.format(workshop=evil.id, series=evil.series_id) + "." + file_format
+]
+
+
+@pytest.mark.parametrize(("path", "names"), FORMULA_PATHS)
+def test_formulas_typed_by_delegates_are_neutralised_in_a_csv(signed_in, evil, path, names):
+    """A CSV has no types: an apostrophe tells the spreadsheet that the cell is text."""
+    url = path.format(workshop=evil.id, series=evil.series_id) + ".csv"
     records = _records(signed_in.get(url))
     assert [r["Name"] for r in records] == ["'" + name for name in names]
     for record in records:
@@ -169,6 +171,41 @@ def test_formulas_typed_by_delegates_are_neutralised(signed_in, evil, path, name
             assert record["Organisation"] == "'\tTabbed"
         for value in record.values():
             assert not (isinstance(value, str) and value.startswith(FORMULA_STARTS)), value
+
+
+@pytest.mark.parametrize(("path", "names"), FORMULA_PATHS)
+def test_formulas_typed_by_delegates_are_text_in_a_workbook_exactly_as_typed(signed_in, evil,
+                                                                            path, names):
+    """An .xlsx has types: the cell is a string cell holding what was typed, no apostrophe
+    shown, and marked as text (quote prefix) so that editing it does not make it a formula."""
+    url = path.format(workshop=evil.id, series=evil.series_id) + ".xlsx"
+    response = signed_in.get(url)
+    records = _records(response)  # which also finds no formula cell
+    assert [r["Name"] for r in records] == names
+    for record in records:
+        if record["Name"] == EVIL_NAME:
+            assert record["Organisation"] == EVIL_ORGANISATION
+        else:
+            assert record["Job title"] == EVIL_JOB
+            assert record["Organisation"] == "\tTabbed"
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    typed = {EVIL_NAME, EVIL_ORGANISATION, EVIL_WAITING_NAME, EVIL_JOB, "\tTabbed"}
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value in typed]
+    assert {cell.value for cell in cells} >= set(names)
+    for cell in cells:
+        assert cell.data_type == "s", f"{cell.coordinate} is {cell.data_type}, not text"
+        assert cell.quotePrefix, f"{cell.coordinate} is not marked as text"
+
+
+def test_only_formula_like_text_is_marked_in_a_workbook():
+    """Only formula-like text is marked: ordinary names are plain string cells."""
+    workbook = openpyxl.load_workbook(io.BytesIO(spreadsheets.xlsx_bytes(
+        ["Name", "Places"], [["Ada Lovelace", 3], ["@SUM(1+1)", 0]])))
+    (name, places), (formula_like, _) = workbook.active.iter_rows(min_row=2)
+    assert (name.value, name.data_type, name.quotePrefix) == ("Ada Lovelace", "s", False)
+    assert (places.value, places.data_type) == (3, "n")
+    assert (formula_like.value, formula_like.data_type) == ("@SUM(1+1)", "s")
+    assert formula_like.quotePrefix
 
 
 # --- each table -----------------------------------------------------------------------------
