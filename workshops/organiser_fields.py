@@ -45,6 +45,24 @@ def parse_time(text: str) -> time | None:
     return time(hour, minute)
 
 
+def programme_mismatch(items: list[tuple[str, str]], starts: time,
+                       ends: time | None) -> str | None:
+    """What is wrong, if anything, between a programme's times and the workshop's own: a
+    programme copied from another workshop, or a workshop moved to a later start, keeps
+    sessions the day no longer has. Times that are not times ('Afternoon') are passed over;
+    `ends` is None for a workshop of more than one day, whose last session is on another."""
+    times = [t for t in (parse_time(text) for text, _ in items if text) if t is not None]
+    if not times:
+        return None
+    if times[0] < starts:
+        return (f"The programme starts at {show_time(times[0])}, before the workshop does "
+                f"({show_time(starts)}).")
+    if ends is not None and times[-1] > ends:
+        return (f"The programme has a session at {show_time(times[-1])}, after the workshop "
+                f"ends ({show_time(ends)}).")
+    return None
+
+
 def show_time(value: time) -> str:
     """The way GOV.UK writes a time, so an edit form shows what a delegate sees."""
     if value == time(12, 0):

@@ -685,3 +685,20 @@ def test_workshop_page_lists_access_and_dietary_needs_of_people_coming(signed_in
     quiet = make_workshop(region="london")
     page = signed_in.get(f"/organiser/workshops/{quiet.id}").get_data(as_text=True)
     assert "No one holding a place has told us of access or dietary needs" in page
+
+
+def test_the_workshop_page_warns_when_the_programme_falls_outside_the_workshops_hours(
+        signed_in):
+    ten_am = datetime.combine(_future_day(30), time(10), tzinfo=clock.LONDON)
+    found = make_workshop(starts_at=ten_am, ends_at=ten_am + timedelta(hours=6),
+                          programme="9:30 | Registration\n10:00 | Welcome\n15:30 | Close")
+    page = signed_in.get(f"/organiser/workshops/{found.id}").text
+    assert "The programme starts at 9:30am, before the workshop does (10am)." in page
+    found.programme = "10:00 | Welcome\n17:00 | Drinks"
+    db.session.commit()
+    page = signed_in.get(f"/organiser/workshops/{found.id}").text
+    assert "The programme has a session at 5pm, after the workshop ends (4pm)." in page
+    found.programme = "10:00 | Welcome\nAfternoon | Workshops\n15:30 | Close"
+    db.session.commit()
+    page = signed_in.get(f"/organiser/workshops/{found.id}").text
+    assert "The programme starts at" not in page and "after the workshop ends" not in page

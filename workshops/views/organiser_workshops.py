@@ -34,6 +34,7 @@ from workshops.models import (
     WorkshopStatus,
     status_label,
 )
+from workshops.organiser_fields import programme_mismatch
 from workshops.organiser_forms import (
     EditWorkshopForm,
     MoveWorkshopForm,
@@ -191,6 +192,12 @@ def new_workshop(series_id: int) -> ResponseReturnValue:
                          free_regions=[name for key, name in REGIONS.items() if key not in taken])
 
 
+def _programme_mismatch(found: Workshop) -> str | None:
+    starts, ends = clock.london(found.starts_at), clock.london(found.ends_at)
+    return programme_mismatch(found.programme_items, starts.time(),
+                              ends.time() if ends.date() == starts.date() else None)
+
+
 @bp.get("/workshops/<int:workshop_id>")
 def workshop(workshop_id: int) -> str:
     found = db.get_or_404(Workshop, workshop_id)
@@ -210,7 +217,8 @@ def workshop(workshop_id: int) -> str:
                            queue=queue, counts=counts, needs=needs, now=now,
                            query=query, notes=booking_notes(found.id),
                            booking_window=booking_window_text(found, now),
-                           places_left=places_left)
+                           places_left=places_left,
+                           programme_mismatch=_programme_mismatch(found))
 
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
