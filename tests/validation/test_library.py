@@ -447,8 +447,11 @@ def test_the_theme_page_lists_searches_and_filters(collection, client) -> None:
 
     found = client.get(f"/practice/{THEME}", query_string={"q": '"reflective supervision"',
                                                             "region": "london"}).text
-    assert "2 examples matching" in found
+    assert "2 examples matching &#34;reflective supervision&#34;</h2>" in found
     assert "Best matches first" in found
+    # A quote left open is not a phrase: said back like any other search.
+    opened = client.get(f"/practice/{THEME}", query_string={"q": '"reflective'}).text
+    assert "matching ‘&#34;reflective’</h2>" in opened
     assert "Clear filters" in found
 
     none = client.get(f"/practice/{THEME}", query_string={"q": "zebra"}).text
