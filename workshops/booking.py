@@ -397,7 +397,7 @@ def offer_next(workshop_id: int) -> list[Booking]:
 
 def cancel(booking_id: int, *, actor: User | None = None) -> Booking:
     def work() -> Booking:
-        booking = _locked_booking(booking_id)
+        booking = locked_booking(booking_id)
         had_place = booking.status in HOLDS_PLACE
         booking.status = next_state(TRANSITIONS, "cancel", booking.status)
         booking.cancelled_at = clock.now()
@@ -524,9 +524,11 @@ def moved_to(booking: Booking) -> Booking | None:
     return db.session.get(Booking, target) if isinstance(target, int) else None
 
 
-def _locked_booking(booking_id: int) -> Booking:
-    # Reading the workshop before taking its lock is safe: nothing changes a booking's
-    # workshop_id (a move makes a new booking), so the lock taken is the right one.
+def locked_booking(booking_id: int) -> Booking:
+    """The booking, freshly read, with its workshop's lock held (inside `with_retries`).
+
+    Reading the workshop before taking its lock is safe: nothing changes a booking's
+    workshop_id (a move makes a new booking), so the lock taken is the right one."""
     workshop_id = db.session.scalar(select(Booking.workshop_id).where(Booking.id == booking_id))
     if workshop_id is None:
         raise BookingRefused("This booking does not exist.")
@@ -536,7 +538,7 @@ def _locked_booking(booking_id: int) -> Booking:
 
 def accept_offer(booking_id: int) -> Booking:
     def work() -> Booking:
-        booking = _locked_booking(booking_id)
+        booking = locked_booking(booking_id)
         if booking.status != S.OFFERED:
             raise BookingRefused("This offer is no longer open.")
         if booking.offer_expires_at <= clock.now():
@@ -565,7 +567,7 @@ def confirm_place(booking: Booking, transition: str, action: str, *,
 
 def decline_offer(booking_id: int) -> Booking:
     def work() -> Booking:
-        booking = _locked_booking(booking_id)
+        booking = locked_booking(booking_id)
         booking.status = next_state(TRANSITIONS, "decline", booking.status)
         booking.offer_expires_at = None
         audit.record("declined offer", "booking", booking.id, workshop_id=booking.workshop_id,
@@ -595,7 +597,7 @@ def expire_offers() -> int:
     lapsed = 0
     for booking_id, _workshop_id in overdue:
         def work(booking_id: int = booking_id) -> int:
-            booking = _locked_booking(booking_id)
+            booking = locked_booking(booking_id)
             if booking.status != S.OFFERED or booking.offer_expires_at > now:
                 return 0  # accepted or declined while we were getting here
             _expire(booking)
@@ -609,7 +611,7 @@ def change_details(booking_id: int, delegate: Delegate, *, actor: User | None = 
     """Update what the delegate told us; returns {field: (old, new)} of what changed."""
 
     def work() -> dict:
-        booking = _locked_booking(booking_id)
+        booking = locked_booking(booking_id)
         next_state(TRANSITIONS, "change", booking.status)
         changes = {f: (getattr(booking, f), getattr(delegate, f)) for f in EDITABLE_FIELDS
                    if getattr(booking, f) != getattr(delegate, f)}

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from workshops import audit, booking, clock, signals
-from workshops.extensions import db
 from workshops.formatting import day
 from workshops.models import Booking, BookingStatus, User, Workshop
 
@@ -123,16 +120,9 @@ def check_in(booking_id: int, *, actor: User) -> CheckIn:
     """Record arrival once; a second scan says so and changes nothing."""
 
     def work() -> CheckIn:
-        workshop_id = db.session.scalar(
-            select(Booking.workshop_id).where(Booking.id == booking_id))
-        if workshop_id is None:
-            raise booking.BookingRefused("This booking does not exist.")
         # Under the workshop's lock, like every change to its bookings: two phones scanning one
         # badge at once check in once, and marking no-shows cannot interleave with an arrival.
-        booking.lock_workshop(workshop_id)
-        found = db.session.get(Booking, booking_id, populate_existing=True)
-        if found is None:
-            raise booking.BookingRefused("This booking does not exist.")
+        found = booking.locked_booking(booking_id)
         if found.checked_in_at is not None:
             return CheckIn(found, already=True)
         if (refusal := status_refusal(found)) is not None:
@@ -166,14 +156,8 @@ def give_place(booking_id: int, *, actor: User) -> CheckIn:
     """
 
     def work() -> CheckIn:
-        workshop_id = db.session.scalar(
-            select(Booking.workshop_id).where(Booking.id == booking_id))
-        if workshop_id is None:
-            raise booking.BookingRefused("This booking does not exist.")
-        workshop = booking.lock_workshop(workshop_id)
-        found = db.session.get(Booking, booking_id, populate_existing=True)
-        if found is None:
-            raise booking.BookingRefused("This booking does not exist.")
+        found = booking.locked_booking(booking_id)
+        workshop = found.workshop
         if found.status == BookingStatus.CONFIRMED and found.checked_in_at is not None:
             return CheckIn(found, already=True)  # a second tap, or a colleague was quicker
         # Counted under the lock: the last place may have gone to a walk-in meanwhile.
@@ -193,14 +177,8 @@ def undo_check_in(booking_id: int, *, actor: User) -> UndoneCheckIn:
     workshop had been finished keeps the invitation (a plugin's business, not undone here)."""
 
     def work() -> UndoneCheckIn:
-        workshop_id = db.session.scalar(
-            select(Booking.workshop_id).where(Booking.id == booking_id))
-        if workshop_id is None:
-            raise booking.BookingRefused("This booking does not exist.")
-        workshop = booking.lock_workshop(workshop_id)
-        found = db.session.get(Booking, booking_id, populate_existing=True)
-        if found is None:
-            raise booking.BookingRefused("This booking does not exist.")
+        found = booking.locked_booking(booking_id)
+        workshop = found.workshop
         if window(workshop) == FINAL:
             raise booking.BookingRefused(not_open_message(workshop))
         if found.checked_in_at is None:
