@@ -7,6 +7,8 @@ the organiser blueprint's own, so every route here is for organisers (and admins
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -125,65 +127,58 @@ def _booking_of(workshop_id: int, booking_id: int) -> Booking:
     return found
 
 
-@bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>")
-def attendance_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValue:
+def _at_the_desk(workshop_id: int, booking_id: int,
+                 change: Callable[..., checkin.CheckIn | checkin.UndoneCheckIn],
+                 said: Callable[[Any], tuple[str, str]]) -> ResponseReturnValue:
+    """One of the desk's changes to a booking, then the list again, with what happened."""
     found = _booking_of(workshop_id, booking_id)
     query = request.form.get("q", "").strip()
     try:
-        result = checkin.check_in(found.id, actor=current_user)
+        result = change(found.id, actor=current_user)
     except booking.BookingRefused as refusal:
         flash(refusal.message)
     else:
-        arrived = result.booking
-        if result.already:
-            flash(f"{arrived.name} was already checked in at "
-                  f"{time_of_day(arrived.checked_in_at)}. Nothing was changed.", "info")
-        else:
-            flash(f"{arrived.name} checked in at {time_of_day(arrived.checked_in_at)}",
-                  "success")
+        flash(*said(result))
     return _checkin_page(workshop_id, query)
+
+
+def _checked_in_message(result: checkin.CheckIn) -> tuple[str, str]:
+    arrived = result.booking
+    if result.already:
+        return (f"{arrived.name} was already checked in at "
+                f"{time_of_day(arrived.checked_in_at)}. Nothing was changed.", "info")
+    return f"{arrived.name} checked in at {time_of_day(arrived.checked_in_at)}", "success"
+
+
+def _given_place_message(result: checkin.CheckIn) -> tuple[str, str]:
+    if result.already:  # a second tap, or a colleague was quicker
+        return _checked_in_message(result)
+    given = result.booking
+    return (f"{given.name} was given a place and checked in at "
+            f"{time_of_day(given.checked_in_at)}. Their confirmation has been emailed.",
+            "success")
+
+
+def _undone_message(result: checkin.UndoneCheckIn) -> tuple[str, str]:
+    if result.already:
+        return f"{result.booking.name} is not checked in. Nothing was changed.", "info"
+    return (f"Check-in undone: {result.booking.name} is no longer recorded as having arrived.",
+            "success")
+
+
+@bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>")
+def attendance_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValue:
+    return _at_the_desk(workshop_id, booking_id, checkin.check_in, _checked_in_message)
 
 
 @bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>/give-place")
 def attendance_give_place(workshop_id: int, booking_id: int) -> ResponseReturnValue:
-    found = _booking_of(workshop_id, booking_id)
-    query = request.form.get("q", "").strip()
-    try:
-        result = checkin.give_place(found.id, actor=current_user)
-    except booking.BookingRefused as refusal:
-        flash(refusal.message)
-    else:
-        flash(_given_place_message(result), "info" if result.already else "success")
-    return _checkin_page(workshop_id, query)
-
-
-def _given_place_message(result: checkin.CheckIn) -> str:
-    """What the desk is told after giving a waiting-list entry a place (shared by the list and
-    the QR code's page)."""
-    given = result.booking
-    if result.already:
-        return (f"{given.name} was already checked in at {time_of_day(given.checked_in_at)}. "
-                "Nothing was changed.")
-    return (f"{given.name} was given a place and checked in at "
-            f"{time_of_day(given.checked_in_at)}. Their confirmation has been emailed.")
+    return _at_the_desk(workshop_id, booking_id, checkin.give_place, _given_place_message)
 
 
 @bp.post("/workshops/<int:workshop_id>/checkin/<int:booking_id>/undo")
 def attendance_undo_check_in(workshop_id: int, booking_id: int) -> ResponseReturnValue:
-    found = _booking_of(workshop_id, booking_id)
-    query = request.form.get("q", "").strip()
-    try:
-        result = checkin.undo_check_in(found.id, actor=current_user)
-    except booking.BookingRefused as refusal:
-        flash(refusal.message)
-    else:
-        undone = result.booking
-        if result.already:
-            flash(f"{undone.name} is not checked in. Nothing was changed.", "info")
-        else:
-            flash(f"Check-in undone: {undone.name} is no longer recorded as having arrived.",
-                  "success")
-    return _checkin_page(workshop_id, query)
+    return _at_the_desk(workshop_id, booking_id, checkin.undo_check_in, _undone_message)
 
 
 # --- walk-ins ----------------------------------------------------------------------------
