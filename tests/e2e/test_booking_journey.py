@@ -173,7 +173,7 @@ def test_newcomer_books_changes_and_cancels(live, page: Page, checks: Checks) ->
     page.get_by_role("button", name="Cancel booking").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Are you sure you want to cancel your booking?")
-    expect(page.get_by_text("Your place will be offered to the next person")).to_be_visible()
+    expect(page.get_by_text("Your place will go to someone else")).to_be_visible()
     checks.axe(page, "cancel")
     page.get_by_role("button", name="Yes, cancel your booking").click()
     expect(page).to_have_url(manage_url)
