@@ -44,7 +44,8 @@ def send_the_booking_emails() -> None:
     scheduling.update_workshop(third.id, {"starts_at": third.starts_at + timedelta(days=7),
                                           "ends_at": third.ends_at + timedelta(days=7)},
                                actor=admin)
-    scheduling.cancel_workshop(third.id, actor=admin)
+    scheduling.cancel_workshop(third.id, actor=admin,
+                               reason="The venue has flooded.\nWe will write when it is moved.")
     staff.invite("new.colleague@example.org", "New Colleague", Role.SCREENER, actor=admin)
     password_reset.request_reset(admin.email)
     staff.change_password(admin, "a long new passphrase")

@@ -79,7 +79,9 @@ def _compose(row: OutboxMessage) -> Composition:
         raise LookupError(f"booking {row.booking_id} of mail {row.id} no longer exists")
     queued = row.context or {}
     context = {"booking": booking, "workshop": booking.workshop,
-               "manage_url": manage_url(booking)}
+               "manage_url": manage_url(booking),
+               # Where else to go: the series' other regions (a cancelled or full workshop).
+               "series_url": external_url("public.series", slug=booking.workshop.series.slug)}
     if queued.get("links"):
         context["links"] = booking_links(booking)
     if queued.get("accept"):
@@ -175,10 +177,10 @@ def reminder(booking: Booking, when: str) -> None:
           links=True, when=when)
 
 
-def workshop_cancelled(booking: Booking, *, had_place: bool) -> None:
+def workshop_cancelled(booking: Booking, *, had_place: bool, reason: str = "") -> None:
     _send(booking, "workshop_cancelled",
           "a workshop you booked or were waiting for has been cancelled",
-          method="CANCEL" if had_place else None)
+          method="CANCEL" if had_place else None, reason_given=reason)
 
 
 def links_reminder(email: str, bookings: list[Booking]) -> None:

@@ -399,3 +399,16 @@ class MoveWorkshopForm(WhenWhereForm):
                 f"booking {what} first, on the ‘Edit details’ page.")
             return False
         return ok
+
+
+class CancelWorkshopForm(OrganiserForm):
+    """The cancellation's confirmation, with what the organisers want everyone told."""
+
+    reason = TextAreaField(
+        "Message to everyone booked (optional)", widget=GovTextArea(), filters=[strip],
+        description="Why the workshop is cancelled and what happens next, for example whether "
+                    "it will be rearranged. It goes in everyone’s email, with a link to the "
+                    "workshops in other regions.",
+        validators=[Optional(), Length(max=2000, message="The message must be 2,000 "
+                                                         "characters or fewer")])
+    submit = SubmitField("Yes, cancel the workshop", widget=GovSubmitInput())

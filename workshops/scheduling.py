@@ -121,8 +121,9 @@ def people_to_tell(workshop_id: int) -> list[Booking]:
     return _bookings(workshop_id, ACTIVE)
 
 
-def cancel_workshop(workshop_id: int, *, actor: User) -> int:
-    """Cancel the workshop and every booking and waiting entry; returns how many were told."""
+def cancel_workshop(workshop_id: int, *, actor: User, reason: str = "") -> int:
+    """Cancel the workshop and every booking and waiting entry; returns how many were told.
+    `reason`, if the organiser gave one, is in everyone's email: why, and what happens next."""
 
     def work() -> int:
         workshop = booking.lock_workshop(workshop_id)
@@ -133,9 +134,9 @@ def cancel_workshop(workshop_id: int, *, actor: User) -> int:
             had_place = delegate.status in HOLDS_PLACE
             delegate.status = BookingStatus.CANCELLED
             delegate.cancelled_at = clock.now()
-            notices.workshop_cancelled(delegate, had_place=had_place)
+            notices.workshop_cancelled(delegate, had_place=had_place, reason=reason)
         audit.record("cancelled workshop", "workshop", workshop.id, workshop_id=workshop.id,
-                     actor=actor, told=len(affected))
+                     actor=actor, told=len(affected), **({"reason": reason} if reason else {}))
         signals.workshop_cancelled.send(workshop)
         return len(affected)
 

@@ -513,12 +513,27 @@ def test_cancel_workshop_shows_who_is_told_then_cancels(signed_in, mailbox):
     page = signed_in.get(f"/organiser/workshops/{workshop.id}/cancel").get_data(as_text=True)
     assert "You cannot undo this" in page
     assert "Delegate 1" in page and "Delegate 2" in page
-    response = signed_in.post(f"/organiser/workshops/{workshop.id}/cancel")
+    assert "Message to everyone booked (optional)" in page
+    too_long = signed_in.post(f"/organiser/workshops/{workshop.id}/cancel",
+                              data={"reason": "x" * 2001})
+    assert too_long.status_code == 422 and 'id="reason-error"' in too_long.text
+    assert "x" * 2001 in too_long.text  # kept, to be cut down
+    db.session.expire_all()
+    assert workshop.status == WorkshopStatus.PUBLISHED
+    said = "The venue has flooded.\nWe will rearrange it for May and write to you then."
+    response = signed_in.post(f"/organiser/workshops/{workshop.id}/cancel",
+                              data={"reason": said})
     assert response.status_code == 303
     db.session.expire_all()
     assert workshop.status == WorkshopStatus.CANCELLED
     assert "METHOD:CANCEL" in _calendar(mailbox.to("d1@example.org")[0])
-    assert len(mailbox.to("d2@example.org")) == 1
+    [waiting] = mailbox.to("d2@example.org")
+    text = waiting.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "The organisers say:\n\nThe venue has flooded.\nWe will rearrange it for May" in text
+    assert "has been cancelled.\n\nThe organisers say:" in text
+    assert "write to you then.\n\nWorkshop:" in text
+    assert re.search(rf"The workshops in other regions: http://\S+/series/{workshop.series.slug}\n",
+                     text)
     # Cancelling again, or editing, is explained rather than failing.
     again = signed_in.get(f"/organiser/workshops/{workshop.id}/edit", follow_redirects=True)
     assert ("This workshop has been cancelled, so it can no longer be changed"

@@ -36,6 +36,7 @@ from workshops.models import (
 )
 from workshops.organiser_fields import programme_mismatch
 from workshops.organiser_forms import (
+    CancelWorkshopForm,
     EditWorkshopForm,
     MoveWorkshopForm,
     NewWorkshopForm,
@@ -327,10 +328,11 @@ def cancel_workshop(workshop_id: int) -> ResponseReturnValue:
     found = db.get_or_404(Workshop, workshop_id)
     if (closed := _closed(found)) is not None:
         return closed
-    form = ConfirmForm()
+    form = CancelWorkshopForm()
     if form.validate_on_submit():
         try:
-            told = scheduling.cancel_workshop(found.id, actor=current_user)
+            told = scheduling.cancel_workshop(found.id, actor=current_user,
+                                              reason=form.reason.data or "")
         except TransitionNotAllowed:
             flash("This workshop had already been cancelled or has finished.")
         else:
@@ -339,7 +341,8 @@ def cancel_workshop(workshop_id: int) -> ResponseReturnValue:
                   "success")
         return _back_to(found.id)
     return render_template("organiser/workshop_cancel.html", form=form, workshop=found,
-                           people=scheduling.people_to_tell(found.id))
+                           people=scheduling.people_to_tell(found.id)), \
+        422 if form.errors else 200
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
