@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
@@ -59,19 +60,26 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
                            advice=description or advice, back=back, home=home), code
 
 
+# NUL, and the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).
+INVISIBLE_CONTROLS = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
-    def drop_nul_bytes():  # noqa: ANN202
+    def drop_invisible_controls():  # noqa: ANN202
         # PostgreSQL cannot take a NUL as a text parameter (a 500). A personal link with one
         # names nothing. In a form it is invisible and means nothing (pasted from a broken
         # document, say), so it is dropped and the rest is judged as typed: refusing the whole
         # form had lost everything the person had written for a character they cannot see.
+        # The same for the bidirectional overrides and isolates: they make "Zoë evil" show as
+        # "Zoë live" in a staff list or an email, and no one types them to write a name.
         if "\x00" in request.path:
             return render_error(404)
         if request.method == "POST" and any(
-                "\x00" in value for values in request.form.listvalues() for value in values):
+                INVISIBLE_CONTROLS.search(value)
+                for values in request.form.listvalues() for value in values):
             request.form = ImmutableMultiDict(
-                [(name, value.replace("\x00", ""))
+                [(name, INVISIBLE_CONTROLS.sub("", value))
                  for name, value in request.form.items(multi=True)])
         return None
 

@@ -295,3 +295,22 @@ def test_library_search_answers_and_escapes(app):
         assert response.status_code in (200, 400, 404), f"{query!r:.60}: {response.status_code}"
         assert_never_executed(response.get_data(as_text=True), f"search {query!r:.60}")
     _tables_intact()
+
+
+def test_direction_overrides_are_dropped_so_a_name_reads_as_it_is_stored(app):
+    """U+202E makes 'Zoë \u202eevil\u202c' show as 'Zoë live': in a staff list, an email, a
+    badge. No one types one to write a name, so forms drop them (and the isolates) as NULs."""
+    workshop = make_workshop()
+    response = _client(app).post(
+        f"/series/{workshop.series.slug}/{workshop.region}/book",
+        data=delegate_form(name="Zoë \u202eevil\u202c Ñoño", access_needs="A \u2067loop\u2069"))
+    assert response.status_code == 303
+    made = db.session.scalar(select(Booking).where(Booking.workshop_id == workshop.id))
+    assert (made.name, made.access_needs) == ("Zoë evil Ñoño", "A loop")
+    # Right-to-left writing itself is kept: only the invisible controls go.
+    response = _client(app).post(
+        f"/series/{workshop.series.slug}/{workshop.region}/book",
+        data=delegate_form(name="سارا خان", email="sara@example.org"))
+    assert response.status_code == 303
+    assert db.session.scalar(select(Booking.name).where(
+        Booking.email == "sara@example.org")) == "سارا خان"
