@@ -115,6 +115,10 @@ def _all_received() -> list[Submission]:
 
 def _download(body: str, mimetype: str, extension: str) -> Response:
     workshop_id = request.args.get("workshop", type=row_id)
+    # Every submitter's name and contact details: who took them is logged, as for bookings.
+    audit.record("exported practice submissions", "workshop" if workshop_id else "submission",
+                 workshop_id or 0, workshop_id=workshop_id, format=extension)
+    db.session.commit()
     name = f"practice-submissions{f'-workshop-{workshop_id}' if workshop_id else ''}.{extension}"
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

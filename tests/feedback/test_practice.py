@@ -656,6 +656,9 @@ def test_staff_read_and_export_submissions(client, invited) -> None:
     assert exported["submissions"][0]["answers"]["title"] == '=HYPERLINK("http://x")'
     csv_text = client.get("/feedback/submissions.csv").get_data(as_text=True)
     assert "'=HYPERLINK" in csv_text and sent.reference in csv_text
+    # Every submitter's contact details left the service twice: both are in the audit log.
+    assert db.session.scalars(select(AuditEntry.details["format"].as_string()).where(
+        AuditEntry.action == "exported practice submissions")).all() == ["json", "csv"]
 
 
 def test_delegates_and_other_staff_cannot_read_submissions(client, invited) -> None:

@@ -108,6 +108,10 @@ def test_a_copy_holds_every_booking_and_every_answer(app, admin_client) -> None:
     # The evaluation of the day: nameless to organisers, but kept with the booking.
     [evaluation] = holdings["Evaluations of workshops"]
     assert evaluation["Content"] == "4" and evaluation["Workshop"] == workshop.display_title
+    # Taking a copy of someone's data is logged, without the address (the log outlives it).
+    [logged] = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "copied personal data on request")).all()
+    assert logged.actor_label.startswith("admin") and ANA not in str(logged.details)
 
 
 def test_erasing_is_refused_while_a_booking_holds_a_place(app, admin_client) -> None:

@@ -16,8 +16,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import EmailField, HiddenField, SubmitField
 from wtforms.validators import Email, Length
 
-from workshops import personal_data
+from workshops import audit, personal_data
 from workshops.booking import email_key
+from workshops.extensions import db
 from workshops.form_widgets import GovEmailInput
 from workshops.formatting import and_list
 from workshops.models import Role
@@ -85,7 +86,13 @@ def copy() -> ResponseReturnValue:
     form = ActOnForm()
     if not form.validate_on_submit():
         return find()
-    body = json.dumps(personal_data.copy(form.email.data), indent=2, ensure_ascii=False)
+    copied = personal_data.copy(form.email.data)
+    body = json.dumps(copied, indent=2, ensure_ascii=False)
+    # Who took a copy of someone's data, and when: not the address (the log outlives erasure),
+    # but how much was in it.
+    audit.record("copied personal data on request", "personal_data", 0,
+                 holdings=len(copied["holdings"]))
+    db.session.commit()
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="personal-data.json"'})
 
