@@ -129,8 +129,8 @@ def invite_expires(user: User) -> datetime | None:
 def read_link(salt: str, token: str, valid: timedelta,
               invalid: type[InviteLinkInvalid] = InviteLinkInvalid) -> tuple[User, dict]:
     """The user a signed link emailed to staff names, and its payload; `invalid` ('expired',
-    'invalid' or 'used') if it cannot be used now. Every such link carries the password's
-    stamp, so it is used up once a password is set (or the account deactivated)."""
+    'invalid', 'deactivated' or 'used') if it cannot be used now. Every such link carries the
+    password's stamp, so it is used up once a password is set."""
     try:
         payload = link_serializer(salt).loads(token, max_age=int(valid.total_seconds()))
     except SignatureExpired:
@@ -141,7 +141,9 @@ def read_link(salt: str, token: str, valid: timedelta,
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None:
         raise invalid("invalid")
-    if not user.active or payload.get("p") != user.password_stamp:
+    if not user.active:
+        raise invalid("deactivated")
+    if payload.get("p") != user.password_stamp:
         raise invalid("used")
     return user, payload
 

@@ -130,6 +130,25 @@ def test_a_new_invitation_replaces_the_old_link(app, signed_in, mailbox, client)
     assert client.get(new).status_code == 200
 
 
+def test_someone_deactivated_before_setting_a_password_is_told_so_at_each_step(
+        app, signed_in, mailbox, client):
+    _invite(signed_in, role="screener")
+    link = mailed_path(mailbox, "priya.shah@example.org", "Set your password")
+    invited = db.session.scalar(select(User).where(User.email == "priya.shah@example.org"))
+    ask = signed_in.get(f"/admin/staff/{invited.id}/deactivate").text
+    assert "has not set a password yet. Their invitation link will stop working" in ask
+    assert "their password will work again" not in ask
+    signed_in.post(f"/admin/staff/{invited.id}/deactivate")
+    page = _as(client).get(link)
+    assert page.status_code == 410 and "This account has been deactivated" in page.text
+    assert "already been used" not in page.text
+    ask = _as(signed_in).get(f"/admin/staff/{invited.id}/reactivate").text
+    assert "will be a screener again. They have not set a password yet" in ask
+    done = signed_in.post(f"/admin/staff/{invited.id}/reactivate", follow_redirects=True).text
+    assert "They have not set a password yet: send them a new invitation." in done
+    assert "sign in again with their password" not in done
+
+
 def test_set_password_validates_like_changing_a_password(app, signed_in, mailbox, client):
     _invite(signed_in)
     link = mailed_path(mailbox, "priya.shah@example.org", "Set your password")
@@ -241,6 +260,7 @@ def test_an_admin_cannot_deactivate_themselves(app, signed_in, admin):
     response = signed_in.post(f"/admin/staff/{admin.id}/deactivate")
     assert response.status_code == 422
     assert "You cannot deactivate your own account" in response.get_data(as_text=True)
+    assert "Yes, deactivate the account" not in response.text  # no button only to be refused
     assert _fresh(admin.id).active
     with pytest.raises(staff.StaffRefused, match="your own account"):
         staff.deactivate(admin.id, actor=admin)

@@ -27,6 +27,9 @@ RESET_LINK = PasswordLink(
         "invalid": (404, "This link is not right",
                     "Check that you copied the whole link from the email, or ask for a new "
                     "one."),
+        "deactivated": (410, "This account has been deactivated",
+                        "An administrator has deactivated the account this link is for, so it "
+                        "no longer works. If you still need to sign in, ask an administrator."),
     },
     ask_again=True, reader=password_reset.user_for_reset_token,
     setter=password_reset.reset_password)

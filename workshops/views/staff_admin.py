@@ -250,7 +250,8 @@ def deactivate(user_id: int) -> ResponseReturnValue:
                   "sign in.", "success")
             return _person_page(found.id)
     return render_template("admin/staff_deactivate.html", person=found, form=form,
-                           refusal=refusal), 422 if refusal and request.method == "POST" else 200
+                           refusal=refusal, own=found.id == current_user.id), \
+        422 if refusal and request.method == "POST" else 200
 
 
 @bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"])
@@ -262,10 +263,13 @@ def reactivate(user_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         staff.reactivate(found.id, actor=current_user)
-        flash(f"{found.display_name}’s account has been reactivated. They can sign in again "
-              "with their password.", "success")
+        # Someone deactivated before they set a password has none to sign in with.
+        then = ("They can sign in again with their password." if found.password_hash else
+                "They have not set a password yet: send them a new invitation.")
+        flash(f"{found.display_name}’s account has been reactivated. {then}", "success")
         return _person_page(found.id)
-    return render_template("admin/staff_reactivate.html", person=found, form=form)
+    return render_template("admin/staff_reactivate.html", person=found, form=form,
+                           role=staff.role_with_article(found.role))
 
 
 # --- setting a password from an invitation -----------------------------------------------
@@ -284,6 +288,9 @@ INVITE_LINK = PasswordLink(
         "invalid": (404, "This link is not right",
                     "Check that you copied the whole link from the email, or ask an "
                     "administrator to send a new invitation."),
+        "deactivated": (410, "This account has been deactivated",
+                        "An administrator has deactivated the account this link is for, so it "
+                        "no longer works. If you still need to sign in, ask an administrator."),
     },
     ask_again=False, reader=staff.user_for_token, setter=staff.set_password)
 
