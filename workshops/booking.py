@@ -60,7 +60,8 @@ MOVED_OUT, MOVED_IN = "moved to another workshop", "booked, moved from another w
 LOCK_RETRIES = 5
 RETRY_BUDGET = 12  # seconds; see with_retries
 ALREADY_BOOKED = ("This email address already has a booking for this workshop. Use "
-                  "‘Email me my links’ to get the link to manage it.")
+                  "‘Email me my booking links’, at the foot of the page, to get the link to "
+                  "manage it.")
 EDITABLE_FIELDS = ("name", "email", "job_title", "organisation", "region", "sector",
                    "access_needs", "dietary_needs", "list_consent")
 

@@ -26,6 +26,8 @@ def test_confirmation_page_shows_reference_and_private_link(client, workshop, ma
     assert len(made.token) >= 40  # unguessable
     manage = client.get(f"/booking/{made.token}").text
     # Everything the form asked is shown back, the region and sector by name.
+    # Needs keep the lines they were typed in (two needs are not run into one).
+    assert "govuk-summary-list__value app-answer" in manage
     for shown in ("Region you work in", "Local authority children&#39;s social care",
                   "Team manager"):
         assert shown in manage

@@ -20,7 +20,8 @@ def move(token: str) -> ResponseReturnValue:
     choice = move_choice(booking)
     if moved := choice.submitted(booking):
         flash(f"Your booking has moved to {moved.workshop.display_title}. Your booking for "
-              f"{workshop.display_title} is cancelled. We have emailed you both.", "success")
+              f"{workshop.display_title} is cancelled. We have emailed you the new "
+              "confirmation and the old booking’s cancellation.", "success")
         return redirect(url_for(".confirmed", token=moved.token), code=303)
     return render_template("booking/move.html", booking=booking, workshop=workshop,
                            form=choice.form, items=choice.items, targets=choice.targets), \
