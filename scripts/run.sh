@@ -12,7 +12,7 @@ export DEMO_NOW="${DEMO_NOW-2010-02-22T10:00:00+00:00}" DEMO_ANCHOR="${DEMO_ANCH
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:${PORT:-5000}}"
 # The demo's programme team writes from, and is reached at, the demo's own domain: the built-in
 # default (workshops@localhost) had appeared on the public library and on every email.
-export MAIL_DEFAULT_SENDER="${MAIL_DEFAULT_SENDER:-Safeguarding knowledge workshops <programme@workshops.example>}"
+export MAIL_DEFAULT_SENDER="${MAIL_DEFAULT_SENDER:-Knowledge workshops <programme@workshops.example>}"
 if [ -z "${MAIL_SERVER:-}" ]; then
   # Mail goes to a real SMTP server on this machine and lands in instance/mail as files.
   export MAIL_SERVER=127.0.0.1 MAIL_PORT="${MAIL_PORT:-8025}"
