@@ -13,7 +13,7 @@ from workshops.extensions import db
 from workshops.formatting import short_day
 from workshops.models import AuditEntry, Booking, User
 from workshops.personal_data import Erased, Holding
-from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM
+from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM, Kind
 
 ON_ERASURE = ("Unsent drafts are deleted, with their evidence files. A sent submission is kept: "
               "it is the programme's record of the practice it judged, as the privacy notice "
@@ -44,7 +44,11 @@ def holding(_sender: Flask, email: str) -> Holding:
                   "Evidence files": ", ".join(f.original_name for f in submission.files)}
         for question in PRACTICE_FORM.questions():
             if question.key in submission.answers:
-                record[question.label] = _answer(submission.answers[question.key])
+                value = submission.answers[question.key]
+                # A choice as the form offered it ('Yorkshire and the Humber'), not its key.
+                record[question.label] = (question.option_label(value)
+                                          if question.kind == Kind.CHOICE and value
+                                          else _answer(value))
         records.append(record)
     return Holding("Practice submissions", records, on_erasure=ON_ERASURE,
                    erasable=any(s.status in UNSENT for s in submissions_made))

@@ -42,7 +42,7 @@ def health() -> str:
 
 
 def setup(app: Flask) -> None:
-    from validation import tasks, workflow  # noqa: F401  (tasks registers the reminder)
+    from validation import personal_data, tasks, workflow  # noqa: F401  (tasks: the reminder)
     from workshops import audit, signals
 
     env = os.environ
@@ -53,6 +53,7 @@ def setup(app: Flask) -> None:
                           int(env.get("VALIDATION_REMINDER_DAYS") or 14))
     signals.submission_received.connect(workflow.receive, weak=False)
     audit.describe_actions(workflow.AUDIT_LABELS)
+    personal_data.connect()
 
 
 def grants_reading(user: User, submission_id: int) -> bool:

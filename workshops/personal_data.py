@@ -111,6 +111,14 @@ def _still_needed(bookings: list[Booking]) -> list[Booking]:
     return [b for b in bookings if b.status in ACTIVE and b.workshop.ends_at > now]
 
 
+def _email_record(message: OutboxMessage) -> dict[str, str]:
+    # What it was and why, not the text itself: the copy is for reading, and each email's
+    # words are the service's templates around the details the other holdings already list.
+    return {"Subject": message.subject or "(written when it is sent)",
+            "Why it was sent": message.reason,
+            "Queued": _day(message.created_at), "Sent": _day(message.sent_at)}
+
+
 def find(email: str) -> Found:
     """Everything held under `email`, and what stands in the way of erasing it."""
     key = email_key(email)
@@ -121,6 +129,14 @@ def find(email: str) -> Found:
                    "needs, and the emails sent about them. Kept, without the person: the "
                    "booking’s status, dates and reference, so attendance figures stay true.",
         erasable=bool(bookings))]
+    emails = db.session.scalars(
+        select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == key)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)).all()
+    holdings.append(Holding(
+        "Emails to this address", [_email_record(m) for m in emails],
+        on_erasure="Deleted: every email the service holds that was sent, or is waiting to be "
+                   "sent, to this address.",
+        erasable=bool(emails)))
     staff = db.session.scalar(select(User).where(User.email == key))
     if staff is not None:
         holdings.append(Holding("Staff account", [{

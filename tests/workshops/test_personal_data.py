@@ -92,7 +92,8 @@ def test_a_copy_holds_every_booking_and_every_answer(app, admin_client) -> None:
                               answers={"content": 1}))
     db.session.commit()
     draft = submissions.confirm_email(submissions.start_public(ANA))
-    draft.answers = {**draft.answers, "title": "Chronology clinic"}
+    draft.answers = {**draft.answers, "title": "Chronology clinic",
+                     "region": "yorkshire-and-the-humber"}
     db.session.commit()
     response = admin_client.post(f"{PAGE}copy", data={"email": ANA})
     assert response.status_code == 200
@@ -105,6 +106,7 @@ def test_a_copy_holds_every_booking_and_every_answer(app, admin_client) -> None:
     [practice] = holdings["Practice submissions"]
     assert practice["Title of the practice"] == "Chronology clinic"
     assert practice["Reference"] == "Not sent yet"
+    assert "Yorkshire and the Humber" in practice.values()  # as the form offered it
     # The evaluation of the day: nameless to organisers, but kept with the booking.
     [evaluation] = holdings["Evaluations of workshops"]
     assert evaluation["Content"] == "4" and evaluation["Workshop"] == workshop.display_title
