@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -59,6 +60,9 @@ def test_moving_a_place_frees_it_for_the_next_in_line(app, client, mailbox, seri
     old_page = client.get(f"/booking/{mine.token}").text
     assert (f"This booking was moved to {leeds.display_title} (booking {moved.reference})"
             in old_page)
+    # Its status says the same, not "Cancelled" under a banner saying it moved.
+    tags = re.findall(r'class="govuk-tag[^"]*">\s*([^<]+?)\s*<', old_page)
+    assert tags == [f"Moved to {leeds.region_name}"]
 
     subjects = sorted(str(m["Subject"]).split(":")[0] for m in mailbox.to(ADA))
     assert subjects == ["Booking cancelled", "Place confirmed"]
