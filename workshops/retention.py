@@ -40,6 +40,13 @@ def erased_email(booking_id: int) -> str:
     return f"erased-{booking_id}@invalid"
 
 
+def email_to_show(booking: Booking) -> str:
+    """The booking's address as people should read it: none once erased (its placeholder,
+    erased-513@invalid, is there for the database's unique index, not for a spreadsheet)."""
+    erased = booking.name == ERASED_NAME and booking.email == erased_email(booking.id)
+    return "" if erased else booking.email
+
+
 def _is_erased():  # noqa: ANN202  (an SQL expression)
     # No schema change allowed for an "erased_at" column, so the erased values themselves are
     # the marker; a delegate would have to type both to look erased.

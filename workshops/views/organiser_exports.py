@@ -14,7 +14,7 @@ from typing import NamedTuple
 from flask import Response
 from sqlalchemy import select
 
-from workshops import audit, clock, spreadsheets
+from workshops import audit, clock, retention, spreadsheets
 from workshops.extensions import db
 from workshops.models import (
     REGIONS,
@@ -60,7 +60,7 @@ def _attendance(found: Booking) -> str:
 
 DELEGATE_COLUMNS: list[Column] = [
     ("Name", lambda line: line.booking.name),
-    ("Email", lambda line: line.booking.email),
+    ("Email", lambda line: retention.email_to_show(line.booking)),
     ("Job title", lambda line: line.booking.job_title),
     ("Organisation", lambda line: line.booking.organisation),
     ("Sector", lambda line: SECTORS.get(line.booking.sector, line.booking.sector)),
