@@ -43,6 +43,7 @@ def health() -> str:
 
 def setup(app: Flask) -> None:
     from validation import personal_data, tasks, workflow  # noqa: F401  (tasks: the reminder)
+    from validation.models import STATE_LABELS
     from workshops import audit, signals
 
     env = os.environ
@@ -53,6 +54,8 @@ def setup(app: Flask) -> None:
                           int(env.get("VALIDATION_REMINDER_DAYS") or 14))
     signals.submission_received.connect(workflow.receive, weak=False)
     audit.describe_actions(workflow.AUDIT_LABELS)
+    for key in ("before", "after"):
+        audit.describe_values("validation_case", key, STATE_LABELS)
     personal_data.connect()
 
 

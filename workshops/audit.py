@@ -22,9 +22,23 @@ ENTITY_LABELS = {"user": "Staff account", "outbox": "Email"}
 ACTION_LABELS: dict[str, str] = {}
 
 
+# How a detail's stored value reads, by entity and detail key: a case's state 'with_panel'
+# is 'With the panel', as its pages say.
+VALUE_LABELS: dict[tuple[str, str], Mapping[str, str]] = {}
+
+
 def describe_actions(labels: Mapping[str, str]) -> None:
     """Add a plugin's readings of its stored action names."""
     ACTION_LABELS.update(labels)
+
+
+def describe_values(entity: str, key: str, labels: Mapping[str, str]) -> None:
+    """Add a plugin's readings of the values one detail of its entries holds."""
+    VALUE_LABELS[(entity, key)] = labels
+
+
+def value_label(entity: str, key: str, value: object) -> object:
+    return VALUE_LABELS.get((entity, key), {}).get(str(value), value)
 
 
 def action_label(action: str) -> str:

@@ -426,5 +426,8 @@ def test_the_audit_log_says_what_happened_to_a_case(app, client) -> None:
     for said in ("Screening started", "Passed to the panel"):
         assert f">{said}<" in page or f"{said}</" in page, said
     assert "Pass to panel" not in page and "Start screening" not in page
+    # Its states as the case pages name them, not as stored.
+    assert "after: With the panel" in page and "before: Screening" in page
+    assert "with_panel" not in page
     filtered = client.get("/organiser/audit?action=pass+to+panel").text
     assert "Passed to the panel" in filtered and case.reference in filtered

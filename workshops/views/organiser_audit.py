@@ -86,7 +86,7 @@ def _details(entry: AuditEntry) -> list[str]:
         elif isinstance(value, dict):
             lines.append(f"{label}: " + ", ".join(f"{k} {v}" for k, v in sorted(value.items())))
         else:
-            lines.append(f"{label}: {value}")
+            lines.append(f"{label}: {audit.value_label(entry.entity, key, value)}")
     return lines
 
 
