@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.conftest import clock_at, doors_open, login, make_staff, make_workshop
 from workshops import attendance, booking, checkin
 from workshops.extensions import db
-from workshops.formatting import day
+from workshops.formatting import day, short_day
 from workshops.models import AuditEntry, Booking, Role
 
 
@@ -92,6 +92,9 @@ def test_a_late_arrival_replaces_a_no_show_and_the_record_closes_after_two_weeks
     login(client, organiser)
     page = client.get(f"/organiser/workshops/{delegate.workshop_id}/checkin").text
     assert "Its attendance is now final" in page and "Not recorded" in page
+    # The arrival copied in three days on says when it was recorded, not a time of day that
+    # would pass for when they walked in.
+    assert f"Checked in recorded {short_day(came.checked_in_at)}" in page
     assert 'name="csrf_token"' not in page.split("Confirmed delegates", 1)[1]  # no buttons
 
 
