@@ -94,7 +94,7 @@ def test_a_late_arrival_replaces_a_no_show_and_the_record_closes_after_two_weeks
     assert "Its attendance is now final" in page and "Not recorded" in page
     # The arrival copied in three days on says when it was recorded, not a time of day that
     # would pass for when they walked in.
-    assert f"Checked in recorded {short_day(came.checked_in_at)}" in page
+    assert f"Checked in (recorded {short_day(came.checked_in_at)})" in page
     assert 'name="csrf_token"' not in page.split("Confirmed delegates", 1)[1]  # no buttons
 
 
