@@ -64,6 +64,10 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
 INVISIBLE_CONTROLS = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
 
 
+def _clean(value: str) -> str:
+    return INVISIBLE_CONTROLS.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def drop_invisible_controls():  # noqa: ANN202
@@ -73,14 +77,15 @@ def init_app(app: Flask) -> None:
         # form had lost everything the person had written for a character they cannot see.
         # The same for the bidirectional overrides and isolates: they make "Zoë evil" show as
         # "Zoë live" in a staff list or an email, and no one types them to write a name.
+        # And a text box's line breaks arrive as CRLF: stored as \n, so that every later use
+        # (an address joined into one line, a calendar's LOCATION) sees one kind.
         if "\x00" in request.path:
             return render_error(404)
         if request.method == "POST" and any(
-                INVISIBLE_CONTROLS.search(value)
+                INVISIBLE_CONTROLS.search(value) or "\r" in value
                 for values in request.form.listvalues() for value in values):
             request.form = ImmutableMultiDict(
-                [(name, INVISIBLE_CONTROLS.sub("", value))
-                 for name, value in request.form.items(multi=True)])
+                [(name, _clean(value)) for name, value in request.form.items(multi=True)])
         return None
 
     @app.errorhandler(CSRFError)

@@ -19,6 +19,7 @@ from feedback import submissions
 from feedback.models import Submission
 from tests.conftest import delegate_form, login, make_staff, make_workshop
 from tests.security import corpus, visitor
+from workshops.errors import INVISIBLE_CONTROLS
 from workshops.extensions import db
 from workshops.models import Booking, Role, Series, User, Venue
 
@@ -79,9 +80,10 @@ def assert_mail_clean(mailbox, envelopes, expected: set[str]) -> None:  # noqa: 
 
 def _same_text(stored: str | None, sent: str) -> bool:
     """Verbatim, allowing what every form does: trim the ends, make line breaks \\n and drop
-    NULs (PostgreSQL cannot store one, and it means nothing)."""
+    NULs (PostgreSQL cannot store one, and it means nothing) and direction overrides."""
     def tidy(text: str) -> str:
-        return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+        return INVISIBLE_CONTROLS.sub("", text).replace("\r\n", "\n").replace("\r", "\n") \
+            .strip()
 
     return stored is not None and (stored == sent or tidy(stored) == tidy(sent))
 

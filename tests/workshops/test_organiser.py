@@ -231,6 +231,24 @@ def test_create_and_edit_a_venue(signed_in):
     assert "Enter a real postcode, like NE1 5DH" in bad.get_data(as_text=True)
 
 
+def test_an_address_typed_on_several_lines_reads_as_one_line_everywhere(signed_in, client):
+    # As a browser sends a text box: lines ended with CRLF.
+    response = signed_in.post("/organiser/venues/new", data={
+        "name": "The Sage", "address": "St Mary's Square\r\nGateshead Quays\r\n",
+        "town": "Gateshead", "postcode": "NE8 2JR"})
+    assert response.status_code == 303
+    venue = db.session.scalar(select(Venue).where(Venue.name == "The Sage"))
+    assert venue.address == "St Mary's Square\nGateshead Quays"  # stored with one kind of break
+    assert venue.one_line == "The Sage, St Mary's Square, Gateshead Quays, Gateshead, NE8 2JR"
+    # Written before line breaks were tidied on the way in: read the same way.
+    venue.address = "St Mary's Square\r\nGateshead Quays"
+    assert venue.address_one_line == "St Mary's Square, Gateshead Quays"
+    db.session.rollback()
+    workshop = make_workshop(venue=venue)
+    page = client.get(f"/series/{workshop.series.slug}/{workshop.region}").text
+    assert "St Mary&#39;s Square, Gateshead Quays<br>" in page
+
+
 def test_empty_venue_list_says_what_to_do(signed_in):
     page = signed_in.get("/organiser/venues").get_data(as_text=True)
     assert "There are no venues yet" in page and "/organiser/venues/new" in page

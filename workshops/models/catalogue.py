@@ -93,8 +93,14 @@ class Venue(db.Model):
 
     @property
     def one_line(self) -> str:
-        return ", ".join(part for part in (self.name, self.address.replace("\n", ", "),
-                                           self.town, self.postcode) if part)
+        return ", ".join(part for part in (self.name, self.address_one_line, self.town,
+                                           self.postcode) if part)
+
+    @property
+    def address_one_line(self) -> str:
+        """The address's lines joined with commas, whatever line endings it was typed with
+        (a browser sends CRLF: splitting on \n alone had left 'Square\r, Quays')."""
+        return ", ".join(line.strip() for line in self.address.splitlines() if line.strip())
 
     @property
     def map_url(self) -> str:
