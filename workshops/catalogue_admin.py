@@ -30,10 +30,21 @@ class CatalogueRefused(Exception):
         self.field = field
 
 
+_UNACCENTED = str.maketrans({"Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
+                             "ß": "ss", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Þ": "Th",
+                             "þ": "th", "ı": "i"})
+
+
 def slugify(text: str, limit: int = 80) -> str:
     """'Highly resistant families!' -> 'highly-resistant-families' (ASCII, for URLs), cut
     at `limit` characters."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    # Dashes and other punctuation part words before the accents go: '2010–11' is '2010-11',
+    # not '201011' (the en dash had simply vanished with everything else not ASCII).
+    # Apostrophes join: 'Children’s' is 'childrens'. Letters that do not decompose into a
+    # letter and an accent are spelt as their languages write them in ASCII.
+    text = re.sub("['’‘]", "", text).translate(_UNACCENTED)
+    parted = "".join(" " if unicodedata.category(c)[0] in "PZS" else c for c in text)
+    ascii_text = unicodedata.normalize("NFKD", parted).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit]
 
 

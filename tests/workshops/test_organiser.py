@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.conftest import clock_at, doors_open, login, make_staff, make_workshop
 from workshops import booking, clock
+from workshops.catalogue_admin import slugify
 from workshops.extensions import db
 from workshops.models import (
     REGIONS,
@@ -247,6 +248,15 @@ def test_an_address_typed_on_several_lines_reads_as_one_line_everywhere(signed_i
     workshop = make_workshop(venue=venue)
     page = client.get(f"/series/{workshop.series.slug}/{workshop.region}").text
     assert "St Mary&#39;s Square, Gateshead Quays<br>" in page
+
+
+@pytest.mark.parametrize(("title", "slug"), [
+    ("Neglect in adolescence: what works 2010–11", "neglect-in-adolescence-what-works-2010-11"),
+    ("Children’s services", "childrens-services"), ("Children's services", "childrens-services"),
+    ("Åse Ørsted — Łódź", "ase-orsted-lodz"), ("Highly resistant families!",
+                                              "highly-resistant-families")])
+def test_web_addresses_keep_the_words_a_title_has(title, slug):
+    assert slugify(title) == slug
 
 
 def test_empty_venue_list_says_what_to_do(signed_in):
