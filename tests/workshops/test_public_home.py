@@ -19,6 +19,12 @@ def test_series_still_to_come_lead_and_finished_ones_follow(client) -> None:
     later = make_workshop(series=coming.series, region="london",
                           starts_at=coming.starts_at + timedelta(days=7))
     make_workshop(series=coming.series, region="north-west", status="draft")
+    # Nor a cancelled one: it is on the series page, as cancelled, but not in the count.
+    make_workshop(series=coming.series, region="south-west", status="cancelled",
+                  starts_at=coming.starts_at + timedelta(days=30))
+    # A series with nothing announced is neither to come nor past.
+    nothing = make_workshop(status="draft")
+    nothing.series.title = "Neglect in adolescence"
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
     days = [short_day(w.starts_at) for w in (coming, later)]
@@ -27,6 +33,7 @@ def test_series_still_to_come_lead_and_finished_ones_follow(client) -> None:
         < page.index("Parental substance misuse")
     assert "Find a workshop in your region<span class=\"govuk-visually-hidden\"> for " \
            "Parental substance misuse" not in page
+    assert "Neglect in adolescence" not in page
 
 
 def test_a_series_page_filters_by_region_and_shows_every_region_for_one_it_does_not_know(
@@ -41,6 +48,17 @@ def test_a_series_page_filters_by_region_and_shows_every_region_for_one_it_does_
         page = client.get(f"/series/{slug}?region={unknown}").text
         assert "2 workshops</h2>" in page and "only " not in page
         assert "selected" not in page.split('id="region"')[1].split("</select>")[0]
+
+
+def test_a_cancelled_workshops_page_offers_no_places_and_points_to_other_regions(
+        client) -> None:
+    called_off = make_workshop(status="cancelled")
+    page = client.get(f"/series/{called_off.series.slug}/{called_off.region}").text
+    assert "This workshop has been cancelled." in page and "See the workshops in other" in page
+    assert "places left" not in page and "None: the workshop has been cancelled" in page
+    booking_page = client.get(f"/series/{called_off.series.slug}/{called_off.region}/book").text
+    assert "This workshop has been cancelled." in booking_page
+    assert "Booking for this workshop has closed" not in booking_page
 
 
 def test_a_series_with_nothing_announced_says_so_not_that_a_region_has_none(client) -> None:

@@ -70,7 +70,9 @@ class SeriesSummary:
 @bp.get("/")
 def index() -> str:
     now = clock.now()
-    shown = Workshop.status.in_(VISIBLE)
+    # Counted and dated by the workshops that are held: a cancelled one is on the series page,
+    # said as cancelled, but "3 workshops, 20 to 27 May" should not count it.
+    shown = Workshop.status.in_((WorkshopStatus.PUBLISHED, WorkshopStatus.FINISHED))
     stats = (
         select(Workshop.series_id,
                func.count().filter(shown).label("workshops"),
@@ -89,9 +91,11 @@ def index() -> str:
                  for series, workshops, first, last, bookable in rows]
     # Series with a workshop still to come lead; finished ones follow under their own heading,
     # so a visitor is never first shown workshops they can no longer book.
+    # A series with none held (none announced yet, or every one cancelled) is not a past
+    # series: it has nothing to show under that heading.
     return render_template("public/index.html",
                            series_list=[s for s in summaries if s.bookable],
-                           past_series=[s for s in summaries if not s.bookable])
+                           past_series=[s for s in summaries if not s.bookable and s.workshops])
 
 
 @bp.get("/series/<slug>")
