@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from packs import bulk, render
 from packs.cli import packs_cli
 from tests.conftest import login, make_staff, make_workshop
+from workshops import booking as bookings
 from workshops.extensions import db
 from workshops.models import Booking, Role
 from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM
@@ -112,6 +113,19 @@ def test_the_fetcher_refuses_the_disk_and_the_network(app, caplog) -> None:
     text = _text(pdf)[0]
     assert "Before" in text and "After" in text and "root:" not in text
     assert "refused" in caplog.text
+
+
+def test_the_packs_access_information_reads_as_the_public_page_does(app) -> None:
+    workshop = make_workshop()
+    workshop.venue.access_info = ("Step-free access via the river entrance.\n\n"
+                                  "<script>alert('x')</script>\n\nNearest station: Central.")
+    db.session.commit()
+    made = bookings.book(workshop.id, bookings.Delegate(
+        name="Ada Lovelace", email="ada@example.org", organisation="Leeds City Council"))
+    text = "\n".join(_text(render.render_pack(made)))
+    # Its paragraphs kept apart, and markup cleaned as on the web, not printed.
+    assert "river entrance.\nNearest station: Central." in text
+    assert "<script>" not in text and "alert(" not in text
 
 
 def test_print_file_sorted_by_surname_with_odd_page_starts(delegates: list[Booking]) -> None:
