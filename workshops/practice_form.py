@@ -296,7 +296,7 @@ EVALUATION_FORM = FormDefinition(
     key="evaluation",
     title="Evaluation of the day",
     intro="Your views shape the next workshops. Please hand this page in before you leave, or "
-          "fill it in online.",
+          "fill it in online from the link we email you after the workshop.",
     sections=(
         Section(
             key="ratings",

@@ -79,6 +79,8 @@ def test_one_pack_is_personal_complete_and_tagged(delegates: list[Booking]) -> N
         assert label in whole
     assert f"Your submission code: {sian.reference}" in whole
     assert "http://workshops.test/feedback/" in whole
+    # An optional question with a word limit says both in one bracket.
+    assert "(optional, up to 100 words)" in whole and ") (" not in whole
     for q in EVALUATION_FORM.questions():
         assert _squash(q.label) in whole
 
