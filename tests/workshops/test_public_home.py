@@ -66,3 +66,16 @@ def test_a_series_with_nothing_announced_says_so_not_that_a_region_has_none(clie
     page = client.get(f"/series/{draft.series.slug}").text
     assert "No workshops in this series have been announced yet" in page
     assert "in this region" not in page and "Show all regions" not in page
+
+
+def test_the_workshop_page_says_when_booking_closes_if_before_the_day(client) -> None:
+    from workshops.formatting import date_time
+
+    soon = make_workshop()
+    closes = soon.starts_at - timedelta(days=3)
+    later = make_workshop(series=soon.series, region="london", booking_closes_at=closes)
+    page = client.get(f"/series/{later.series.slug}/london").text
+    assert "Booking closes</dt>" in page.replace("\n", "").replace("  ", "") or \
+        "Booking closes" in page
+    assert date_time(closes) in page
+    assert "Booking closes" not in client.get(f"/series/{soon.series.slug}/{soon.region}").text
