@@ -51,7 +51,7 @@ def programme_mismatch(items: list[tuple[str, str]], starts: time,
     programme copied from another workshop, or a workshop moved to a later start, keeps
     sessions the day no longer has. Times that are not times ('Afternoon') are passed over;
     `ends` is None for a workshop of more than one day, whose last session is on another."""
-    times = [t for t in (parse_time(text) for text, _ in items if text) if t is not None]
+    times = [t for t in (session_start(text) for text, _ in items if text) if t is not None]
     if not times:
         return None
     if times[0] < starts:
@@ -61,6 +61,19 @@ def programme_mismatch(items: list[tuple[str, str]], starts: time,
         return (f"The programme has a session at {show_time(times[-1])}, after the workshop "
                 f"ends ({show_time(ends)}).")
     return None
+
+
+_RANGE = re.compile(r"\s*(?:–|—|-|to)\s*", re.IGNORECASE)
+
+
+def session_start(text: str) -> time | None:
+    """When a programme line's session starts: its time, or a range's first ('14:00–15:30',
+    '2pm to 3:30pm'); None if it is neither."""
+    parts = _RANGE.split(text.strip(), maxsplit=1)
+    start = parse_time(parts[0])
+    if start is None or (len(parts) == 2 and parse_time(parts[1]) is None):
+        return None
+    return start
 
 
 def show_time(value: time) -> str:

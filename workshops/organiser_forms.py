@@ -6,6 +6,7 @@ into UTC here, so the views and the domain only ever see aware UTC datetimes.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -22,7 +23,7 @@ from wtforms.validators import Email, Length, Optional, Regexp, StopValidation
 
 from workshops import clock
 from workshops.form_widgets import GovEmailInput
-from workshops.formatting import date_time
+from workshops.formatting import and_list, date_time
 from workshops.models import REGIONS, Workshop
 from workshops.organiser_fields import (
     DateParts,
@@ -31,7 +32,8 @@ from workshops.organiser_fields import (
     WholeNumber,
     london,
     lower,
-    parse_time,
+    session_start,
+    show_time,
 )
 from workshops.validators import InputRequired, strip
 
@@ -333,14 +335,31 @@ class WorkshopDetailsForm(OrganiserForm):
         return True
 
     def check_programme(self) -> bool:
+        """Every line a time (or a range) and what happens, in time order. All the lines
+        that are not are named at once: fixing three took three tries when only the first
+        was said."""
+        wrong, starts = [], []
         for number, line in enumerate((self.programme.data or "").splitlines(), start=1):
             if not line.strip():
                 continue
             moment, bar, item = line.partition("|")
-            if not bar or not item.strip() or parse_time(moment) is None:
+            start = session_start(moment) if bar and item.strip() else None
+            if start is None:
+                wrong.append(number)
+            else:
+                starts.append((number, start))
+        if wrong:
+            lines = (f"Line {wrong[0]}" if len(wrong) == 1
+                     else "Lines " + and_list([str(n) for n in wrong]))
+            self.programme.errors.append(
+                f"{lines} of the programme must {'each ' if len(wrong) > 1 else ''}be a time, "
+                "a vertical bar and what happens, like 9:30 | Registration")
+            return False
+        for (before, earlier), (number, later) in itertools.pairwise(starts):
+            if later < earlier:
                 self.programme.errors.append(
-                    f"Line {number} of the programme must be a time, a vertical bar and what "
-                    "happens, like 9:30 | Registration")
+                    f"Line {number} of the programme ({show_time(later)}) comes before line "
+                    f"{before} ({show_time(earlier)}): put the sessions in the order of the day")
                 return False
         return True
 

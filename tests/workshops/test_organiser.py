@@ -314,6 +314,11 @@ def test_create_a_workshop_in_london_time(signed_in):
     ({"region": "atlantis"}, "Choose the region from the list"),
     ({"region": ""}, "Choose the region"),
     ({"programme": "9:30 | Registration\nLunch"}, "Line 2 of the programme must be a time"),
+    # Every line that is wrong, at once; and the day in order.
+    ({"programme": "9:30 | Registration\nLunch\n10:00 | Welcome\nTea"},
+     "Lines 2 and 4 of the programme must each be a time"),
+    ({"programme": "11:00 | Welcome\n9:30 | Registration"},
+     "Line 2 of the programme (9:30am) comes before line 1 (11am)"),
     ({"booking_closes_date": _future_day(60)}, "Enter the time booking closes"),
     ({"booking_closes_date": _future_day(60), "booking_closes_time": "5pm"},
      "Booking must close before the workshop starts"),
@@ -327,6 +332,15 @@ def test_workshop_form_explains_mistakes(signed_in, overrides, message):
     assert message in page
     assert "There is a problem" in page
     assert db.session.scalar(select(Workshop).where(Workshop.region == "london")) is None
+
+
+def test_a_programme_may_give_sessions_as_ranges(signed_in):
+    series, venue = _series_and_venue()
+    response = signed_in.post(f"/organiser/series/{series.id}/workshops/new", data=_workshop_form(
+        venue.id, programme="9:30 | Registration\n10:00–11:15 | Welcome\n2pm to 3:30pm | Panel"))
+    assert response.status_code == 303
+    made = db.session.scalar(select(Workshop).where(Workshop.region == "london"))
+    assert made.programme_items[1] == ("10:00–11:15", "Welcome")
 
 
 def test_date_error_links_to_the_day_box(signed_in):
