@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: chromium for the browser tests, poppler-utils to look at PDFs,
-# fonts so pages render the same everywhere; postgresql-client for the backup tests (pg_dump,
+# fonts so pages render the same everywhere (CJK names too); postgresql-client for the backup tests (pg_dump,
 # pg_restore: its major version must be at least the server's); openssl and nginx for the
 # deployment test, which puts deploy/nginx/workshops.conf in front of gunicorn. Installed only
 # where missing.
@@ -17,6 +17,9 @@ command -v pg_restore >/dev/null || need+=(postgresql-client)
 command -v openssl >/dev/null || need+=(openssl)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
+# Chinese, Japanese and Korean names on packs and badges (DejaVu has no CJK glyphs): a small
+# font that fontconfig falls back to.
+[ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-microhei)
 want_nginx=0
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || [ -x "$root/.cache/nginx/usr/sbin/nginx" ] \
   || want_nginx=1

@@ -62,3 +62,16 @@ def test_badges_and_the_sign_in_sheet_keep_long_words_on_the_page(long_words,
     workshop = long_words[0].workshop
     assert _words_past_the_margin(bulk.badges(workshop), 4.6, tmp_path) == []
     assert _words_past_the_margin(bulk.signin_sheet(workshop), 18, tmp_path) == []
+
+
+def test_a_chinese_name_prints_in_a_font_that_has_it(app, tmp_path: Path) -> None:
+    """DejaVu has no CJK glyphs: without a fallback font 'Li Wei 李伟' printed as 'Li Wei □□'."""
+    made = _book(make_workshop(), "Li Wei 李伟", "Manchester City Council", True)
+    source = tmp_path / "pack.pdf"
+    source.write_bytes(render.render_pack(made))
+    fonts = subprocess.run(["pdffonts", str(source)], check=True, capture_output=True,
+                           text=True).stdout
+    assert "WenQuanYi" in fonts or "Noto" in fonts and "CJK" in fonts, fonts
+    text = subprocess.run(["pdftotext", str(source), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "Li Wei 李伟" in text
