@@ -432,6 +432,21 @@ def test_a_new_workshop_can_start_from_a_copy_of_another_in_the_series(signed_in
         == 35
 
 
+def test_a_new_series_starts_from_a_copy_of_last_years(signed_in):
+    last_year = make_workshop(capacity=35, offer_hours=24, programme="10:00 | Arrival")
+    make_workshop(series=last_year.series, region="london")
+    next_year = Series(slug="next-year", title="Next year",
+                       theme=Theme(slug="neglect", name="Neglect"))
+    db.session.add(next_year)
+    db.session.commit()
+    path = f"/organiser/series/{next_year.id}/workshops/new"
+    offered = signed_in.get(path).text
+    assert f"one from {last_year.series.title}:" in offered
+    assert f"{path}?like={last_year.id}" in offered
+    page = signed_in.get(f"{path}?like={last_year.id}").text
+    assert f"Copied from {last_year.display_title}" in page and 'value="35"' in page
+
+
 def test_the_add_page_names_the_regions_left_and_says_when_none_are(signed_in):
     first = make_workshop(region="london")
     path = f"/organiser/series/{first.series_id}/workshops/new"

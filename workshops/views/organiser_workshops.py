@@ -158,14 +158,27 @@ def _matches(found: Booking, query: str) -> bool:
                (found.name, found.email, found.organisation, found.reference))
 
 
+def _latest_series_workshops(series: Series) -> list[Workshop]:
+    """The workshops of the most recently started other series that has any."""
+    latest = db.session.scalar(
+        select(Workshop.series_id).where(Workshop.series_id != series.id)
+        .order_by(Workshop.starts_at.desc()).limit(1))
+    if latest is None:
+        return []
+    return list(db.session.scalars(
+        select(Workshop).where(Workshop.series_id == latest).order_by(Workshop.starts_at)))
+
+
 @bp.route("/series/<int:series_id>/workshops/new", methods=["GET", "POST"])
 def new_workshop(series_id: int) -> ResponseReturnValue:
     series = db.get_or_404(Series, series_id)
     venues = _venues()
     siblings = list(db.session.scalars(
         select(Workshop).where(Workshop.series_id == series.id).order_by(Workshop.starts_at)))
-    # ?like=<id>: start from a copy of another workshop of this series (a bad id: no copy).
-    like = next((w for w in siblings if w.id == request.args.get("like", type=int)), None)
+    # A new series (next year's programme) copies from the last one that has workshops.
+    copy_from = siblings or _latest_series_workshops(series)
+    # ?like=<id>: start from a copy of one of those workshops (any other id: no copy).
+    like = next((w for w in copy_from if w.id == request.args.get("like", type=int)), None)
     copied = like is not None and request.method == "GET"  # a POST carries its own values
     form = NewWorkshopForm(data=copied_form_data(like) if copied else None)
     form.set_venues(venues)
@@ -189,7 +202,7 @@ def new_workshop(series_id: int) -> ResponseReturnValue:
     form.region.choices = [choice for choice in form.region.choices
                            if choice.value not in taken or choice.value == form.region.data]
     return form_response("organiser/workshop_new.html", form, series=series, venues=venues,
-                         siblings=siblings, like=like,
+                         siblings=siblings, copy_from=copy_from, like=like,
                          free_regions=[name for key, name in REGIONS.items() if key not in taken])
 
 
