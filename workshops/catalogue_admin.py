@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from workshops import audit
 from workshops.extensions import db
-from workshops.models import Series, Theme, User, Venue
+from workshops.models import Series, SeriesFormerSlug, Theme, User, Venue
 
 SERIES_FIELDS = ("slug", "title", "review_title", "description", "key_messages",
                  "organiser_email")
@@ -114,6 +114,8 @@ def update_series(series_id: int, values: dict, *, actor: User) -> dict:
     if not changes:
         db.session.rollback()
         return {}
+    if "slug" in changes:
+        _keep_former_slug(series, *changes["slug"])
     for field, (_old, new) in changes.items():
         if field != "theme":
             setattr(series, field, new)
@@ -121,6 +123,14 @@ def update_series(series_id: int, values: dict, *, actor: User) -> dict:
     audit.record("changed series", "series", series.id, actor=actor, fields=sorted(changes))
     _commit_or_refuse()
     return changes
+
+
+def _keep_former_slug(series: Series, old: str, new: str) -> None:
+    """Remember the address the series is leaving, so that links already sent (emails, packs,
+    calendar subscriptions) still arrive; forget the one it takes, which is current now."""
+    db.session.execute(delete(SeriesFormerSlug).where(SeriesFormerSlug.slug == new))
+    db.session.execute(delete(SeriesFormerSlug).where(SeriesFormerSlug.slug == old))
+    db.session.add(SeriesFormerSlug(series_id=series.id, slug=old))
 
 
 def create_venue(values: dict, *, actor: User) -> Venue:

@@ -54,7 +54,8 @@ class SeriesForm(OrganiserForm):
         "Web address (optional)", widget=GovTextInput(), filters=[strip, lower],
         description="Lowercase letters, numbers and hyphens, used in the address "
                     "/series/highly-resistant-families. Leave it blank to make one from the "
-                    "title. Changing it breaks links that have already been shared.",
+                    "title. If you change it, links already sent with the old address still "
+                    "lead to the series.",
         validators=[Optional(), Length(max=80, message="Web address must be 80 characters or "
                                        "fewer"),
                     Regexp(SLUG_PATTERN, message="Web address must only include lowercase "

@@ -198,6 +198,28 @@ def test_create_and_edit_a_series(signed_in, organiser):
     assert signed_in.get("/series/resistant-families").status_code == 200
 
 
+def test_links_to_a_series_former_address_still_arrive(signed_in, client):
+    workshop = make_workshop()
+    series, old = workshop.series, workshop.series.slug
+    edit = {"title": series.title, "slug": "renamed", "theme": "Safeguarding",
+            "review_title": "", "description": "", "key_messages": "", "organiser_email": ""}
+    assert signed_in.post(f"/organiser/series/{series.id}/edit", data=edit).status_code == 303
+    # An emailed link to the workshop, a calendar subscription, the booking form: each moves.
+    for path, now in ((f"/series/{old}/{workshop.region}", f"/series/renamed/{workshop.region}"),
+                      (f"/series/{old}/calendar.ics", "/series/renamed/calendar.ics"),
+                      (f"/series/{old}?region=north-east", "/series/renamed?region=north-east"),
+                      (f"/series/{old}/{workshop.region}/book",
+                       f"/series/renamed/{workshop.region}/book")):
+        response = client.get(path)
+        assert (response.status_code, response.headers.get("Location")) == (301, now), path
+    # Back to the first address: it is current again, and the second now redirects to it.
+    assert signed_in.post(f"/organiser/series/{series.id}/edit",
+                          data={**edit, "slug": old}).status_code == 303
+    assert client.get(f"/series/{old}").status_code == 200
+    assert client.get("/series/renamed").headers["Location"] == f"/series/{old}"
+    assert client.get("/series/never-was").status_code == 404
+
+
 def test_series_form_errors_sit_beside_fields(signed_in):
     make_workshop()  # a series whose slug we will try to take
     taken = db.session.scalar(select(Series.slug))

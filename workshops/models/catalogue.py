@@ -81,6 +81,19 @@ class Series(db.Model):
     )
 
 
+class SeriesFormerSlug(db.Model):
+    """A web address a series had before an organiser changed it: the links already emailed,
+    printed in packs and subscribed to as calendars name it, so it redirects to the new one."""
+
+    __tablename__ = "series_former_slugs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"),
+                                           index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
 class Venue(db.Model):
     __tablename__ = "venues"
 

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NoReturn
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -15,7 +16,15 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from workshops import booking, clock
 from workshops.extensions import db, limiter
 from workshops.forms import BookingForm
-from workshops.models import HOLDS_PLACE, REGIONS, Booking, Series, Workshop, WorkshopStatus
+from workshops.models import (
+    HOLDS_PLACE,
+    REGIONS,
+    Booking,
+    Series,
+    SeriesFormerSlug,
+    Workshop,
+    WorkshopStatus,
+)
 
 bp = Blueprint("public", __name__)
 
@@ -25,8 +34,25 @@ VISIBLE = (WorkshopStatus.PUBLISHED, WorkshopStatus.CANCELLED, WorkshopStatus.FI
 def _series_or_404(slug: str) -> Series:
     series = db.session.scalar(select(Series).where(Series.slug == slug))
     if series is None:
-        abort(404)
+        _to_current_address(slug)
     return series
+
+
+def _to_current_address(slug: str) -> NoReturn:
+    """404, unless `slug` is an address the series had before an organiser changed it: then
+    the same page at its address now (a link in an old email, a calendar subscription)."""
+    current = db.session.scalar(
+        select(Series.slug).join(SeriesFormerSlug, SeriesFormerSlug.series_id == Series.id)
+        .where(SeriesFormerSlug.slug == slug))
+    if current is None:
+        abort(404)
+    prefix = f"{request.script_root}/series/{slug}"
+    path = request.script_root + request.path
+    if not path.startswith(prefix):
+        abort(404)
+    moved = f"{request.script_root}/series/{current}{path[len(prefix):]}"
+    query = request.query_string.decode()
+    abort(redirect(f"{moved}?{query}" if query else moved, code=301))
 
 
 @cache
@@ -51,7 +77,7 @@ def _workshop_or_404(slug: str, region: str) -> tuple[Workshop, int]:
     row = db.session.execute(_workshop_page_statement(),
                              {"slug": slug, "region": region}).first()
     if row is None:
-        abort(404)
+        _to_current_address(slug)
     return row[0], row[1] or 0
 
 
