@@ -201,6 +201,28 @@ def test_the_list_says_when_each_person_last_signed_in(app, signed_in, admin):
     assert rows["sam@example.org"].rstrip().endswith(">Never</td>"), rows
 
 
+def test_the_list_sorts_by_status_and_by_last_sign_in(app, signed_in, admin, mailbox):
+    make_staff(Role.SCREENER, "sam@example.org")  # active, never signed in
+    _invite(signed_in)  # invited: no password yet
+    gone = make_staff(Role.ORGANISER, "gone@example.org")
+    staff.deactivate(gone.id, actor=admin)
+    db.session.commit()
+
+    def order(query: str) -> list[str]:
+        page = signed_in.get(f"/admin/staff/?{query}").text
+        return re.findall(r"<td class=\"govuk-table__cell\">([^<@]+@example\.org)</td>", page)
+
+    by_status = order("sort=status")
+    assert by_status.index("priya.shah@example.org") > by_status.index("sam@example.org")
+    assert by_status[-1] == "gone@example.org"
+    assert order("sort=status&dir=desc")[0] == "gone@example.org"
+    # The admin signed in for this test; everyone else never has: they come first, oldest.
+    assert order("sort=signed_in")[-1] == admin.email
+    assert order("sort=signed_in&dir=desc")[0] == admin.email
+    page = signed_in.get("/admin/staff/?sort=status").text
+    assert "sorted active first" in page
+
+
 def test_list_is_searchable_sortable_and_paginated(app, signed_in):
     for n in range(30):
         make_staff(Role.ORGANISER, f"person{n:02d}@example.org")

@@ -17,7 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.sql import Select
 from werkzeug.wrappers import Response
 from wtforms import (
@@ -98,12 +98,25 @@ def _person_page(user_id: int) -> Response:
 
 # --- the list ----------------------------------------------------------------------------
 
+# Active, then invited (no password yet), then deactivated: as the status tags read.
+_STATUS = case((User.active.is_(False), 2), (User.password_hash == "", 1), else_=0)
+# When each person last signed in, from the audit log (an account unused for months is one an
+# administrator may want to deactivate); never, first among the oldest.
+_SIGNED_IN = select(func.max(AuditEntry.at)).where(
+    AuditEntry.entity == "user", AuditEntry.entity_id == User.id,
+    AuditEntry.action == "signed in").correlate(User).scalar_subquery()
 SORTS = {
     "name": (func.lower(User.name), "Name"),
     "email": (User.email, "Email"),
     "role": (User.role, "Role"),
+    "status": (_STATUS, "Status"),
     "invited": (User.invited_at, "Last invite"),
+    "signed_in": (_SIGNED_IN, "Last signed in"),
 }
+# Said to screen readers with the column sorted by: what the order means for that column.
+SORT_ORDERS = {"status": ("active first", "deactivated first"),
+               "invited": ("oldest first", "newest first"),
+               "signed_in": ("oldest first", "newest first")}
 
 
 def _searched(query: Select, needle: str) -> Select:
@@ -149,10 +162,12 @@ def index() -> str:
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     column = SORTS[sort][0]
+    # Never-set dates sort as the oldest, on both databases (they disagree about NULLs).
+    ordered = column.desc().nulls_last() if descending else column.asc().nulls_first()
     people = list(db.session.scalars(
-        query.order_by(column.desc() if descending else column.asc(), User.id)
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+        query.order_by(ordered, User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
     headings = [{"key": key, "label": label, "current": key == sort,
+                 "order": SORT_ORDERS.get(key, ("A to Z", "Z to A"))[descending],
                  # A second click on the column sorted by turns the order round.
                  "href": _list_url(sort=key, page=None,
                                    dir="desc" if key == sort and not descending else None)}
