@@ -65,7 +65,7 @@ def _send(booking: Booking, template: str, reason: str, *, method: str | None = 
 
     `method` is the calendar file's: REQUEST (an invite or its update) or CANCEL. `context`
     is JSON for the templates; links=True adds the plugins' links, accept=True the link that
-    answers an offered place.
+    answers an offered place, elsewhere=True the series' page of other regions.
     """
     queue_mail_later(booking.email, template, composer="booking", reason=reason,
                      calendar_method=method, workshop_id=booking.workshop_id,
@@ -79,11 +79,11 @@ def _compose(row: OutboxMessage) -> Composition:
         raise LookupError(f"booking {row.booking_id} of mail {row.id} no longer exists")
     queued = row.context or {}
     context = {"booking": booking, "workshop": booking.workshop,
-               "manage_url": manage_url(booking),
-               # Where else to go: the series' other regions (a cancelled or full workshop).
-               "series_url": external_url("public.series", slug=booking.workshop.series.slug)}
+               "manage_url": manage_url(booking)}
     if queued.get("links"):
         context["links"] = booking_links(booking)
+    if queued.get("elsewhere"):  # where else to go: the series' other regions
+        context["series_url"] = external_url("public.series", slug=booking.workshop.series.slug)
     if queued.get("accept"):
         context["accept_url"] = external_url("booking.offer", token=booking.token)
     calendar = (invite(booking) if row.calendar_method == "REQUEST"
@@ -180,7 +180,7 @@ def reminder(booking: Booking, when: str) -> None:
 def workshop_cancelled(booking: Booking, *, had_place: bool, reason: str = "") -> None:
     _send(booking, "workshop_cancelled",
           "a workshop you booked or were waiting for has been cancelled",
-          method="CANCEL" if had_place else None, reason_given=reason)
+          method="CANCEL" if had_place else None, reason_given=reason, elsewhere=True)
 
 
 def links_reminder(email: str, bookings: list[Booking]) -> None:

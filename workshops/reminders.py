@@ -33,9 +33,11 @@ def _window(now: datetime) -> tuple:
 
 
 def _unreminded(workshop_id: int) -> Select[tuple[Booking]]:
+    # Someone already checked in is there: a reminder would be noise.
     return select(Booking).where(Booking.workshop_id == workshop_id,
                                  Booking.status == BookingStatus.CONFIRMED,
-                                 Booking.reminder_sent_at.is_(None))
+                                 Booking.reminder_sent_at.is_(None),
+                                 Booking.checked_in_at.is_(None))
 
 
 def due_workshops(now: datetime | None = None) -> list[int]:
@@ -43,7 +45,8 @@ def due_workshops(now: datetime | None = None) -> list[int]:
     now = now or clock.now()
     waiting = (select(Booking.id).where(Booking.workshop_id == Workshop.id,
                                         Booking.status == BookingStatus.CONFIRMED,
-                                        Booking.reminder_sent_at.is_(None)).exists())
+                                        Booking.reminder_sent_at.is_(None),
+                                        Booking.checked_in_at.is_(None)).exists())
     return list(db.session.scalars(
         select(Workshop.id).where(*_window(now), waiting).order_by(Workshop.starts_at)))
 
@@ -70,11 +73,11 @@ def _remind_workshop(workshop_id: int) -> int:
     if not (workshop.status == WorkshopStatus.PUBLISHED
             and now < workshop.starts_at <= now + timedelta(days=reminder_days())):
         return 0
-    people = list(db.session.scalars(_unreminded(workshop_id).order_by(Booking.id)))
-    # On the day itself, a reminder is noise to those already there (checked in) and to those
-    # who booked that day (a walk-in, a late booking): their confirmation has just arrived.
-    people = [p for p in people
-              if p.checked_in_at is None and p.created_at < workshop.day_starts_at]
+    # Someone who booked on the workshop's day (a walk-in, a late booking) has just had their
+    # confirmation: a reminder that it is today would repeat it.
+    people = list(db.session.scalars(
+        _unreminded(workshop_id).where(Booking.created_at < workshop.day_starts_at)
+        .order_by(Booking.id)))
     for person in people:
         _remind(person, now)
     return len(people)
