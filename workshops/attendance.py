@@ -70,10 +70,6 @@ def has_started(workshop: Workshop, moment: datetime | None = None) -> bool:
     return (moment or clock.now()) >= workshop.starts_at
 
 
-def places_left(workshop: Workshop) -> int:
-    return checkin.places_left(workshop)
-
-
 def walk_in(workshop_id: int, delegate: booking.Delegate, *, actor: User,
             idempotency_key: str | None = None) -> Booking:
     """Book a delegate who turned up without a place, and check them in at once.
@@ -94,7 +90,7 @@ def walk_in(workshop_id: int, delegate: booking.Delegate, *, actor: User,
             "them through the workshop’s booking page like anyone else.")
     earlier = (db.session.scalar(select(Booking).where(Booking.idempotency_key == idempotency_key))
                if idempotency_key else None)
-    if earlier is None and places_left(workshop) <= 0:
+    if earlier is None and checkin.places_left(workshop) <= 0:
         raise AttendanceRefused(full_message(workshop))
     try:
         # Counted again under the workshop lock: the last place may have gone meanwhile.

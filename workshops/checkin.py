@@ -12,14 +12,11 @@ from workshops.models import Booking, BookingStatus, User, Workshop
 
 @dataclass(frozen=True)
 class CheckIn:
-    booking: Booking
-    already: bool  # checked in before: nothing was changed
+    """What a change at the desk did: `already` when it had been done (a second tap, or a
+    colleague was quicker), so nothing was changed."""
 
-
-@dataclass(frozen=True)
-class UndoneCheckIn:
     booking: Booking
-    already: bool  # not checked in (a second tap, or undone by someone else): nothing changed
+    already: bool
 
 
 # Waiting-list entries: found at the desk so that someone who came can be given a free place.
@@ -171,22 +168,22 @@ def give_place(booking_id: int, *, actor: User) -> CheckIn:
     return booking.with_retries(work)
 
 
-def undo_check_in(booking_id: int, *, actor: User) -> UndoneCheckIn:
+def undo_check_in(booking_id: int, *, actor: User) -> CheckIn:
     """Take back an arrival recorded by mistake (the wrong name tapped), while the record is
     open. What the arrival led to stays: someone invited to give feedback because the
     workshop had been finished keeps the invitation (a plugin's business, not undone here)."""
 
-    def work() -> UndoneCheckIn:
+    def work() -> CheckIn:
         found = booking.locked_booking(booking_id)
         workshop = found.workshop
         if window(workshop) == FINAL:
             raise booking.BookingRefused(not_open_message(workshop))
         if found.checked_in_at is None:
-            return UndoneCheckIn(found, already=True)
+            return CheckIn(found, already=True)
         was_checked_in_at, found.checked_in_at = found.checked_in_at, None
         audit.record("check-in undone", "booking", found.id, workshop_id=found.workshop_id,
                      actor=actor, checked_in_at=was_checked_in_at.isoformat())
         signals.check_in_undone.send(found)
-        return UndoneCheckIn(found, already=False)
+        return CheckIn(found, already=False)
 
     return booking.with_retries(work)

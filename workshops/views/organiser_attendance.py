@@ -108,7 +108,7 @@ def attendance_checkin(workshop_id: int) -> str:
         waiting = _by_surname([b for b in db.session.scalars(select(Booking).where(
             Booking.workshop_id == found.id, Booking.status.in_(checkin.ON_WAITING_LIST)))
             if _matches(b, query)])
-    places_left = attendance.places_left(found)
+    places_left = checkin.places_left(found)
     return render_template(
         "organiser/attendance_checkin.html", workshop=found, delegates=shown, query=query,
         waiting=[(b, checkin.place_refusal(b, places_left)) for b in waiting],
@@ -128,7 +128,7 @@ def _booking_of(workshop_id: int, booking_id: int) -> Booking:
 
 
 def _at_the_desk(workshop_id: int, booking_id: int,
-                 change: Callable[..., checkin.CheckIn | checkin.UndoneCheckIn],
+                 change: Callable[..., checkin.CheckIn],
                  said: Callable[[Any], tuple[str, str]]) -> ResponseReturnValue:
     """One of the desk's changes to a booking, then the list again, with what happened."""
     found = _booking_of(workshop_id, booking_id)
@@ -159,7 +159,7 @@ def _given_place_message(result: checkin.CheckIn) -> tuple[str, str]:
             "success")
 
 
-def _undone_message(result: checkin.UndoneCheckIn) -> tuple[str, str]:
+def _undone_message(result: checkin.CheckIn) -> tuple[str, str]:
     if result.already:
         return f"{result.booking.name} is not checked in. Nothing was changed.", "info"
     return (f"Check-in undone: {result.booking.name} is no longer recorded as having arrived.",
@@ -227,7 +227,7 @@ def attendance_walk_in(workshop_id: int) -> ResponseReturnValue:
     if refusal or form.errors or not form.idempotency_key.data:
         # After a refusal the next try is a new attempt, so it must not find the first by key.
         form.idempotency_key.data = uuid.uuid4().hex
-    places = attendance.places_left(found)
+    places = checkin.places_left(found)
     return render_template(
         "organiser/attendance_walk_in.html", workshop=found, form=form, refusal=refusal,
         full=None if places else attendance.full_message(found), places_left=places,

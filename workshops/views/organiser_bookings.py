@@ -23,7 +23,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import Optional
 
-from workshops import attendance, booking, clock
+from workshops import booking, checkin, clock
 from workshops.extensions import db
 from workshops.forms import access_needs_field, dietary_needs_field
 from workshops.models import REGIONS, Booking, BookingStatus, Workshop
@@ -100,7 +100,7 @@ def book_someone_in(workshop_id: int) -> ResponseReturnValue:
         # After a refusal the next try is a new attempt, so it must not find the first by key.
         form.idempotency_key.data = uuid.uuid4().hex
     return render_template("organiser/booking_new.html", workshop=found, form=form,
-                           places_left=attendance.places_left(found),
+                           places_left=checkin.places_left(found),
                            offers_stopped=booking.offers_stopped(found),
                            window=found.booking_window_state(clock.now())), \
         422 if form.errors else 200

@@ -46,11 +46,10 @@ def _to_current_address(slug: str) -> NoReturn:
         .where(SeriesFormerSlug.slug == slug))
     if current is None:
         abort(404)
-    prefix = f"{request.script_root}/series/{slug}"
-    path = request.script_root + request.path
-    if not path.startswith(prefix):
+    rest = request.path.removeprefix(f"/series/{slug}")
+    if rest == request.path:
         abort(404)
-    moved = f"{request.script_root}/series/{current}{path[len(prefix):]}"
+    moved = f"{request.script_root}/series/{current}{rest}"
     query = request.query_string.decode()
     abort(redirect(f"{moved}?{query}" if query else moved, code=301))
 
