@@ -24,7 +24,8 @@ def send_the_booking_emails() -> None:
 
     A delegate books, another waits; the first changes their details (their address too, so
     the old one is told) and cancels, so the place
-    is offered; links are asked for; the organiser writes to the delegates, moves the workshop
+    is offered; links are asked for (by the second, and by the first, whose only booking is
+    cancelled); the organiser writes to the delegates, moves the workshop
     and cancels it; an administrator invites a colleague; a workshop days away sends its
     reminders; the administrator forgets their password, and changes it; a delegate moves to
     another region. An administrator must exist."""
@@ -36,6 +37,7 @@ def send_the_booking_emails() -> None:
                                               email="d1.bradford@example.org"))
     booking.cancel(first.id)
     booking.send_links(second.email)
+    booking.send_links("d1.bradford@example.org")
     third = make_workshop(series=workshop.series, region="london", capacity=1)
     booking.book(third.id, _delegate(3))
     booking.book(third.id, _delegate(4))

@@ -642,12 +642,19 @@ def change_details(booking_id: int, delegate: Delegate, *, actor: User | None = 
 
 
 def send_links(email: str) -> None:
-    """Email the manage links of every active booking made with this address (if any).
-    The page that asks calls this through the queue (tasks.send_links), never directly."""
+    """Email the manage links of every active booking made with this address; if all of its
+    bookings have ended (cancelled, declined, expired), say so instead; if it has none, send
+    nothing. The page that asks calls this through the queue (tasks.send_links), never directly."""
     bookings = db.session.scalars(
-        select(Booking).where(Booking.email_key == email_key(email), Booking.status.in_(ACTIVE))
+        select(Booking).where(Booking.email_key == email_key(email))
         .order_by(Booking.created_at)
     ).all()
-    if bookings:
-        notices.links_reminder(bookings[0].email, list(bookings))
-        db.session.commit()
+    active = [b for b in bookings if b.status in ACTIVE]
+    if active:
+        notices.links_reminder(active[0].email, active)
+    elif bookings:
+        # Someone who asked is waiting for an email: silence would leave them waiting.
+        notices.no_current_bookings(bookings[-1].email, list(bookings))
+    else:
+        return
+    db.session.commit()

@@ -5,12 +5,20 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from flask import current_app
+from sqlalchemy import select
 
-from workshops import calendars, plugins
+from workshops import calendars, clock, plugins
 from workshops.extensions import db
-from workshops.formatting import day
+from workshops.formatting import day, short_day
 from workshops.mail import Composition, composer, queue_mail, queue_mail_later
-from workshops.models import Booking, OutboxMessage
+from workshops.models import (
+    Booking,
+    BookingStatus,
+    OutboxMessage,
+    Series,
+    Workshop,
+    WorkshopStatus,
+)
 from workshops.urls import external_url
 
 
@@ -187,3 +195,33 @@ def links_reminder(email: str, bookings: list[Booking]) -> None:
     queue_mail(email, "your_links", "Your workshop bookings", reason="someone asked us to "
                "email the links to manage the bookings made with this address",
                bookings=[(b, manage_url(b)) for b in bookings])
+
+
+def _how_it_ended(booking: Booking) -> str:
+    if booking.status == BookingStatus.DECLINED:
+        return "You declined the place you were offered"
+    if booking.status == BookingStatus.EXPIRED:
+        return "The place you were offered was not accepted in time"
+    said = f"Cancelled on {short_day(booking.cancelled_at)}" if booking.cancelled_at \
+        else "Cancelled"
+    if booking.workshop.status == WorkshopStatus.CANCELLED:
+        said += " (the workshop was cancelled)"
+    return said
+
+
+def no_current_bookings(email: str, ended: list[Booking]) -> None:
+    """Answer someone who asked for their links when every booking made with the address has
+    ended: which bookings, how each ended, and where to book again (the series among theirs
+    that still have workshops to come, and every workshop)."""
+    theirs = {b.workshop.series_id: b.workshop.series for b in ended}
+    to_come = set(db.session.scalars(
+        select(Workshop.series_id).where(Workshop.series_id.in_(theirs),
+                                         Workshop.status == WorkshopStatus.PUBLISHED,
+                                         Workshop.ends_at >= clock.now())))
+    series: list[tuple[Series, str]] = [
+        (s, external_url("public.series", slug=s.slug))
+        for series_id, s in theirs.items() if series_id in to_come]
+    queue_mail(email, "no_current_bookings", "Your workshop bookings", reason="someone asked "
+               "us to email the links to manage the bookings made with this address",
+               bookings=[(b, _how_it_ended(b)) for b in ended], series=series,
+               all_workshops_url=external_url("public.index"))

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import delegate_form, make_workshop, queue_held, rows_in
-from workshops import booking, clock
+from tests.conftest import (
+    delegate_form,
+    mailed_path,
+    make_staff,
+    make_workshop,
+    queue_held,
+    rows_in,
+)
+from workshops import booking, clock, scheduling
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking, OutboxMessage
+from workshops.formatting import event_time, short_day
+from workshops.models import AuditEntry, Booking, OutboxMessage, Role
 
 
 def _book_through_form(client, workshop, **overrides) -> Booking:  # noqa: ANN001
@@ -139,6 +148,45 @@ def test_email_me_my_links_never_reveals_whether_an_address_is_known(client, wor
     links = mailbox.to("sian@example.org")[-1]
     assert links["Subject"] == "Your workshop bookings"
     assert f"/booking/{made.token}" in links.get_body(("plain",)).get_content()
+    assert mailbox.to("nobody@example.org") == []
+
+
+def test_asking_for_links_when_every_booking_was_cancelled_says_so_and_where_to_book_again(
+        client, mailbox):
+    """Not silence, which left them waiting for an email that never came; and the page says
+    the same as for an address we do not know."""
+    open_series = make_workshop()
+    make_workshop(series=open_series.series, region="london")  # still to come: book again
+    called_off = make_workshop(starts_at=open_series.starts_at + timedelta(days=30))
+    called_off.series.title = "Children living with parental substance misuse"
+    db.session.commit()
+    cancelled = _book_through_form(client, open_series, email="ana@example.org")
+    booking.cancel(cancelled.id)
+    _book_through_form(client, called_off, email="ana@example.org")
+    scheduling.cancel_workshop(called_off.id, actor=make_staff(Role.ORGANISER))
+
+    asked = client.post("/booking/links", data={"email": "Ana@example.org"})
+    unknown = client.post("/booking/links", data={"email": "nobody@example.org"})
+    assert asked.text.replace("Ana@example.org", "") == \
+        unknown.text.replace("nobody@example.org", "")
+    assert "or telling you that they have all been cancelled" in asked.text
+
+    mail = mailbox.to("ana@example.org")[-1]
+    assert mail["Subject"] == "Your workshop bookings"
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "you have no current bookings with us" in text
+    assert (f"Workshop: Highly resistant families: North East\n"
+            f"When: {event_time(open_series.starts_at, open_series.ends_at)}\n"
+            f"Status: Cancelled on {short_day(clock.now())}\n") in text
+    assert (f"Workshop: Children living with parental substance misuse: North East\n"
+            f"When: {event_time(called_off.starts_at, called_off.ends_at)}\n"
+            f"Status: Cancelled on {short_day(clock.now())} (the workshop was cancelled)\n"
+            ) in text
+    # Where to book again: the series with workshops to come, not the one with none left.
+    assert mailed_path(mailbox, "ana@example.org", "Highly resistant families") == \
+        f"/series/{open_series.series.slug}"
+    assert f"/series/{called_off.series.slug}" not in text
+    assert "All our workshops: http" in text
     assert mailbox.to("nobody@example.org") == []
 
 
