@@ -8,8 +8,9 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
-from tests.conftest import make_workshop
+from tests.conftest import make_staff, make_workshop
 from tests.e2e.support import (
     Checks,
     calendar_parts,
@@ -20,7 +21,9 @@ from tests.e2e.support import (
     wait_for_mail,
 )
 from workshops import booking
-from workshops.models import Venue
+from workshops.catalogue_admin import update_series
+from workshops.extensions import db
+from workshops.models import Role, Series, Venue
 
 pytestmark = pytest.mark.browser
 
@@ -249,4 +252,22 @@ def test_waiting_list_place_is_offered_and_accepted(live, new_page, checks: Chec
     newcomer.goto(f"/series/{slug}/north-east")
     expect(_summary_value(newcomer, "Places")).to_have_text(
         "Fully booked – you can join the waiting list")
+    checks.assert_clean()
+
+
+def test_a_form_opened_before_the_series_moved_books_at_its_new_address(live, page: Page,
+                                                                       checks: Checks) -> None:
+    """The organisers change the series' web address while a delegate fills in its form."""
+    slug, _title = _north_east_and_london(live)
+    page.goto(f"/series/{slug}/north-east/book")
+    _fill_in(page, sector="Local authority children's social care")
+    with live.data():
+        series = db.session.scalar(select(Series).where(Series.slug == slug))
+        update_series(series.id, {"slug": "renamed"}, actor=make_staff(Role.ORGANISER))
+    page.get_by_role("button", name="Book a place").click()
+    expect(page.locator(".govuk-panel").get_by_role("heading", level=1)).to_have_text(
+        "Booking confirmed")
+    expect(page).to_have_url(re.compile(r"/booking/[^/]+/confirmed$"))
+    checks.axe(page, "confirmation, booked at the former address")
+    wait_for_mail(live.mailbox, NEWCOMER, "Place confirmed:")
     checks.assert_clean()

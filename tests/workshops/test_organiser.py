@@ -11,9 +11,16 @@ import pytest
 from sqlalchemy import event, select
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import clock_at, doors_open, login, make_staff, make_workshop
+from tests.conftest import (
+    clock_at,
+    delegate_form,
+    doors_open,
+    login,
+    make_staff,
+    make_workshop,
+)
 from workshops import booking, clock
-from workshops.catalogue_admin import slugify
+from workshops.catalogue_admin import slugify, update_series
 from workshops.extensions import db
 from workshops.models import (
     REGIONS,
@@ -218,6 +225,28 @@ def test_links_to_a_series_former_address_still_arrive(signed_in, client):
     assert client.get(f"/series/{old}").status_code == 200
     assert client.get("/series/renamed").headers["Location"] == f"/series/{old}"
     assert client.get("/series/never-was").status_code == 404
+
+
+@pytest.mark.parametrize("app_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_a_booking_form_loaded_before_the_series_moved_still_books(client, mailbox):
+    workshop = make_workshop()
+    old = f"/series/{workshop.series.slug}/{workshop.region}/book"
+    form = client.get(old).text
+    token = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    update_series(workshop.series.id, {"slug": "renamed"}, actor=make_staff(Role.ORGANISER))
+
+    posted = delegate_form(csrf_token=token)
+    response = client.post(old, data=posted)
+    # Sent on as a POST (308): a browser posts the form again at the new address, where a 301
+    # had made it a GET and shown the form again, blank and the booking not made.
+    assert response.status_code == 308
+    assert response.headers["Location"] == f"/series/renamed/{workshop.region}/book"
+    # As the browser does (the test client's own redirect following sends an empty body).
+    booked = client.post(response.headers["Location"], data=posted, follow_redirects=True)
+    assert "Booking confirmed" in booked.text
+    assert db.session.scalar(select(Booking.status).where(
+        Booking.email == "sian@example.org")) == BookingStatus.CONFIRMED
+    assert client.head(old).status_code == 301  # a link followed: a permanent move, as before
 
 
 def test_series_form_errors_sit_beside_fields(signed_in):

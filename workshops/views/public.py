@@ -51,7 +51,11 @@ def _to_current_address(slug: str) -> NoReturn:
         abort(404)
     moved = f"{request.script_root}/series/{current}{rest}"
     query = request.query_string.decode()
-    abort(redirect(f"{moved}?{query}" if query else moved, code=301))
+    # Permanent either way; 308 rather than 301 for a form posted from a page loaded before
+    # the move, so that the browser posts it again there (a 301 turns it into a GET, and the
+    # booking form came back empty, the booking not made).
+    code = 301 if request.method in ("GET", "HEAD") else 308
+    abort(redirect(f"{moved}?{query}" if query else moved, code=code))
 
 
 @cache
