@@ -36,13 +36,20 @@ def health() -> str:
 
 
 def setup(app: Flask) -> None:
-    from feedback import amendments, invitations, personal_data, tasks  # noqa: F401
+    from feedback import (
+        amendments,
+        audit_names,
+        invitations,
+        personal_data,
+        tasks,  # noqa: F401
+    )
 
     env = os.environ
     app.config.setdefault("EVIDENCE_FOLDER",
                           env.get("EVIDENCE_FOLDER") or str(Path(app.instance_path) / "evidence"))
     app.config.setdefault("FEEDBACK_REMINDER_DAYS", int(env.get("FEEDBACK_REMINDER_DAYS") or 7))
     amendments.connect()
+    audit_names.connect()
     invitations.connect()
     personal_data.connect()
 

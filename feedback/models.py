@@ -38,6 +38,11 @@ class Source(StrEnum):
     UPLOAD = "upload"  # began as an uploaded fillable PDF
 
 
+def practice_title(answer: object) -> str:
+    """The title a submission goes by: its answer to "title", until then "Untitled practice"."""
+    return str(answer or "").strip() or "Untitled practice"
+
+
 class Submission(db.Model):
     __tablename__ = "feedback_submissions"
 
@@ -72,7 +77,7 @@ class Submission(db.Model):
 
     @property
     def title(self) -> str:
-        return str(self.answers.get("title") or "").strip() or "Untitled practice"
+        return practice_title(self.answers.get("title"))
 
     def answer(self, key: str) -> Any:
         return self.answers.get(key)

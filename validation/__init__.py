@@ -42,7 +42,12 @@ def health() -> str:
 
 
 def setup(app: Flask) -> None:
-    from validation import personal_data, tasks, workflow  # noqa: F401  (tasks: the reminder)
+    from validation import (
+        audit_names,
+        personal_data,
+        tasks,  # noqa: F401  (the reminder)
+        workflow,
+    )
     from validation.models import STATE_LABELS
     from workshops import audit, signals
 
@@ -56,6 +61,7 @@ def setup(app: Flask) -> None:
     audit.describe_actions(workflow.AUDIT_LABELS)
     for key in ("before", "after"):
         audit.describe_values("validation_case", key, STATE_LABELS)
+    audit_names.connect()
     personal_data.connect()
 
 

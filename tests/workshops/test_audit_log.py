@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from tests.conftest import login, make_staff, make_workshop
-from workshops import booking, scheduling
+from workshops import booking, catalogue_admin, messaging, scheduling, staff
 from workshops.extensions import db
 from workshops.models import AuditEntry, Role, Workshop
 
@@ -103,6 +103,78 @@ def test_empty_log_says_so(signed_in):
     workshop = make_workshop()
     page = signed_in.get(f"/organiser/workshops/{workshop.id}/audit").get_data(as_text=True)
     assert "Nothing has been recorded yet" in page
+
+
+# --- what each entry is about ----------------------------------------------------------------
+
+def test_entries_name_the_series_venue_workshop_and_staff_they_are_about(signed_in, organiser):
+    series = catalogue_admin.create_series(
+        {"title": "Neglect and its consequences", "theme": "Safeguarding"}, actor=organiser)
+    venue = catalogue_admin.create_venue(
+        {"name": "Civic Centre", "address": "Barras Bridge", "town": "Newcastle upon Tyne",
+         "postcode": "NE1 8QH"}, actor=organiser)
+    workshop = make_workshop(series=series, venue=venue, region="london",
+                             starts_at=datetime(2030, 3, 12, 9, 30, tzinfo=UTC))
+    scheduling.update_workshop(workshop.id, {"capacity": 40}, actor=organiser)
+    screener, nameless = make_staff(Role.SCREENER), make_staff(Role.PANEL_MEMBER)
+    screener.name, nameless.name = "Jo Bloggs", ""
+    db.session.commit()
+    admin = make_staff(Role.ADMIN)
+    staff.change_role(screener.id, Role.PANEL_CHAIR, actor=admin)
+    staff.change_role(nameless.id, Role.SCREENER, actor=admin)
+    # What has gone since keeps the wording it had: its kind and its id.
+    db.session.add_all([AuditEntry(actor_label=admin.email, action=f"archived {entity}",
+                                   entity=entity, entity_id=999_999, details={})
+                        for entity in ("series", "venue", "user", "workshop")])
+    db.session.commit()
+
+    rows = _entries(signed_in.get("/organiser/audit").text)
+
+    def row(action: str) -> str:
+        return next(r for r in rows if action in r)
+
+    assert "Series: Neglect and its consequences" in row("Created series")
+    assert "Venue: Civic Centre, Newcastle upon Tyne" in row("Created venue")
+    assert ("Workshop: Neglect and its consequences: London, Tuesday 12 March 2030"
+            in row("Changed workshop"))
+    changed_roles = [r for r in rows if "Changed role" in r]
+    assert any("Staff account: Jo Bloggs" in r for r in changed_roles), changed_roles
+    # Whoever has no name goes by their address.
+    assert any(f"Staff account: {nameless.email}" in r for r in changed_roles), changed_roles
+    for id_only in (f"Series {series.id}", f"Venue {venue.id}", f"Workshop {workshop.id}",
+                    f"Staff account {screener.id}", f"Staff account {nameless.id}"):
+        assert not any(id_only in r for r in rows), id_only
+    for gone in ("Series 999999", "Venue 999999", "Staff account 999999", "Workshop 999999"):
+        assert any(gone in r for r in rows), (gone, rows)
+
+
+def test_entries_name_the_message_sent_and_the_booking_moved_to(signed_in, organiser):
+    north = make_workshop()
+    london = make_workshop(series=north.series, region="london")
+    made = booking.book(north.id, _delegate(1), actor=organiser)
+    moved = booking.move(made.id, london.id, actor=organiser)
+    messaging.send_message(london, "confirmed", "Room change", "We meet in room 2.", organiser)
+
+    rows = _entries(signed_in.get(f"/organiser/workshops/{north.id}/audit").text)
+    out = next(r for r in rows if "Moved to another workshop" in r)
+    assert f"to booking: {moved.reference}" in out
+    rows = _entries(signed_in.get(f"/organiser/workshops/{london.id}/audit").text)
+    sent = next(r for r in rows if "Sent message" in r)
+    assert "Message: Room change" in sent
+    moved_in = next(r for r in rows if "Booked, moved from another workshop" in r)
+    assert f"from booking: {made.reference}" in moved_in
+
+    # A message since gone, and a move's other booking since gone, keep their ids.
+    db.session.add_all([
+        AuditEntry(actor_label=organiser.email, action="sent message", entity="message",
+                   entity_id=999_999, workshop_id=london.id, details={}),
+        AuditEntry(actor_label=organiser.email, action="moved to another workshop",
+                   entity="booking", entity_id=999_999, workshop_id=london.id,
+                   details={"to_booking": 999_998})])
+    db.session.commit()
+    rows = _entries(signed_in.get(f"/organiser/workshops/{london.id}/audit").text)
+    for gone in ("Message 999999", "Booking 999999", "to booking: 999998"):
+        assert any(gone in r for r in rows), (gone, rows)
 
 
 # --- filters -----------------------------------------------------------------------------
@@ -249,6 +321,14 @@ def test_constant_query_count(signed_in, organiser, path):
         workshops = [make_workshop(region=region) for region in ("london", "south-east")]
         for workshop in workshops:
             _add_entries(entries // 2, workshop)
+        # Entries about series, venues and staff, whose names are read for the page.
+        db.session.add_all([
+            AuditEntry(actor_label="bulk@example.org", action=f"changed {entity}",
+                       entity=entity, entity_id=entity_id, workshop_id=workshop.id, details={})
+            for workshop in workshops for _ in range(entries // 10)
+            for entity, entity_id in (("series", workshop.series_id),
+                                      ("venue", workshop.venue_id), ("user", organiser.id))])
+        db.session.commit()
         # Booking entries too, so that the references are looked up.
         for n in range(3):
             booking.book(workshops[n % 2].id, _delegate(len(workshops) * 1000 + n + entries),
@@ -279,6 +359,6 @@ def test_actions_and_what_they_are_about_read_as_words(app) -> None:
     page = client.get("/organiser/audit").text
     rows = _entries(page)
     assert any("Email confirmed" in row and "Submission 7" in row for row in rows), rows
-    assert any("Role changed" in row and f"Staff account {admin.id}" in row for row in rows)
+    assert any("Role changed" in row and f"Staff account: {admin.name}" in row for row in rows)
     assert "Email_confirmed" not in page and ">Email confirmed</option>" in page
 

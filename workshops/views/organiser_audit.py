@@ -1,8 +1,9 @@
 """The audit log: who changed what and when, for the whole suite or for one workshop.
 
 Read-only pages on the organiser blueprint, so its guard lets in organisers and admins only.
-Each page costs the same few queries however many entries there are: one count, one page of
-entries, one for the workshops and one for the bookings those entries name, one for the actions.
+Each page costs the same few queries however many entries there are: one for the actions, one
+count, one page of entries, and one for each kind of entity those entries name (workshops,
+bookings, staff...), whose names it shows in place of their ids.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from datetime import datetime, time, timedelta
 from flask import render_template, request, url_for
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
 from workshops import audit, clock
 from workshops.extensions import db
-from workshops.models import AuditEntry, Booking, Workshop
+from workshops.models import AuditEntry, Workshop
 from workshops.organiser_fields import DateParts, OrganiserForm
 from workshops.validators import searchable
 from workshops.views.organiser import bp
@@ -70,12 +70,27 @@ def _filtered(query: Select, form: AuditFilterForm) -> Select:
     return query
 
 
-def _details(entry: AuditEntry) -> list[str]:
+def _mentioned(entries: list[AuditEntry]) -> set[tuple[str, int]]:
+    """Every entity the entries name: what each is about, its workshop, those its details name."""
+    mentioned = {(e.entity, e.entity_id) for e in entries}
+    mentioned |= {("workshop", e.workshop_id) for e in entries if e.workshop_id}
+    for entry in entries:
+        for key, entity in audit.DETAIL_ENTITIES.items():
+            value = (entry.details or {}).get(key)
+            if isinstance(value, int):
+                mentioned.add((entity, value))
+    return mentioned
+
+
+def _details(entry: AuditEntry, names: dict[tuple[str, int], str]) -> list[str]:
     """The entry's details as short readable lines ('capacity: 20 → 30')."""
     lines = []
     for key, value in sorted((entry.details or {}).items()):
         label = key.replace("_", " ")
-        if key == "changes" and isinstance(value, dict):
+        named = (audit.DETAIL_ENTITIES[key], value) if key in audit.DETAIL_ENTITIES else None
+        if named in names:
+            lines.append(f"{label}: {names[named]}")
+        elif key == "changes" and isinstance(value, dict):
             for field, change in sorted(value.items()):
                 if isinstance(change, list | tuple) and len(change) == 2:
                     lines.append(f"{field.replace('_', ' ')}: {change[0]} → {change[1]}")
@@ -128,8 +143,7 @@ def _render(workshop: Workshop | None) -> tuple[str, int]:
     valid = form.validate()
     entries: list[AuditEntry] = []
     total = page = pages = 0
-    workshops: dict[int, Workshop] = {}
-    references: dict[int, str] = {}
+    names: dict[tuple[str, int], str] = {}
     if valid:
         query = _filtered(scope, form)
         total = db.session.scalar(
@@ -140,22 +154,14 @@ def _render(workshop: Workshop | None) -> tuple[str, int]:
         entries = list(db.session.scalars(
             query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             .limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-        workshop_ids = {e.workshop_id for e in entries if e.workshop_id}
-        if workshop_ids:
-            workshops = {w.id: w for w in db.session.scalars(
-                select(Workshop).where(Workshop.id.in_(workshop_ids))
-                .options(selectinload(Workshop.series)))}
-        booking_ids = {e.entity_id for e in entries if e.entity == "booking"}
-        if booking_ids:
-            references = dict(db.session.execute(
-                select(Booking.id, Booking.reference).where(Booking.id.in_(booking_ids))).all())
+        names = audit.entity_names(_mentioned(entries))
     filtered = any(request.args.get(name) for name in ("action", "who")) or any(
         any(request.args.getlist(name)) for name in ("date_from", "date_to"))
     page_html = render_template(
         "organiser/audit.html", form=form, workshop=workshop, entries=entries,
-        workshops=workshops, references=references, details=_details, total=total,
-        page=page, pages=pages, per_page=PER_PAGE, pagination=_pagination(page, pages),
-        filtered=filtered, audit_action=audit.action_label, audit_entity=audit.entity_label)
+        names=names, details=_details, total=total, page=page, pages=pages,
+        per_page=PER_PAGE, pagination=_pagination(page, pages), filtered=filtered,
+        audit_action=audit.action_label, audit_entity=audit.entity_text)
     return page_html, 200 if valid else 422
 
 
