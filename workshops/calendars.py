@@ -33,10 +33,16 @@ def _calendar(method: str | None, name: str | None = None) -> Calendar:
 
 def _timezone(first: datetime, last: datetime) -> Timezone:
     # Transitions for the span of the events (plus a year either side) keep the file small.
-    return Timezone.from_tzid(
+    timezone = Timezone.from_tzid(
         TZID, first_date=(first - timedelta(days=366)).date(),
         last_date=(last + timedelta(days=366)).date(),
     )
+    # icalendar states the span in a COMMENT ("This timezone only works from 2009-04-20 to
+    # 2011-04-20"): a delegate who opens the file, or a program that shows comments, reads
+    # a warning about their event. It does not apply: every event in the file falls inside
+    # the span, and that is all a VTIMEZONE has to cover.
+    timezone.pop("COMMENT", None)
+    return timezone
 
 
 def _event(workshop: Workshop, organiser: str, description: str) -> Event:

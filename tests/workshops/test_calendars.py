@@ -66,6 +66,21 @@ def test_winter_workshop_in_gmt(app, organiser):
     assert cal.vevent.dtstart.value.astimezone(UTC) == datetime(2010, 3, 16, 9, 30, tzinfo=UTC)
 
 
+def test_calendar_files_carry_no_warning_that_their_time_zone_stops_working(
+        app, client, mailbox, organiser):
+    workshop = _bst_workshop()
+    _book(workshop, organiser)
+    invite = _invite_part(mailbox.to("zoe@example.org")[-1])
+    feed = client.get(f"/series/{workshop.series.slug}/calendar.ics").get_data(as_text=True)
+    for text in (invite, feed):
+        timezone = text.split("BEGIN:VTIMEZONE", 1)[1].split("END:VTIMEZONE", 1)[0]
+        assert "COMMENT" not in timezone and "only works" not in text, timezone
+        # The zone still says what London's clocks read on the day: British Summer Time.
+        assert "TZNAME:BST" in timezone
+        assert _parse(text).vevent.dtstart.value.astimezone(UTC) == \
+            datetime(2010, 4, 20, 8, 30, tzinfo=UTC)
+
+
 def test_moving_a_workshop_sends_update_with_raised_sequence(app, mailbox, organiser):
     workshop = _bst_workshop()
     _book(workshop, organiser)
