@@ -205,6 +205,15 @@ def section_state(submission: Submission, found: Section) -> str:
     return "In progress"
 
 
+def filled_in_for_them(submission: Submission, found: Section) -> bool:
+    """Whether the section has answers the submitter has not saved: those copied from their
+    booking when the draft was made (draft_for_booking; an uploaded form counts as saved).
+    The task list and the section say so, or "In progress" beside "0 of 6" reads as a
+    mistake."""
+    return found.key not in submission.sections_saved and any(
+        _answered(q, submission.answers.get(q.key)) for q in found.questions)
+
+
 def _answered(question: Question, value: Any) -> bool:
     return answered(question, value)
 

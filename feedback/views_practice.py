@@ -112,8 +112,11 @@ def practice(token: str) -> ResponseReturnValue:
                                Kind=Kind,
                                onward=onward_states(current_app, [submission.id])[submission.id])
     states = {s.key: submissions.section_state(submission, s) for s in PRACTICE_FORM.sections}
+    filled_in = {s.key for s in PRACTICE_FORM.sections
+                 if submissions.filled_in_for_them(submission, s)}
     return render_template("feedback/task_list.html", submission=submission, form=PRACTICE_FORM,
-                           states=states, done=sum(v == "Completed" for v in states.values()))
+                           states=states, done=sum(v == "Completed" for v in states.values()),
+                           filled_in=filled_in)
 
 
 def _editable_or_status(submission: Submission) -> ResponseReturnValue | None:
@@ -149,7 +152,9 @@ def practice_section(token: str, section_key: str) -> ResponseReturnValue:
             return redirect(url_for(".practice", token=token), code=303)
     return render_template("feedback/section.html", submission=submission, section=section,
                            form=form, params={q.key: field_params(q) for q in section.questions},
-                           Kind=Kind), 422 if form.errors else 200
+                           Kind=Kind,
+                           filled_in=submissions.filled_in_for_them(submission, section)), \
+        422 if form.errors else 200
 
 
 # --- evidence ---------------------------------------------------------------------------------

@@ -257,6 +257,49 @@ def test_details_filled_in_from_the_booking_are_completed_only_once_checked(clie
     assert "You have completed 1 of" in client.get(url).get_data(as_text=True)
 
 
+def _task_rows(page: str) -> dict[str, tuple[str, str]]:
+    """The task list as a submitter reads it: each task's name, its status and its hint."""
+    rows = {}
+    for item in page.split('<li class="govuk-task-list__item')[1:]:
+        name = re.search(r'govuk-task-list__link"[^>]*>(.*?)</a>', item, re.S)
+        status = re.search(r'govuk-task-list__status"[^>]*>(.*?)</div>', item, re.S)
+        hint = re.search(r'govuk-task-list__hint">(.*?)</div>', item, re.S)
+        words = [" ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split()) if found else ""
+                 for found in (name, status, hint)]
+        rows[words[0]] = (words[1], words[2])
+    return rows
+
+
+def test_a_new_draft_says_which_answers_were_filled_in_from_the_booking(client,
+                                                                        invited) -> None:
+    """'In progress' beside 'You have completed 0 of 6 sections' had read as a mistake to
+    someone who had not yet done anything: the page says where those answers came from."""
+    draft = _draft(invited[1])
+    url = f"/feedback/practice/{draft.token}"
+    page = client.get(url).text
+    assert "You have completed 0 of 6 sections." in page
+    assert ("We have filled in some answers from your booking. The sections they are in show "
+            "as ‘In progress’ until you check the answers and press ‘Save and continue’.") in page
+    from_booking = ("In progress", "Some answers filled in from your booking: check them")
+    rows = _task_rows(page)
+    assert [rows[title] for title in ("About the practice and who runs it",
+                                      "Contact for the panel", "The practice")] == \
+        [from_booking] * 3
+    assert rows["Declarations"] == ("Not yet started", "")
+    inset = "We have filled in some of these answers from your booking. Check them"
+    assert inset in client.get(f"{url}/section/contact").text
+    assert inset not in client.get(f"{url}/section/declarations").text
+
+    # Checked and saved: completed, and no longer said to be waiting for a check.
+    contact = next(s for s in PRACTICE_FORM.sections if s.key == "contact")
+    client.post(f"{url}/section/contact",
+                data={q.key: draft.answers.get(q.key) or "" for q in contact.questions})
+    page = client.get(url).text
+    assert "You have completed 1 of 6 sections." in page
+    assert _task_rows(page)["Contact for the panel"] == ("Completed", "")
+    assert inset not in client.get(f"{url}/section/contact").text
+
+
 def test_the_contact_fields_say_what_they_ask_so_a_browser_can_fill_them(client,
                                                                           invited) -> None:
     # WCAG 1.3.5: the contact is often the submitter, whose details the browser already has.
