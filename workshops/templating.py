@@ -9,7 +9,7 @@ import nh3
 from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from workshops import clock, formatting
 from workshops.models import Role, User, status_label
@@ -36,6 +36,14 @@ _GOVUK_CLASSES = (
     ("<h3>", '<h3 class="govuk-heading-s">'),
     ("<a ", '<a class="govuk-link" '),
 )
+
+
+def lines(text: str | None) -> Markup:
+    """Text typed on several lines, escaped, its line breaks as <br>: text passed as html to
+    a GOV.UK macro goes through Jinja's indent filter, which puts the macro's indentation
+    after every newline, and on a pre-wrap cell that showed as an indent on every line but
+    the first ("Step-free access / ......Hearing loop")."""
+    return Markup("<br>").join(escape(text or "").split("\n"))
 
 
 def markdown(text: str | None) -> Markup:
@@ -100,6 +108,7 @@ def init_app(app: Flask) -> None:
     WTFormsHelpers(app)
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["markdown"] = markdown
+    app.jinja_env.filters["lines"] = lines
     app.jinja_env.filters["booking_status"] = status_label
     app.jinja_env.globals["event_time"] = formatting.event_time
     app.jinja_env.globals["programme_email"] = lambda: programme_email(app)

@@ -437,6 +437,17 @@ def test_a_decision_needs_two_submitted_scores(app, people) -> None:
     assert db.session.get(Case, case.id).state == CaseState.WITH_PANEL
 
 
+def test_the_reasons_for_a_decision_keep_their_lines_without_an_indent(app, people) -> None:
+    case = scored_case(people["chair"], people["ann"], people["bob"])
+    panel.decide(case, level=Level.PROMISING, rationale="Clear baseline.\nThin on costs.",
+                 feedback="Thank you.\nPlease add the costs.", actor=people["chair"])
+    db.session.commit()
+    page = text(as_(signed_in(app, people["chair"])).get(f"/validation/cases/{case.id}"))
+    # Each line as typed; the GOV.UK macros' own indentation is not put before the second.
+    assert '<div class="app-answer">Clear baseline.<br>Thin on costs.</div>' in page
+    assert '<div class="app-answer">Thank you.<br>Please add the costs.</div>' in page
+
+
 def test_only_the_chair_decides(app, people) -> None:
     case = scored_case(people["chair"], people["ann"], people["bob"])
     with pytest.raises(CaseRefused, match="Only the panel chair decides"):

@@ -29,6 +29,16 @@ def _book_through_form(client, workshop, **overrides) -> Booking:  # noqa: ANN00
     return db.session.scalar(select(Booking).where(Booking.token == token))
 
 
+def test_needs_typed_on_several_lines_show_each_line_without_an_indent(client, workshop):
+    made = _book_through_form(client, workshop,
+                              access_needs="Step-free access\nHearing loop\nBSL interpreter")
+    manage = client.get(f"/booking/{made.token}").text
+    # One line each, as typed; the summary list's own indentation is not put before the
+    # second and third (the cell keeps whitespace, so it had shown as an indent).
+    assert ('<div class="app-answer">Step-free access<br>Hearing loop<br>BSL interpreter</div>'
+            in manage)
+
+
 def test_confirmation_page_shows_reference_and_private_link(client, workshop, mailbox):
     made = _book_through_form(client, workshop)
     page = client.get(f"/booking/{made.token}/confirmed").get_data(as_text=True)
