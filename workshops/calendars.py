@@ -1,7 +1,8 @@
 """iCalendar invites, updates, cancellations and subscribable feeds.
 
-Every event carries the workshop's stable UID and its SEQUENCE, and every calendar includes a
-VTIMEZONE for Europe/London so that clients that ignore TZID lookups still place it right.
+A delegate's invites carry their booking's own UID (the feeds, the workshop's) and the
+workshop's SEQUENCE, and every calendar includes a VTIMEZONE for Europe/London so that
+clients that ignore TZID lookups still place it right.
 """
 
 from __future__ import annotations
@@ -45,10 +46,11 @@ def _timezone(first: datetime, last: datetime) -> Timezone:
     return timezone
 
 
-def _event(workshop: Workshop, organiser: str, description: str) -> Event:
+def _event(workshop: Workshop, organiser: str, description: str, *, uid: str | None = None,
+           sequence: int | None = None) -> Event:
     event = Event()
-    event.add("uid", workshop.calendar_uid)
-    event.add("sequence", workshop.calendar_sequence)
+    event.add("uid", uid or workshop.calendar_uid)
+    event.add("sequence", workshop.calendar_sequence if sequence is None else sequence)
     event.add("dtstamp", clock.now())
     event.add("dtstart", clock.london(workshop.starts_at))
     event.add("dtend", clock.london(workshop.ends_at))
@@ -65,6 +67,15 @@ def _organiser(workshop: Workshop, default: str) -> str:
     return workshop.series.organiser_email or default
 
 
+def booking_uid(booking: Booking) -> str:
+    """The UID of one booking's event in its delegate's calendar.
+
+    A booking's own, not the workshop's: someone who cancels and books again has a new
+    event, where a second REQUEST for the UID they had just been sent a CANCEL for (at the
+    same SEQUENCE) is ignored by some calendars, and the workshop stayed out of theirs."""
+    return f"{booking.reference}.{booking.workshop.calendar_uid}"
+
+
 def invite(
     booking: Booking, *, manage_url: str, organiser: str, cancel: bool = False
 ) -> bytes:
@@ -74,7 +85,11 @@ def invite(
     cal.add_component(_timezone(workshop.starts_at, workshop.ends_at))
     lines = [workshop.series.title, f"Booking reference: {booking.reference}",
              f"Manage your booking: {manage_url}"]
-    event = _event(workshop, _organiser(workshop, organiser), "\n".join(lines))
+    # A cancellation is a revision of the event: one above the invite's SEQUENCE, which
+    # calendars that drop a CANCEL no newer than what they hold then act on.
+    event = _event(workshop, _organiser(workshop, organiser), "\n".join(lines),
+                   uid=booking_uid(booking),
+                   sequence=workshop.calendar_sequence + (1 if cancel else 0))
     attendee = vCalAddress(f"mailto:{booking.email}")
     attendee.params["cn"] = vText(booking.name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")

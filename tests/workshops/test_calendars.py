@@ -46,7 +46,7 @@ def test_confirmation_invite_parses_with_right_utc_instants(app, mailbox, organi
     event = cal.vevent
     assert event.dtstart.value.astimezone(UTC) == datetime(2010, 4, 20, 8, 30, tzinfo=UTC)
     assert event.dtend.value.astimezone(UTC) == datetime(2010, 4, 20, 15, 0, tzinfo=UTC)
-    assert event.uid.value == workshop.calendar_uid
+    assert event.uid.value == calendars.booking_uid(made)
     assert event.sequence.value == "0"
     assert event.organizer.value.lower().startswith("mailto:")
     assert event.attendee.value == "mailto:zoe@example.org"
@@ -83,7 +83,7 @@ def test_calendar_files_carry_no_warning_that_their_time_zone_stops_working(
 
 def test_moving_a_workshop_sends_update_with_raised_sequence(app, mailbox, organiser):
     workshop = _bst_workshop()
-    _book(workshop, organiser)
+    made = _book(workshop, organiser)
     new_start = clock.from_london(datetime(2010, 4, 21, 10, 0))
     scheduling.update_workshop(workshop.id, {"starts_at": new_start,
                                              "ends_at": clock.from_london(
@@ -92,7 +92,7 @@ def test_moving_a_workshop_sends_update_with_raised_sequence(app, mailbox, organ
     update = mailbox.to("zoe@example.org")[-1]
     assert "Workshop changed" in update["Subject"]
     event = _parse(_invite_part(update)).vevent
-    assert event.uid.value == workshop.calendar_uid
+    assert event.uid.value == calendars.booking_uid(made)
     assert event.sequence.value == "1"
     assert event.dtstart.value.astimezone(UTC) == datetime(2010, 4, 21, 9, 0, tzinfo=UTC)
     assert "Wednesday 21 April 2010, 10am to 4pm" in update.get_body(("plain",)).get_content()
@@ -116,18 +116,40 @@ def test_cancelling_booking_sends_method_cancel_with_same_uid(app, mailbox, orga
     booking.cancel(made.id)
     cal = _parse(_invite_part(mailbox.to("zoe@example.org")[-1]))
     assert cal.method.value == "CANCEL"
-    assert cal.vevent.uid.value == workshop.calendar_uid
+    assert cal.vevent.uid.value == calendars.booking_uid(made)
     assert cal.vevent.status.value == "CANCELLED"
+
+
+def test_booking_again_after_cancelling_is_a_new_event_and_the_cancel_a_new_revision(
+        app, mailbox, organiser):
+    # Calendars keep an event by UID and act on a message only if its SEQUENCE is no older
+    # than what they hold: the cancellation must be newer than the invite, and booking again
+    # must be an event of its own, or some calendars ignore it after the cancellation.
+    workshop = _bst_workshop()
+    first = _book(workshop, organiser)
+    booking.change_details(first.id, booking.Delegate(
+        name="Zoë Renamed", email="zoe@example.org", organisation="Kent County Council"))
+    booking.cancel(first.id)
+    _book(workshop, organiser)
+    sent = [_parse(_invite_part(m)) for m in mailbox.to("zoe@example.org")]
+    assert [c.method.value for c in sent] == ["REQUEST", "REQUEST", "CANCEL", "REQUEST"]
+    invite, changed, cancelled, again = (c.vevent for c in sent)
+    assert invite.uid.value == changed.uid.value == cancelled.uid.value
+    assert int(cancelled.sequence.value) > int(changed.sequence.value)
+    assert again.uid.value != invite.uid.value
+    # The workshop's own UID is the public feeds'; no delegate's event takes it.
+    assert workshop.calendar_uid not in {invite.uid.value, again.uid.value}
 
 
 def test_cancelling_workshop_sends_cancel_to_everyone(app, mailbox, organiser):
     workshop = _bst_workshop(capacity=1)
-    _book(workshop, organiser, "first@example.org")
+    made = _book(workshop, organiser, "first@example.org")
     _book(workshop, organiser, "second@example.org")
     told = scheduling.cancel_workshop(workshop.id, actor=organiser)
     assert told == 2
     first = _parse(_invite_part(mailbox.to("first@example.org")[-1]))
-    assert first.method.value == "CANCEL" and first.vevent.uid.value == workshop.calendar_uid
+    assert first.method.value == "CANCEL"
+    assert first.vevent.uid.value == calendars.booking_uid(made)
     waiting = mailbox.to("second@example.org")[-1]
     assert "Workshop cancelled" in waiting["Subject"]
     assert not any(p.get_content_type() == "text/calendar" for p in waiting.walk())
@@ -190,4 +212,4 @@ def test_invite_download_from_manage_page(client, app, organiser):
     made = _book(_bst_workshop(), organiser)
     response = client.get(f"/booking/{made.token}/invite.ics")
     assert response.mimetype == "text/calendar"
-    assert _parse(response.data).vevent.uid.value == made.workshop.calendar_uid
+    assert _parse(response.data).vevent.uid.value == calendars.booking_uid(made)
