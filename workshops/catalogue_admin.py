@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from workshops import audit
@@ -133,7 +133,37 @@ def _keep_former_slug(series: Series, old: str, new: str) -> None:
     db.session.add(SeriesFormerSlug(series_id=series.id, slug=old))
 
 
+class VenueExists(CatalogueRefused):
+    """The venue is already in the list: `venue` is the one to use (or edit) instead."""
+
+    def __init__(self, venue: Venue) -> None:
+        super().__init__(f"There is already a venue called {venue.name} at {venue.postcode}",
+                         field="name")
+        self.venue = venue
+
+
+def _venue_key(name: str, postcode: str) -> tuple[str, str]:
+    """What makes two venues the same one: 'royal  station hotel' at 'ne15dh' is the Royal
+    Station Hotel at NE1 5DH."""
+    return " ".join(name.split()).casefold(), "".join(postcode.split()).upper()
+
+
+def _refuse_a_second(name: str, postcode: str, venue_id: int | None) -> None:
+    """Refuse a venue with the name and postcode of another: two identical entries left
+    organisers guessing which to choose for a workshop."""
+    key = _venue_key(name, postcode)
+    # Postcodes compare in SQL (few venues share one); names, whose inner spacing SQLite
+    # cannot tidy as PostgreSQL's regexp_replace would, compare here.
+    at_postcode = db.session.scalars(
+        select(Venue).where(func.upper(func.replace(Venue.postcode, " ", "")) == key[1])
+        .order_by(Venue.id))
+    for other in at_postcode:
+        if other.id != venue_id and _venue_key(other.name, other.postcode) == key:
+            raise VenueExists(other)
+
+
 def create_venue(values: dict, *, actor: User) -> Venue:
+    _refuse_a_second(values.get("name") or "", values.get("postcode") or "", None)
     venue = Venue(**{k: values.get(k) or "" for k in VENUE_FIELDS})
     db.session.add(venue)
     db.session.flush()
@@ -151,6 +181,11 @@ def update_venue(venue_id: int, values: dict, *, actor: User) -> dict:
                if k in values and getattr(venue, k) != (values[k] or "")}
     if not changes:
         return {}
+    name, postcode = (values.get(k) or getattr(venue, k) for k in ("name", "postcode"))
+    if _venue_key(name, postcode) != _venue_key(venue.name, venue.postcode):
+        # Only a new name or postcode can make a duplicate: a pair saved before this rule
+        # can still have its address or access information corrected.
+        _refuse_a_second(name, postcode, venue.id)
     for field, (_old, new) in changes.items():
         setattr(venue, field, new)
     audit.record("changed venue", "venue", venue.id, actor=actor,

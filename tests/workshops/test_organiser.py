@@ -18,6 +18,7 @@ from tests.conftest import (
     login,
     make_staff,
     make_workshop,
+    rows_in,
 )
 from workshops import booking, clock
 from workshops.catalogue_admin import slugify, update_series
@@ -281,6 +282,49 @@ def test_create_and_edit_a_venue(signed_in):
     assert bad.status_code == 422
     assert "Enter the name of the venue" in bad.get_data(as_text=True)
     assert "Enter a real postcode, like NE1 5DH" in bad.get_data(as_text=True)
+
+
+def _venue(name: str, postcode: str, **overrides) -> dict:
+    return {"name": name, "address": "Neville Street", "town": "Newcastle",
+            "postcode": postcode, **overrides}
+
+
+def _name_error(page: str) -> str:
+    found = re.search(r'<p id="name-error" class="govuk-error-message">(.*?)</p>', page, re.S)
+    return " ".join(re.sub("<[^>]+>", " ", found[1]).split()) if found else ""
+
+
+def test_a_venue_already_in_the_list_is_not_added_again(signed_in):
+    assert signed_in.post("/organiser/venues/new", data=_venue(
+        "Royal Station Hotel", "NE1 5DH")).status_code == 303
+    first = db.session.scalar(select(Venue))
+
+    again = signed_in.post("/organiser/venues/new", data=_venue(
+        "  royal   STATION hotel ", "ne15dh"))
+    page = again.get_data(as_text=True)
+    assert again.status_code == 422
+    assert _name_error(page) == "Error: There is already a venue called Royal Station Hotel " \
+                                "at NE1 5DH"
+    assert 'href="#name"' in page  # the error summary leads to the name box
+    assert f'href="/organiser/venues/{first.id}/edit"' in page  # and the hint to the one to use
+    assert rows_in(Venue) == (1,)
+
+    # The same name elsewhere is another place: a hotel chain's branch in another city.
+    assert signed_in.post("/organiser/venues/new", data=_venue(
+        "Royal Station Hotel", "YO24 1AA", town="York")).status_code == 303
+    york = db.session.scalar(select(Venue).where(Venue.town == "York"))
+
+    # Saving a venue under its own name is not a clash with itself...
+    assert signed_in.post(f"/organiser/venues/{first.id}/edit", data=_venue(
+        "Royal Station Hotel", "NE1 5DH", access_info="Lift to all floors")).status_code == 303
+    # ...but moving another onto its name and postcode is.
+    moved = signed_in.post(f"/organiser/venues/{york.id}/edit", data=_venue(
+        "Royal Station Hotel ", "NE1 5DH"))
+    assert moved.status_code == 422
+    assert "There is already a venue called Royal Station Hotel at NE1 5DH" in \
+        _name_error(moved.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Venue, york.id).postcode == "YO24 1AA"
 
 
 def test_an_address_typed_on_several_lines_reads_as_one_line_everywhere(signed_in, client):

@@ -137,26 +137,41 @@ def _venue_values(form: VenueForm) -> dict:
 @bp.route("/venues/new", methods=["GET", "POST"])
 def new_venue() -> ResponseReturnValue:
     form = VenueForm()
+    existing = None
     if form.validate_on_submit():
-        venue = catalogue_admin.create_venue(_venue_values(form), actor=current_user)
-        flash(f"Venue ‘{venue.name}’ added", "success")
-        return redirect(url_for(".venues"), code=303)
-    return form_response("organiser/venue_form.html", form, venue=None, used_by=[])
+        try:
+            venue = catalogue_admin.create_venue(_venue_values(form), actor=current_user)
+        except catalogue_admin.VenueExists as refusal:
+            attach(form, refusal.field, refusal.message)
+            existing = refusal.venue
+        else:
+            flash(f"Venue ‘{venue.name}’ added", "success")
+            return redirect(url_for(".venues"), code=303)
+    return form_response("organiser/venue_form.html", form, venue=None, used_by=[],
+                         existing=existing)
 
 
 @bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
 def edit_venue(venue_id: int) -> ResponseReturnValue:
     venue = db.get_or_404(Venue, venue_id)
     form = VenueForm(obj=venue)
+    existing = None
     if form.validate_on_submit():
-        changes = catalogue_admin.update_venue(venue.id, _venue_values(form), actor=current_user)
-        flash("Venue saved" if changes else "Nothing was changed",
-              "success" if changes else "info")
-        return redirect(url_for(".venues"), code=303)
+        try:
+            changes = catalogue_admin.update_venue(venue.id, _venue_values(form),
+                                                   actor=current_user)
+        except catalogue_admin.VenueExists as refusal:
+            attach(form, refusal.field, refusal.message)
+            existing = refusal.venue
+        else:
+            flash("Venue saved" if changes else "Nothing was changed",
+                  "success" if changes else "info")
+            return redirect(url_for(".venues"), code=303)
     used_by = db.session.scalars(
         select(Workshop).where(Workshop.venue_id == venue.id).order_by(Workshop.starts_at)
     ).all()
-    return form_response("organiser/venue_form.html", form, venue=venue, used_by=used_by)
+    return form_response("organiser/venue_form.html", form, venue=venue, used_by=used_by,
+                         existing=existing)
 
 
 # The workshop and export routes attach themselves to `bp`; importing them registers them.
