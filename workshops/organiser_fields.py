@@ -6,7 +6,6 @@ message the GOV.UK Design System gives for that kind of mistake.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 
 from flask_wtf import FlaskForm
@@ -16,33 +15,11 @@ from wtforms import Field
 from wtforms.validators import StopValidation
 
 from workshops import clock
-
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
+from workshops.formatting import parse_time, session_start, show_time
 
 
 def lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
-
-
-def parse_time(text: str) -> time | None:
-    """'9:30', '9.30am', '2pm', '14:00', 'midday' -> a time; None if it is not one."""
-    text = text.strip().lower()
-    if text in ("midday", "noon", "12 noon"):
-        return time(12, 0)
-    if text == "midnight":
-        return time(0, 0)
-    match = _TIME.match(text)
-    if not match:
-        return None
-    hour, minute = int(match[1]), int(match[2] or 0)
-    suffix = (match[3] or "").replace(".", "")
-    if suffix:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if suffix == "pm" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
 
 
 def programme_mismatch(items: list[tuple[str, str]], starts: time,
@@ -61,28 +38,6 @@ def programme_mismatch(items: list[tuple[str, str]], starts: time,
         return (f"The programme has a session at {show_time(times[-1])}, after the workshop "
                 f"ends ({show_time(ends)}).")
     return None
-
-
-_RANGE = re.compile(r"\s*(?:–|—|-|to)\s*", re.IGNORECASE)
-
-
-def session_start(text: str) -> time | None:
-    """When a programme line's session starts: its time, or a range's first ('14:00–15:30',
-    '2pm to 3:30pm'); None if it is neither."""
-    parts = _RANGE.split(text.strip(), maxsplit=1)
-    start = parse_time(parts[0])
-    if start is None or (len(parts) == 2 and parse_time(parts[1]) is None):
-        return None
-    return start
-
-
-def show_time(value: time) -> str:
-    """The way GOV.UK writes a time, so an edit form shows what a delegate sees."""
-    if value == time(12, 0):
-        return "midday"
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
 
 
 class DateParts(Field):

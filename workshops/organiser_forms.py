@@ -23,7 +23,7 @@ from wtforms.validators import Email, Length, Optional, Regexp, StopValidation
 
 from workshops import clock
 from workshops.form_widgets import GovEmailInput
-from workshops.formatting import and_list, date_time
+from workshops.formatting import and_list, date_time, session_start, show_time
 from workshops.models import REGIONS, Workshop
 from workshops.organiser_fields import (
     DateParts,
@@ -32,8 +32,6 @@ from workshops.organiser_fields import (
     WholeNumber,
     london,
     lower,
-    session_start,
-    show_time,
 )
 from workshops.validators import InputRequired, strip
 

@@ -51,5 +51,5 @@ def test_add_the_next_region_from_a_copy(live, page: Page, checks: Checks) -> No
         made = db.session.scalar(select(Workshop).where(
             Workshop.series_id == series_id, Workshop.region == "yorkshire-and-the-humber"))
         assert (made.capacity, made.offer_hours) == (45, 24)
-        assert made.programme_items[1] == ("10:00", "The review’s findings")
+        assert made.programme_items[1] == ("10am", "The review’s findings")
         assert clock.london(made.starts_at).strftime("%H:%M") == "09:30"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import subprocess
 
 import pytest
 from pypdf import PdfReader
@@ -128,6 +129,36 @@ def test_the_packs_access_information_reads_as_the_public_page_does(app) -> None
     # Its paragraphs kept apart, and markup cleaned as on the web, not printed.
     assert "river entrance.\nNearest station: Central." in text
     assert "<script>" not in text and "alert(" not in text
+
+
+def _word_boxes(pdf: bytes, page: int, tmp_path) -> list[tuple[str, float, float, float]]:
+    """(word, left, right, top) of each word on a page, in points, as poppler lays them out."""
+    source = tmp_path / "pack.pdf"
+    source.write_bytes(pdf)
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(source),
+                            "-"], check=True, capture_output=True, text=True).stdout
+    return [(m[4], float(m[1]), float(m[3]), float(m[2])) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>', boxes)]
+
+
+def test_the_programme_prints_its_times_one_way(app, tmp_path) -> None:
+    workshop = make_workshop(programme=(
+        "9:30 | Registration\n10:00–11:15 | Welcome\n12:00 | Lunch\n1pm | Workshops\n"
+        "13:45 | Panel\n12:30 | Out of order\n16:00 | Close"))
+    made = bookings.book(workshop.id, bookings.Delegate(
+        name="Ada Lovelace", email="ada@example.org", organisation="Leeds City Council"))
+    pdf = render.render_pack(made)
+    page = next(n for n, text in enumerate(_text(pdf), start=1) if "Programme for the day" in
+                text and "Registration" in text)
+    words = _word_boxes(pdf, page, tmp_path)
+    _, session_column, _, head = next(box for box in words if box[0] == "Session")
+    end = next(top for word, _, _, top in words if word == "Getting")
+    time_column = [(word, right) for word, left, right, top in words
+                   if head < top < end and left < session_column]
+    assert [word for word, _ in time_column] == [
+        "9:30am", "10am", "to", "11:15am", "midday", "1pm", "1:45pm", "12:30", "4pm"]
+    # A range wraps within its column, rather than printing over the session beside it.
+    assert all(right < session_column for _, right in time_column)
 
 
 def test_print_file_sorted_by_surname_with_odd_page_starts(delegates: list[Booking]) -> None:

@@ -45,7 +45,7 @@ def test_nine_published_workshops_one_per_region_in_spring_2010(app):
         assert 60 <= workshop.capacity <= 120
         assert workshop.booking_opens_at < workshop.booking_closes_at < workshop.starts_at
         assert workshop.venue.postcode and workshop.venue.access_info
-        assert workshop.programme_items[0] == ("9:30", "Registration and coffee")
+        assert workshop.programme_items[0] == ("9:30am", "Registration and coffee")
     before = [w for w in workshops if w.starts_at < BST_STARTS]
     after = [w for w in workshops if w.starts_at > BST_STARTS]
     assert before and after

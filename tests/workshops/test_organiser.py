@@ -376,7 +376,7 @@ def test_create_a_workshop_in_london_time(signed_in):
     assert made.status == WorkshopStatus.DRAFT
     assert (made.starts_at.hour, made.starts_at.minute) == (8, 30)  # 9:30am BST in UTC
     assert clock.london(made.ends_at).hour == 16
-    assert made.programme_items[0] == ("9:30", "Registration")
+    assert made.programme_items[0] == ("9:30am", "Registration")
     page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
     assert "Draft" in page and "9:30am to 4pm" in page
     # A draft is not on the public site.
@@ -435,7 +435,40 @@ def test_a_programme_may_give_sessions_as_ranges(signed_in):
         venue.id, programme="9:30 | Registration\n10:00–11:15 | Welcome\n2pm to 3:30pm | Panel"))
     assert response.status_code == 303
     made = db.session.scalar(select(Workshop).where(Workshop.region == "london"))
-    assert made.programme_items[1] == ("10:00–11:15", "Welcome")
+    assert made.programme_items[1] == ("10am to 11:15am", "Welcome")
+
+
+MIXED_PROGRAMME = ("9:30 | Registration\n10:00–11:15 | Welcome\n12:00 | Lunch\n1pm | Workshops\n"
+                   "13:45 | Panel\n2.30pm to 3PM | Tea\n16:00 | Close")
+MIXED_PROGRAMME_SHOWN = ["9:30am", "10am to 11:15am", "midday", "1pm", "1:45pm", "2:30pm to 3pm",
+                         "4pm"]
+
+
+def test_a_programme_typed_in_mixed_styles_reads_one_way(signed_in, client):
+    series, venue = _series_and_venue()
+    assert signed_in.post(f"/organiser/series/{series.id}/workshops/new", data=_workshop_form(
+        venue.id, programme=MIXED_PROGRAMME, end_time="5pm")).status_code == 303
+    made = db.session.scalar(select(Workshop).where(Workshop.region == "london"))
+    made.status = WorkshopStatus.PUBLISHED
+    db.session.commit()
+
+    page = client.get(f"/series/{series.slug}/london").text
+    table = page.split('<table class="govuk-table app-programme">', 1)[1].split("</table>")[0]
+    times = re.findall(r'<tr class="govuk-table__row"><td class="govuk-table__cell">([^<]*)</td>',
+                       table)
+    assert times == MIXED_PROGRAMME_SHOWN
+    # The organiser's own text is kept, to edit as they typed it.
+    edit = signed_in.get(f"/organiser/workshops/{made.id}/edit").text
+    assert "13:45 | Panel" in edit and "1:45pm" not in edit
+
+
+def test_a_time_out_of_the_days_order_is_shown_as_typed(app):
+    # Saved before the form asked for the day in order: '1:30' after midday means the
+    # afternoon, and the 24-hour reading would print it as 1:30am.
+    workshop = make_workshop(programme="12:00 | Lunch\n1:30 | Workshops\n15:00 | Close\n"
+                                       "Afternoon | Tea")
+    assert workshop.programme_items == [("midday", "Lunch"), ("1:30", "Workshops"),
+                                        ("3pm", "Close"), ("Afternoon", "Tea")]
 
 
 def test_date_error_links_to_the_day_box(signed_in):
@@ -822,7 +855,7 @@ def test_workshop_page_shows_the_programme_delegates_will_read(signed_in):
     """"Check it, then publish it": the programme is part of what is checked."""
     written = make_workshop(status="draft", programme="9:30 | Registration\n10:00 | <Welcome>")
     page = signed_in.get(f"/organiser/workshops/{written.id}").get_data(as_text=True)
-    assert "9:30 Registration<br>10:00 &lt;Welcome&gt;" in page
+    assert "9:30am Registration<br>10am &lt;Welcome&gt;" in page
     blank = make_workshop(region="london", programme="")
     page = signed_in.get(f"/organiser/workshops/{blank.id}").get_data(as_text=True)
     assert "Not written yet: the public page says it will be published soon" in page
@@ -834,8 +867,8 @@ def test_published_programme_is_folded_so_places_come_first(signed_in):
     workshop = make_workshop(programme="9:30 | Registration\n10:00 | Welcome\n16:00 | Close")
     page = signed_in.get(f"/organiser/workshops/{workshop.id}").get_data(as_text=True)
     folded = page.split('<details class="govuk-details', 1)[1].split("</details>", 1)[0]
-    assert "3 sessions, from 9:30 to 16:00" in folded and "10:00 Welcome" in folded
-    assert page.index("10:00 Welcome") < page.index(">Places</h2>") < page.index('id="needs"')
+    assert "3 sessions, from 9:30am to 4pm" in folded and "10am Welcome" in folded
+    assert page.index("10am Welcome") < page.index(">Places</h2>") < page.index('id="needs"')
 
 
 def test_workshop_page_lists_access_and_dietary_needs_of_people_coming(signed_in):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshops import clock
 from workshops.extensions import db
+from workshops.formatting import programme_times
 from workshops.models.types import UTCDateTime
 
 REGIONS: dict[str, str] = {
@@ -169,13 +170,17 @@ class Workshop(db.Model):
 
     @property
     def programme_items(self) -> list[tuple[str, str]]:
+        """(time, session) for each line, as the public page, the pack and the organisers'
+        page show them. The text is kept as the organiser typed it; only its times are
+        written one way here ('9:30', '1pm' and '13:00' had stood side by side)."""
         items = []
         for line in self.programme.splitlines():
             if not line.strip():
                 continue
             time, _, item = line.partition("|")
             items.append((time.strip(), item.strip()) if item else ("", time.strip()))
-        return items
+        shown = programme_times([time for time, _ in items])
+        return [(time, item) for time, (_, item) in zip(shown, items, strict=True)]
 
     @property
     def day_starts_at(self) -> datetime:
