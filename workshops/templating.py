@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from email.utils import parseaddr
 
 import markdown as markdown_lib
@@ -53,6 +54,17 @@ def markdown(text: str | None) -> Markup:
     for tag, styled in _GOVUK_CLASSES:
         clean = clean.replace(tag, styled)
     return Markup(clean)
+
+
+def email_breaks(address: str | None) -> Markup:
+    """An email address that wraps, in a narrow cell, only where a reader expects it to: after
+    the @ and before each dot ('someone@<wbr>example<wbr>.org'), where breaking anywhere had
+    left 'someone@exampl' above 'e.org'. Each piece between is kept whole, so 'jo-anne' does
+    not break after its hyphen either (and read as hyphenation, the hyphen left out). The
+    pieces are escaped: an address is only ever text."""
+    pieces = re.split(r"(?<=@)|(?=\.)", address or "")
+    return Markup("<wbr>").join(Markup('<span class="app-nowrap">{}</span>').format(piece)
+                                for piece in pieces if piece)
 
 
 def nav_entries(app: Flask) -> list[NavEntry]:
@@ -109,6 +121,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.filters["markdown"] = markdown
     app.jinja_env.filters["lines"] = lines
+    app.jinja_env.filters["email_breaks"] = email_breaks
     app.jinja_env.filters["booking_status"] = status_label
     app.jinja_env.globals["event_time"] = formatting.event_time
     app.jinja_env.globals["programme_email"] = lambda: programme_email(app)

@@ -4,6 +4,7 @@ on the pages they do.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -115,3 +116,52 @@ def test_organiser_pages_reflow_at_320_css_pixels(live, page: Page) -> None:
         if problem := overflow(page, 320):
             too_wide[path] = problem
     assert not too_wide, f"Organiser pages wider than 320px: {too_wide}"
+
+
+# The lines a table cell's text is laid out on, read character by character from the page.
+CELL_LINES = """cell => {
+  const lines = [];
+  let top = null, line = "";
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getClientRects()[0];
+      if (!box) continue;
+      if (top !== null && box.top > top + 1) { lines.push(line); line = ""; }
+      top = box.top;
+      line += node.data[i];
+    }
+  }
+  return lines.concat([line]);
+}"""
+
+
+def test_email_addresses_in_the_bookings_table_wrap_only_after_the_at_or_before_a_dot(
+        live, page: Page) -> None:
+    """On a phone at the venue an address had read 'someone@exampl' above 'e.org'."""
+    addresses = ["safeguarding.partnership.business.manager@wolverhampton.example.gov.uk",
+                 "jo-anne.o-neill@north-tyneside.example.gov.uk", "someone@example.org"]
+    with live.data():
+        workshop = make_workshop()
+        for n, address in enumerate(addresses, start=1):
+            booking.book(workshop.id, booking.Delegate(
+                name=f"Delegate {n}", email=address, organisation=f"Council {n}"))
+        organiser = make_staff(Role.ORGANISER)
+        workshop_id, email = workshop.id, organiser.email
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/staff/login")
+    page.get_by_label("Email address", exact=True).fill(email)
+    page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/organiser/workshops/{workshop_id}")
+    table = page.get_by_role("table", name="Bookings")
+    for address in addresses:
+        lines = table.get_by_role("cell", name=address, exact=True).evaluate(CELL_LINES)
+        assert "".join(lines) == address
+        for before, after in itertools.pairwise(lines):
+            assert before.endswith("@") or after.startswith("."), lines
+        if len(address) > 40:
+            assert len(lines) > 2, f"{address} did not wrap at 320px: {lines}"

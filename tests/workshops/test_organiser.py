@@ -851,6 +851,20 @@ def test_bookings_can_be_searched_by_name_organisation_or_reference(client, app)
     assert "No bookings match" in none
 
 
+def test_a_long_email_address_wraps_only_after_the_at_and_before_a_dot(signed_in):
+    workshop = make_workshop()
+    booking.book(workshop.id, _delegate(1, email="someone.with.a.long.name@example.org"))
+    booking.book(workshop.id, _delegate(2, email='"<img src=x onerror=alert(1)>"@example.org'))
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}").text
+    table = page.split('id="bookings"', 1)[1]
+    # An address is text: markup in one is shown, not run.
+    assert "<img" not in table
+    # Break opportunities where a reader expects them; the pieces between are kept whole.
+    cells = re.sub(r'<span class="app-nowrap">([^<]*)</span>', r"\1", table)
+    assert ">someone<wbr>.with<wbr>.a<wbr>.long<wbr>.name@<wbr>example<wbr>.org</td>" in cells
+    assert ">&#34;&lt;img src=x onerror=alert(1)&gt;&#34;@<wbr>example<wbr>.org</td>" in cells
+
+
 def test_workshop_page_shows_the_programme_delegates_will_read(signed_in):
     """"Check it, then publish it": the programme is part of what is checked."""
     written = make_workshop(status="draft", programme="9:30 | Registration\n10:00 | <Welcome>")
