@@ -883,6 +883,11 @@ def test_published_programme_is_folded_so_places_come_first(signed_in):
     folded = page.split('<details class="govuk-details', 1)[1].split("</details>", 1)[0]
     assert "3 sessions, from 9:30am to 4pm" in folded and "10am Welcome" in folded
     assert page.index("10am Welcome") < page.index(">Places</h2>") < page.index('id="needs"')
+    # A programme whose sessions are ranges runs from the first's start to the last's end.
+    ranges = make_workshop(region="london",
+                           programme="9:30-10:00 | Registration\n14:00-15:30 | Workshops")
+    page = signed_in.get(f"/organiser/workshops/{ranges.id}").get_data(as_text=True)
+    assert "2 sessions, from 9:30am to 3:30pm" in page
 
 
 def test_workshop_page_lists_access_and_dietary_needs_of_people_coming(signed_in):
