@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.validators import Email, Length
 
 from workshops.form_widgets import GovCheckbox, GovEmailInput, input_hints
+from workshops.forms import FileUploadForm
 from workshops.practice_form import Kind, Question, Section
 from workshops.validators import InputRequired, strip
 
@@ -96,11 +97,10 @@ class ContinueForm(FlaskForm):
     submit = SubmitField("Start or continue your submission", widget=GovSubmitInput())
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(FileUploadForm):
     file = FileField("Upload a file", widget=GovFileInput(),
                      description="PDF, Word, Excel, PowerPoint, JPEG, PNG or GIF, smaller than "
                                  "10 MB. Up to 5 files.")
-    submit = SubmitField("Upload file", widget=GovSubmitInput())
 
 
 class FilledFormUpload(FlaskForm):

@@ -165,20 +165,25 @@ def practice_evidence(token: str) -> ResponseReturnValue:
     if (sent := _editable_or_status(submission)) is not None:
         return sent
     form = EvidenceForm()
+    onward = url_for(".practice", token=token)
     if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not upload.filename:
+        upload = form.chosen_file()
+        if upload is None and form.go_on.data:
+            return redirect(onward, code=303)
+        if upload is None:
             form.file.errors = ["Select a file to upload"]
         else:
             try:
-                attached = submissions.add_evidence(submission, upload.filename, upload.read())
+                attached = submissions.add_evidence(submission, upload.filename or "",
+                                                    upload.read())
             except SubmissionRefused as refusal:
                 _refusal_on(form, refusal)
             else:
                 flash(f"‘{attached.original_name}’ attached", "success")
-                return redirect(url_for(".practice_evidence", token=token), code=303)
+                return redirect(onward if form.go_on.data
+                                else url_for(".practice_evidence", token=token), code=303)
     return render_template("feedback/evidence.html", submission=submission, form=form,
-                           remove=RemoveForm(), max_files=evidence.MAX_FILES), \
+                           remove=RemoveForm(), max_files=evidence.MAX_FILES, onward=onward), \
         422 if form.errors else 200
 
 

@@ -43,6 +43,7 @@ from validation.workflow import OPEN, CaseRefused
 from workshops import uploads
 from workshops.extensions import db
 from workshops.form_widgets import GovCheckbox, GovEmailInput, input_hints
+from workshops.forms import FileUploadForm
 from workshops.practice_form import Kind, Question, Section
 from workshops.transitions import TransitionNotAllowed
 from workshops.validators import strip
@@ -58,11 +59,10 @@ class RespondForm(FlaskForm):
     save = SubmitField("Save and come back later", widget=GovSubmitInput())
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(FileUploadForm):
     file = FileField("Upload a file", widget=GovFileInput(),
                      description=f"{uploads.ACCEPTED}, smaller than "
                                  f"{uploads.MAX_BYTES // (1024 * 1024)} MB.")
-    submit = SubmitField("Upload file", widget=GovSubmitInput())
 
 
 class RemoveForm(FlaskForm):
@@ -278,22 +278,27 @@ def respond_evidence(token: str) -> ResponseReturnValue:
             return redirect(url_for(".respond", token=token), code=303)
         return _moved_on(case, "add a file")
     form = EvidenceForm()
+    onward = url_for(".respond", token=token)
     if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not upload.filename:
+        upload = form.chosen_file()
+        if upload is None and form.go_on.data:
+            return redirect(onward, code=303)
+        if upload is None:
             form.file.errors = ["Select a file to upload"]
         else:
             try:
-                attached = requests.add_file(case, upload.filename, upload.read())
+                attached = requests.add_file(case, upload.filename or "", upload.read())
             except CaseRefused as refusal:
                 _refusal_on(form, refusal)
             else:
                 flash(f"‘{attached.original_name}’ added. It reaches "
                       f"{who_asked(case.open_request.stage)} when you send your answer.",
                       "success")
-                return redirect(url_for(".respond_evidence", token=token), code=303)
+                return redirect(onward if form.go_on.data
+                                else url_for(".respond_evidence", token=token), code=303)
     return render_template(
         "validation/respond_evidence.html", case=case, form=form, remove=RemoveForm(),
+        onward=onward,
         count=evidence_count(case), max_files=uploads.MAX_FILES,
         earlier=[f for f in case.files if not removable(case, f)],
         added=[f for f in case.files if removable(case, f)],

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
     GovPasswordInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     EmailField,
@@ -100,6 +103,22 @@ class YourEmailForm(FlaskForm):
         InputRequired("Enter your email address"),
         Email("Enter an email address in the correct format, like name@example.org",
               check_deliverability=False)])
+
+
+class FileUploadForm(FlaskForm):
+    """A page that takes files one at a time, as templates/_uploads.html's `upload_form` draws
+    it: both buttons send the file chosen. 'Continue', the page's primary button, uploads it
+    (if there is one) and goes on; 'Upload file' uploads it and stays, for another. Continue
+    had been a link out of the form, and a file chosen before it was pressed was lost."""
+
+    file = FileField("Upload a file", widget=GovFileInput())  # subclasses say what it takes
+    upload = SubmitField("Upload file", widget=GovSubmitInput())
+    go_on = SubmitField("Continue", widget=GovSubmitInput())
+
+    def chosen_file(self) -> FileStorage | None:
+        """The file sent with the form, or None if none was chosen."""
+        sent = self.file.data
+        return sent if isinstance(sent, FileStorage) and sent.filename else None
 
 
 class LinksForm(YourEmailForm):

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from feedback import submissions
 from packs.fillable import fillable_form
 from tests.conftest import make_workshop
 from tests.e2e.support import Checks, screenshot, text_body, wait_for_mail
@@ -138,6 +139,32 @@ def test_a_delegate_fills_in_saves_leaves_returns_attaches_fixes_and_sends(
     text = _attached_pdf_text(receipt)
     assert reference in text and "Chronology clinic for neglect cases" in text
     assert "audit-2009.pdf" in text and "Mrs Patel" not in text
+    checks.assert_clean()
+
+
+def test_a_file_chosen_then_continue_pressed_is_attached(live, new_page,
+                                                         checks: Checks) -> None:
+    # Continue, the green button, had been a link out of the form: the file chosen was lost.
+    with live.data():
+        workshop = make_workshop()
+        delegate = attended(workshop, 3, name="Kit Marlow", email="kit@example.org")
+        finish(workshop)
+        token = submissions.draft_for_booking(delegate).token
+    page = new_page()
+    page.goto(f"/feedback/practice/{token}/evidence")
+    page.get_by_label("Upload a file").set_input_files(
+        {"name": "evaluation-2009.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your practice submission")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "‘evaluation-2009.pdf’ attached")
+    expect(page.locator("#extras-1-status")).to_have_text("1 attached")
+    page.get_by_role("link", name="Attach evidence (optional)").click()
+    expect(page.get_by_role("link", name="evaluation-2009.pdf")).to_be_visible()
+    checks.axe(page, "evidence, one attached")
+    # Nothing chosen: Continue goes on, with no error.
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your practice submission")
     checks.assert_clean()
 
 

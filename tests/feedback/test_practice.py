@@ -559,6 +559,33 @@ def test_bad_evidence_gets_a_clear_message(client, invited, name, data, message)
     assert db.session.scalar(select(EvidenceFile)) is None
 
 
+def _upload_form(page: str) -> str:
+    start = page.index('<form method="post" enctype="multipart/form-data"')
+    return page[start:page.index("</form>", start)]
+
+
+def test_continue_sends_the_file_chosen_with_it(client, invited) -> None:
+    # Continue had been a link beside the form: a file chosen and not yet uploaded was lost.
+    draft = _draft(invited[1])
+    url = f"/feedback/practice/{draft.token}/evidence"
+    form = _upload_form(client.get(url).text)
+    assert re.search(r'name="go_on" class="govuk-button"[^>]*>\s*Continue\s*<', form)
+    response = client.post(url, data={"file": (io.BytesIO(PDF), "audit.pdf"),
+                                      "go_on": "y"})
+    assert response.status_code == 303
+    assert response.location.endswith(f"/feedback/practice/{draft.token}")
+    task_list = client.get(response.location).text
+    assert "‘audit.pdf’ attached" in task_list and "1 attached" in task_list
+    # With nothing chosen, Continue simply goes on; a refused file keeps them on the page.
+    response = client.post(url, data={"go_on": "y"})
+    assert response.status_code == 303
+    assert response.location.endswith(f"/feedback/practice/{draft.token}")
+    response = client.post(url, data={"file": (io.BytesIO(b"MZ\x90\x00"), "tool.pdf"),
+                                      "go_on": "y"})
+    assert response.status_code == 422 and "must be a PDF, Word" in response.text
+    assert [f.original_name for f in _draft(invited[1]).files] == ["audit.pdf"]
+
+
 def test_a_zip_bomb_posing_as_word_is_refused(invited) -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:

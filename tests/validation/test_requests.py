@@ -346,6 +346,24 @@ def test_evidence_is_sniffed_limited_and_reaches_staff_with_the_answer(client) -
     assert download.headers["Cache-Control"] == "private, no-store"
 
 
+def test_continue_sends_the_file_chosen_with_it(client) -> None:
+    # The way back to the answer had been a link beside the form: a file chosen and not yet
+    # uploaded was lost. Continue is in the form now, and uploads it on the way.
+    case = case_in(CaseState.INFO_REQUESTED)
+    url = _respond(case.token, "evidence")
+    page = client.get(url).get_data(as_text=True)
+    start = page.index('<form method="post" enctype="multipart/form-data"')
+    form = page[start:page.index("</form>", start)]
+    assert re.search(r'name="go_on" class="govuk-button"[^>]*>\s*Continue\s*<', form)
+    response = client.post(url, data={"file": (io.BytesIO(PDF), "audit.pdf"), "go_on": "y"})
+    assert response.status_code == 303 and response.location.endswith(_respond(case.token))
+    answer_page = client.get(response.location).get_data(as_text=True)
+    assert "‘audit.pdf’ added" in answer_page and "1 you added now: audit.pdf" in answer_page
+    response = client.post(url, data={"go_on": "y"})
+    assert response.status_code == 303 and response.location.endswith(_respond(case.token))
+    assert [f.original_name for f in _fresh(case).files] == ["audit.pdf"]
+
+
 def test_the_submitter_removes_only_files_of_the_open_request(client) -> None:
     case = case_in(CaseState.INFO_REQUESTED)
     kept = requests.add_file(case, "first.pdf", PDF)
