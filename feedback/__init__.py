@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, render_template, url_for
 
 from workshops.models import Role
 from workshops.plugins import NavEntry, Plugin
@@ -66,6 +66,12 @@ def workshop_links(workshop) -> list[tuple[str, str]]:  # noqa: ANN001
     return links(workshop)
 
 
+def public_links() -> list[tuple[str, str]]:
+    # Practice is not only for delegates: anyone in the sector may send it (the index says so).
+    return [("Share your local practice, whether or not you come to a workshop",
+             url_for("feedback.index"))]
+
+
 def load_demo() -> dict[str, tuple[str, str]]:
     # Imported when called: the demo's tables of content are no use to a running site.
     from feedback.demo import load
@@ -81,6 +87,7 @@ plugin = Plugin(
     setup=setup,
     booking_links=booking_links,
     workshop_links=workshop_links,
+    public_links=public_links,
     demo=load_demo,
 )
 

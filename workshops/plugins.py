@@ -62,6 +62,10 @@ class Plugin:
     # What organisers may open about one booking (its pack, to print again), on its page.
     staff_booking_links: Callable[[Any], list[tuple[str, str]]] | None = None
     workshop_links: Callable[[Any], list[tuple[str, str]]] | None = None
+    # What anyone may do through the plugin with no booking and no account (send practice,
+    # say), as (label, url) pairs whose label says it all: the home page lists them, and
+    # another plugin's public page may too, without knowing which plugin offers them.
+    public_links: Callable[[], list[tuple[str, str]]] | None = None
     # Where those links stand among other plugins' (lower first; ties keep PLUGINS' order).
     # They are read in order: a delegate meets the pack and the offline form before "share
     # your practice … or upload the filled-in form", which refers back to that form.
@@ -146,14 +150,24 @@ def schema_include_name(app: Flask) -> Callable[[str | None, str, object], bool]
     return include_name
 
 
+def _in_link_order(app: Flask) -> list[Plugin]:
+    return sorted(enabled_plugins(app).values(), key=lambda p: p.link_order)
+
+
 def links(app: Flask, kind: str, subject: object) -> list[tuple[str, str]]:
     """Every enabled plugin's `booking_links` or `workshop_links` for `subject`."""
     found: list[tuple[str, str]] = []
-    for plugin in sorted(enabled_plugins(app).values(), key=lambda p: p.link_order):
+    for plugin in _in_link_order(app):
         provider = getattr(plugin, f"{kind}_links")
         if provider is not None:
             found.extend(provider(subject))
     return found
+
+
+def public_links(app: Flask) -> list[tuple[str, str]]:
+    """Every enabled plugin's `public_links`."""
+    return [link for plugin in _in_link_order(app) if plugin.public_links is not None
+            for link in plugin.public_links()]
 
 
 def grants_reading(app: Flask, user: object, submission_id: int) -> bool:

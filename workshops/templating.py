@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from workshops import clock, formatting
 from workshops.models import Role, User, status_label
-from workshops.plugins import NavEntry, enabled_plugins
+from workshops.plugins import NavEntry, enabled_plugins, public_links
 from workshops.plugins import links as plugin_links
 
 SERVICE_NAME = "Knowledge workshops"
@@ -127,6 +127,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["programme_email"] = lambda: programme_email(app)
     app.jinja_env.globals["plugin_links"] = lambda kind, subject: plugin_links(app, kind,
                                                                               subject)
+    app.jinja_env.globals["public_links"] = lambda: public_links(app)
 
     @app.context_processor
     def common() -> dict:

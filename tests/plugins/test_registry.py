@@ -90,3 +90,13 @@ def test_plugin_navigation_entries_follow_roles(client) -> None:
 def test_the_address_printed_in_the_packs_answers(client) -> None:
     page = client.get("/feedback/")
     assert page.status_code == 200 and b"Share your local practice" in page.data
+
+
+def test_the_home_page_links_what_plugins_offer_anyone(client, migrated, smtp_server) -> None:
+    # Anyone may send practice, but no public page had linked to where they can.
+    share = ('<a class="govuk-link" href="/feedback/">Share your local practice, whether or not '
+             'you come to a workshop</a>')
+    assert share in client.get("/").text
+    alone = create_app(app_config(migrated, smtp_server.port, PLUGINS=[]))
+    page = alone.test_client().get("/")
+    assert page.status_code == 200 and "Share your local practice" not in page.text

@@ -8,6 +8,7 @@ engines one search.
 from __future__ import annotations
 
 import itertools
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,8 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+from tests.conftest import app_config
 from validation import library, search
 from validation.models import Case, CaseState, Level, Publication, PublicationStatus
+from workshops import create_app
 from workshops.extensions import db
 from workshops.models import AuditEntry, Theme
 from workshops.transitions import TransitionNotAllowed
@@ -421,6 +424,19 @@ def test_the_library_lists_themes_with_published_practice(collection, client) ->
     assert "6 examples" in page and "1 example," in page
 
 
+def test_the_library_links_to_sharing_practice_where_it_can_be_sent(
+        client, migrated, smtp_server) -> None:
+    # It had sent readers to a workshop, though anyone may send practice without coming to one.
+    page = client.get("/practice/").text
+    assert ('<a class="govuk-link" href="/feedback/">Share your local practice, whether or not '
+            'you come to a workshop</a>') in page
+    assert "to find out how to submit it" not in page
+    # With no plugin taking practice from the public, the workshops are the way still.
+    without = create_app(app_config(migrated, smtp_server.port, PLUGINS=["packs", "validation"]))
+    page = without.test_client().get("/practice/").text
+    assert "to find out how to submit it" in page and "Share your local practice" not in page
+
+
 def test_a_theme_with_nothing_published_is_not_listed(app, client) -> None:
     make_publication("Hidden", status=PublicationStatus.EDITING, theme_slug="hidden-theme",
                      theme_name="Hidden theme")
@@ -494,8 +510,10 @@ def test_no_personal_data_or_evidence_file_reaches_a_public_page(collection, cli
         assert response.status_code == 200, path
         body = response.text
         for private in (*PRIVATE.values(), SUBMITTER_EMAIL, EVIDENCE_NAME, EVIDENCE_URL,
-                        "/feedback/", "/validation/"):
+                        "/validation/"):
             assert private not in body, (path, private)
+        # The one feedback page linked is its public start, for anyone to send practice.
+        assert re.findall(r"/feedback/[^\s\"<]*", body) in ([], ["/feedback/"]), path
 
 
 @pytest.mark.parametrize("path", [
