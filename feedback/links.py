@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 from flask import url_for
+from sqlalchemy import exists, select
 
+from feedback.models import Evaluation, Invitation
+from workshops.extensions import db
 from workshops.models import Booking, BookingStatus, Workshop, WorkshopStatus
+
+
+def _evaluation_to_give(booking: Booking) -> str | None:
+    """The invitation's token if the delegate was invited to evaluate the day (they attended
+    and the workshop is finished) and has not yet done so: one query."""
+    return db.session.scalar(
+        select(Invitation.token).where(
+            Invitation.booking_id == booking.id,
+            ~exists().where(Evaluation.booking_id == booking.id)))
 
 
 def booking_links(booking: Booking) -> list[tuple[str, str]]:
     if booking.status != BookingStatus.CONFIRMED:
         return []
-    links = [("Share your practice online, or upload the filled-in form",
-              url_for("feedback.booking_practice", token=booking.token))]
+    links = []
+    # Beside the practice link, not behind it: the evaluation had been reachable from the
+    # booking page only through "Share your practice…", which does not say it is there.
+    if (token := _evaluation_to_give(booking)) is not None:
+        links.append(("Tell us what you thought of the day",
+                      url_for("feedback.evaluation", token=token)))
+    links.append(("Share your practice online, or upload the filled-in form",
+                  url_for("feedback.booking_practice", token=booking.token)))
     return links
 
 

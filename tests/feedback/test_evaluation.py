@@ -18,6 +18,7 @@ from feedback import evaluations
 from feedback.evaluations import EvaluationInvalid, EvaluationRefused
 from feedback.models import Evaluation, Invitation
 from tests.conftest import login, make_staff, make_workshop
+from tests.feedback.support import attended, finish
 from workshops import booking
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, Role, Workshop
@@ -303,6 +304,23 @@ def test_the_form_is_made_from_the_definition(client, invitation):
         assert f'<textarea class="govuk-textarea govuk-js-character-count" id="{question.key}"' \
                in html
     assert html.count("govuk-radios--inline") == len(RATINGS)
+
+
+def test_the_booking_page_asks_an_attendee_to_evaluate_the_day_until_they_have(client, app):
+    # It had been reachable from the booking page only behind "Share your practice…".
+    workshop = make_workshop()
+    came = attended(workshop, 1)
+    url = f"/booking/{came.token}"
+    assert "Tell us what you thought of the day" not in client.get(url).text  # not yet held
+    (invited,) = finish(workshop)
+    page = client.get(url).text
+    link = (f'<a class="govuk-link" href="/feedback/invitation/{invited.token}/evaluation">'
+            "Tell us what you thought of the day</a>")
+    assert link in page and page.index(link) < page.index("Share your practice online")
+    client.post(f"/feedback/invitation/{invited.token}/evaluation", data=answers())
+    page = client.get(url).text
+    assert "Tell us what you thought of the day" not in page
+    assert "Share your practice online" in page
 
 
 def test_sending_the_evaluation_then_opening_the_link_again(client, invitation):
