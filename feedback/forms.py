@@ -87,7 +87,7 @@ class StartForm(FlaskForm):
                                    "form, and to come back to it later.",
                        validators=[InputRequired("Enter your email address"),
                                    Email("Enter an email address in the correct format, like "
-                                         "name@example.gov.uk", check_deliverability=False),
+                                         "name@example.org", check_deliverability=False),
                                    Length(max=254, message="Email address must be 254 "
                                                            "characters or fewer")])
     submit = SubmitField("Send me the link", widget=GovSubmitInput())

@@ -157,7 +157,7 @@ def amendment_problem(question: Question, value: str) -> str | None:
         try:
             validate_email(value, check_deliverability=False)
         except EmailNotValidError:
-            return "Enter an email address in the correct format, like name@example.gov.uk"
+            return "Enter an email address in the correct format, like name@example.org"
     return None
 
 

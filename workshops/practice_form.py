@@ -356,7 +356,7 @@ def answer_problem(question: Question, value: Any) -> str | None:
         try:
             validate_email(text, check_deliverability=False)
         except EmailNotValidError:
-            return "Enter an email address in the correct format, like name@example.gov.uk"
+            return "Enter an email address in the correct format, like name@example.org"
     if question.input_type == "tel" and not _is_phone_number(text):
         return ("Enter a telephone number, like 01632 960 001, 07700 900 982 or "
                 "+44 808 157 0192")

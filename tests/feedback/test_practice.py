@@ -17,7 +17,7 @@ from feedback import evaluations, invitations, submissions
 from feedback.models import EvidenceFile, Invitation, Submission, SubmissionStatus
 from feedback.submissions import SectionInvalid, SubmissionRefused
 from packs.fillable import fillable_form
-from tests.conftest import login, make_staff, make_workshop
+from tests.conftest import delegate_form, login, make_staff, make_workshop
 from tests.feedback.support import (
     attended,
     complete_answers,
@@ -203,6 +203,24 @@ def test_public_start_validates_the_address(client) -> None:
     assert response.status_code == 422
     assert b"Enter an email address in the correct format" in response.data
     assert db.session.scalar(select(Submission)) is None
+
+
+def test_every_address_question_gives_the_booking_forms_example(client, invited) -> None:
+    # The practice forms had said name@example.gov.uk where booking says name@example.org.
+    def example(page: str) -> list[str]:
+        return re.findall(r"in the correct format, like (\S+@[\w.]+\w)", page)
+
+    workshop = make_workshop()
+    booking_page = client.post(f"/series/{workshop.series.slug}/{workshop.region}/book",
+                               data=delegate_form(email="not an address")).text
+    start_page = client.post("/feedback/practice/start", data={"email": "not an address"}).text
+    draft = _draft(invited[1])
+    contact_page = client.post(
+        f"/feedback/practice/{draft.token}/section/contact",
+        data=section_post("contact", complete_answers(contact_email="not an address"))).text
+    # Each in the error summary and beside the field.
+    assert len(example(booking_page)) == 2
+    assert example(start_page) == example(contact_page) == example(booking_page)
 
 
 def test_unknown_links_are_not_found(client) -> None:

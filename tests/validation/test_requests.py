@@ -265,7 +265,8 @@ def test_an_answer_is_required_and_limited(client) -> None:
      "How you know it made a difference must be 400 words or fewer (it is 401 words)"),
     ("about", "title", "a b c d e f g h i j k l m n o p", "must be 15 words or fewer"),
     ("difference", "impact", "", "Enter an answer for ‘What impact it made’"),
-    ("contact", "contact_email", "not an address", "Enter an email address in the correct"),
+    ("contact", "contact_email", "not an address",
+     "Enter an email address in the correct format, like name@example.org"),
 ])
 def test_amendments_keep_the_forms_limits(client, section, field, value, message) -> None:
     case = case_in(CaseState.INFO_REQUESTED)
