@@ -588,24 +588,43 @@ def _expire(booking: Booking) -> None:
     _offer_free_places(booking.workshop)
 
 
+def offer_overdue(booking: Booking) -> bool:
+    """Whether an offer is still open though its time has passed. The sweep
+    (tasks.expire_offers) lapses it within minutes; until then the pages read it as lapsed."""
+    return booking.status == S.OFFERED and booking.offer_expires_at <= clock.now()
+
+
+def expire_offer(booking_id: int) -> bool:
+    """Lapse this offer if its time has passed and pass the place on; True if it lapsed."""
+
+    def work() -> bool:
+        booking = locked_booking(booking_id)
+        if not offer_overdue(booking):
+            return False  # accepted or declined while we were getting here
+        _expire(booking)
+        return True
+
+    return with_retries(work)
+
+
 def expire_offers() -> int:
     """Lapse every overdue offer and pass the place on; returns how many lapsed."""
-    now = clock.now()
-    overdue = db.session.execute(
-        select(Booking.id, Booking.workshop_id)
-        .where(Booking.status == S.OFFERED, Booking.offer_expires_at <= now)
+    overdue = db.session.scalars(
+        select(Booking.id)
+        .where(Booking.status == S.OFFERED, Booking.offer_expires_at <= clock.now())
     ).all()
-    lapsed = 0
-    for booking_id, _workshop_id in overdue:
-        def work(booking_id: int = booking_id) -> int:
-            booking = locked_booking(booking_id)
-            if booking.status != S.OFFERED or booking.offer_expires_at > now:
-                return 0  # accepted or declined while we were getting here
-            _expire(booking)
-            return 1
+    return sum(expire_offer(booking_id) for booking_id in overdue)
 
-        lapsed += with_retries(work)
-    return lapsed
+
+def rebooking(booking: Booking) -> str | None:
+    """What the person whose `booking` has ended can do at its workshop now: "book" (a place
+    is free), "wait" (join its waiting list) or None (it is not open to the public for booking,
+    or the address already has another booking there, which the form would refuse)."""
+    workshop = booking.workshop
+    if workshop.booking_window_state(clock.now()) != "open" \
+            or _booked_by_address(booking.email_key, [workshop.id]):
+        return None
+    return "book" if places_taken(workshop.id) < workshop.capacity else "wait"
 
 
 def change_details(booking_id: int, delegate: Delegate, *, actor: User | None = None) -> dict:

@@ -128,7 +128,9 @@ def offered(booking: Booking) -> None:
 
 
 def offer_expired(booking: Booking) -> None:
-    _send(booking, "offer_expired", "the place we held for you was not accepted in time")
+    # With where to go next: the series' page leads to this workshop's form and the others.
+    _send(booking, "offer_expired", "the place we held for you was not accepted in time",
+          elsewhere=True)
 
 
 def cancelled(booking: Booking, *, by_organiser: bool, had_place: bool) -> None:

@@ -32,17 +32,31 @@ def booking_for_link(token: str) -> Booking:
     return found
 
 
+def booking_as_it_stands(token: str) -> Booking:
+    """booking_for_link, with an offer whose time has passed lapsed first: the sweep that
+    lapses offers runs every few minutes, and until it had, the page held the place "until"
+    a time gone by and offered an Accept that then said the offer had expired."""
+    booking = booking_for_link(token)
+    if rules.offer_overdue(booking):
+        rules.expire_offer(booking.id)
+        db.session.refresh(booking)
+    return booking
+
+
 @bp.get("/<token>")
 def manage(token: str) -> str:
-    booking = booking_for_link(token)
+    booking = booking_as_it_stands(token)
     position = rules.waiting_position(booking) if booking.status == BookingStatus.WAITING else None
+    # Where to go next once a booking has ended: this workshop again, if the public can book.
+    again = rules.rebooking(booking) if booking.status not in ACTIVE else None
     return render_template("booking/manage.html", booking=booking, workshop=booking.workshop,
-                           position=position, now=clock.now(), moved=rules.moved_to(booking))
+                           position=position, now=clock.now(), moved=rules.moved_to(booking),
+                           again=again)
 
 
 @bp.get("/<token>/confirmed")
 def confirmed(token: str) -> str:
-    booking = booking_for_link(token)
+    booking = booking_as_it_stands(token)
     position = rules.waiting_position(booking) if booking.status == BookingStatus.WAITING else None
     return render_template("booking/confirmed.html", booking=booking, workshop=booking.workshop,
                            position=position)
@@ -50,7 +64,7 @@ def confirmed(token: str) -> str:
 
 @bp.route("/<token>/change", methods=["GET", "POST"])
 def change(token: str):  # noqa: ANN201
-    booking = booking_for_link(token)
+    booking = booking_as_it_stands(token)
     if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
                               BookingStatus.OFFERED):
         flash("This booking can no longer be changed.")
@@ -72,7 +86,7 @@ def change(token: str):  # noqa: ANN201
 
 @bp.route("/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str):  # noqa: ANN201
-    booking = booking_for_link(token)
+    booking = booking_as_it_stands(token)
     form = ConfirmForm()
     if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.WAITING,
                               BookingStatus.OFFERED):
@@ -88,7 +102,7 @@ def cancel(token: str):  # noqa: ANN201
 
 @bp.route("/<token>/offer", methods=["GET", "POST"])
 def offer(token: str):  # noqa: ANN201
-    booking = booking_for_link(token)
+    booking = booking_as_it_stands(token)
     accept, decline = ConfirmForm(prefix="accept"), ConfirmForm(prefix="decline")
     if booking.status != BookingStatus.OFFERED:
         return redirect(url_for(".manage", token=token))
