@@ -537,16 +537,34 @@ def locked_booking(booking_id: int) -> Booking:
     return db.session.get(Booking, booking_id, populate_existing=True)
 
 
+# What became of an offer that is no longer open, said to whoever answers it (a second tab, a
+# page left open); an offer lapsed a moment ago gets the same words as one lapsed long ago.
+OFFER_ENDED: dict[str, str] = {
+    S.CONFIRMED: "You have already accepted this place. If you cannot come after all, cancel "
+                 "your booking.",
+    S.DECLINED: "You have already declined this place.",
+    S.EXPIRED: "Sorry, this offer has expired and the place has been offered to the next "
+               "person on the waiting list.",
+    S.CANCELLED: "This booking has been cancelled.",
+}
+
+
+def _open_offer(booking_id: int) -> Booking:
+    """The offered booking, its workshop locked; BookingRefused, with what became of the
+    offer, if it is no longer open. One whose time has just passed is lapsed first (and that
+    committed), as the sweep would have."""
+    booking = locked_booking(booking_id)
+    if offer_overdue(booking):
+        _expire(booking)
+        db.session.commit()
+    if booking.status != S.OFFERED:
+        raise BookingRefused(OFFER_ENDED.get(booking.status, "This offer is no longer open."))
+    return booking
+
+
 def accept_offer(booking_id: int) -> Booking:
     def work() -> Booking:
-        booking = locked_booking(booking_id)
-        if booking.status != S.OFFERED:
-            raise BookingRefused("This offer is no longer open.")
-        if booking.offer_expires_at <= clock.now():
-            _expire(booking)
-            db.session.commit()
-            raise BookingRefused("Sorry, this offer has expired and the place has been "
-                                 "offered to the next person on the waiting list.")
+        booking = _open_offer(booking_id)
         confirm_place(booking, "confirm", "accepted offer")
         return booking
 
@@ -568,7 +586,7 @@ def confirm_place(booking: Booking, transition: str, action: str, *,
 
 def decline_offer(booking_id: int) -> Booking:
     def work() -> Booking:
-        booking = locked_booking(booking_id)
+        booking = _open_offer(booking_id)
         booking.status = next_state(TRANSITIONS, "decline", booking.status)
         booking.offer_expires_at = None
         audit.record("declined offer", "booking", booking.id, workshop_id=booking.workshop_id,

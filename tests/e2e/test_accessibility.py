@@ -77,6 +77,7 @@ def test_journey_pages_reflow_at_320_css_pixels(live, page: Page) -> None:
         "change": f"/booking/{confirmed_token}/change",
         "cancel": f"/booking/{confirmed_token}/cancel",
         "offer": f"/booking/{offered_token}/offer",
+        "decline": f"/booking/{offered_token}/decline",
     }
     page.set_viewport_size({"width": 320, "height": 640})
     too_wide = {}

@@ -255,6 +255,32 @@ def test_waiting_list_place_is_offered_and_accepted(live, new_page, checks: Chec
     checks.assert_clean()
 
 
+def test_an_offered_place_is_declined_only_once_its_holder_has_said_yes(
+        live, page: Page, checks: Checks) -> None:
+    with live.data():
+        workshop = make_workshop(capacity=1)
+        first = booking.book(workshop.id, booking.Delegate(
+            name="Dev Patel", email="dev@example.org", organisation="Gateshead Council"))
+        booking.book(workshop.id, booking.Delegate(
+            name="Siân Ó Súilleabháin", email=NEWCOMER, organisation="Newcastle City Council"))
+        booking.cancel(first.id)
+    offer = wait_for_mail(live.mailbox, NEWCOMER, "A place is free:")
+    page.goto(link_in(offer, "Accept or decline the place"))
+    page.get_by_role("button", name="Decline the place").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Are you sure you want to decline the place?")
+    expect(page.get_by_text("You also leave the waiting list")).to_be_visible()
+    checks.axe(page, "decline, asked")
+    page.get_by_role("link", name="No, go back to the offer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("A place is free for you")
+    page.get_by_role("button", name="Decline the place").click()
+    page.get_by_role("button", name="Yes, decline the place").click()
+    expect(page.get_by_text("You have declined the place.")).to_be_visible()
+    expect(_summary_value(page, "Status")).to_have_text("Declined")
+    checks.axe(page, "offer declined")
+    checks.assert_clean()
+
+
 def test_a_form_opened_before_the_series_moved_books_at_its_new_address(live, page: Page,
                                                                        checks: Checks) -> None:
     """The organisers change the series' web address while a delegate fills in its form."""

@@ -142,7 +142,7 @@ def test_offer_page_decline(client):
     first = _book_through_form(client, workshop, email="first@example.org")
     second = _book_through_form(client, workshop, email="second@example.org")
     booking.cancel(first.id)
-    client.post(f"/booking/{second.token}/offer", data={"decline-submit": "1"})
+    client.post(f"/booking/{second.token}/decline", data={})
     db.session.expire_all()
     assert db.session.get(Booking, second.id).status == "declined"
 

@@ -65,7 +65,6 @@ def test_an_offer_past_its_time_is_read_as_expired_before_the_sweep_runs(
     app.config["CLOCK_OFFSET"] = clock_at(until + timedelta(minutes=1))
     # The sweep (booking.expire_offers) has not run: the offer link alone finds it lapsed.
     response = client.get(f"/booking/{offered.token}/offer")
-    assert response.status_code == 302
     assert response.headers["Location"] == f"/booking/{offered.token}"
     page = client.get(response.headers["Location"]).text
     assert "Accept the place" not in page and "A place is being held" not in page
@@ -93,3 +92,45 @@ def test_an_offer_still_open_can_be_accepted_up_to_its_time(app, client: FlaskCl
     page = client.get(f"/booking/{offered.token}/offer").text
     assert "Accept the place" in page
     assert "you leave the waiting list" in page
+
+
+def test_declining_asks_first_and_says_it_ends_the_place_on_the_waiting_list(
+        app, client: FlaskClient):
+    workshop = make_workshop(capacity=1)
+    offered = _offered(workshop)
+    offer = client.get(f"/booking/{offered.token}/offer").text
+    # Decline leads to a question; the offer page itself declines nothing.
+    assert f'href="/booking/{offered.token}/decline"' in offer
+    assert "decline-submit" not in offer
+    ask = client.get(f"/booking/{offered.token}/decline").text
+    assert "Are you sure you want to decline the place?" in ask
+    assert "You also leave the waiting list, so you will not be offered another place at " \
+        "this workshop." in ask
+    assert "You cannot undo this." in ask
+    assert "Yes, decline the place" in ask
+    assert f'href="/booking/{offered.token}/offer">No, go back to the offer</a>' in ask
+    db.session.expire_all()
+    assert db.session.get(Booking, offered.id).status == "offered"  # asking changes nothing
+    response = client.post(f"/booking/{offered.token}/decline", data={})
+    assert response.headers["Location"] == f"/booking/{offered.token}"
+    assert "You have declined the place." in client.get(response.headers["Location"]).text
+    db.session.expire_all()
+    assert db.session.get(Booking, offered.id).status == "declined"
+    assert [b.status for b in db.session.scalars(db.select(Booking).where(
+        Booking.workshop_id == workshop.id).order_by(Booking.id))] \
+        == ["cancelled", "declined", "offered"]
+
+
+def test_a_decline_sent_after_the_place_was_accepted_says_it_was_accepted(
+        app, client: FlaskClient):
+    offered = _offered(make_workshop(capacity=1))
+    asked = client.get(f"/booking/{offered.token}/decline")  # one tab asks to decline...
+    assert asked.status_code == 200
+    accepted = client.post(f"/booking/{offered.token}/offer", data={"accept-submit": "1"})
+    assert accepted.headers["Location"] == f"/booking/{offered.token}/confirmed"  # ...one accepts
+    response = client.post(f"/booking/{offered.token}/decline", data={}, follow_redirects=True)
+    assert response.request.path == f"/booking/{offered.token}"
+    assert "You have already accepted this place." in response.text
+    assert "Confirmed" in response.text
+    db.session.expire_all()
+    assert db.session.get(Booking, offered.id).status == "confirmed"

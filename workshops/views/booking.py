@@ -100,26 +100,51 @@ def cancel(token: str):  # noqa: ANN201
                            form=form)
 
 
+def _offer_ended(booking: Booking) -> Response:
+    """The answer to an offer's pages once it is no longer open: the booking's page, which
+    says what became of it. Someone who accepted is told so: a Decline left open in another
+    tab had been ignored without a word, and the person could not tell which answer stood."""
+    if booking.status == BookingStatus.CONFIRMED:
+        flash(rules.OFFER_ENDED[BookingStatus.CONFIRMED])
+    return redirect(url_for(".manage", token=booking.token), code=303)
+
+
 @bp.route("/<token>/offer", methods=["GET", "POST"])
 def offer(token: str):  # noqa: ANN201
     booking = booking_as_it_stands(token)
-    accept, decline = ConfirmForm(prefix="accept"), ConfirmForm(prefix="decline")
+    accept = ConfirmForm(prefix="accept")
     if booking.status != BookingStatus.OFFERED:
-        return redirect(url_for(".manage", token=token))
-    try:
-        if accept.submit.data and accept.validate_on_submit():
+        return _offer_ended(booking)
+    if accept.submit.data and accept.validate_on_submit():
+        try:
             rules.accept_offer(booking.id)
-            flash("Your place is confirmed", "success")
-            return redirect(url_for(".confirmed", token=token), code=303)
-        if decline.submit.data and decline.validate_on_submit():
-            rules.decline_offer(booking.id)
-            flash("You have declined the place. Thank you for letting us know.", "success")
-            return redirect(url_for(".manage", token=token), code=303)
-    except rules.BookingRefused as refusal:
-        flash(refusal.message)
-        return redirect(url_for(".manage", token=token), code=303)
+        except rules.BookingRefused:  # answered in another tab, or lapsed, since the check
+            db.session.refresh(booking)
+            return _offer_ended(booking)
+        flash("Your place is confirmed", "success")
+        return redirect(url_for(".confirmed", token=token), code=303)
     return render_template("booking/offer.html", booking=booking, workshop=booking.workshop,
-                           accept=accept, decline=decline)
+                           accept=accept)
+
+
+@bp.route("/<token>/decline", methods=["GET", "POST"])
+def decline(token: str):  # noqa: ANN201
+    """Declining asks first, as cancelling does: it cannot be undone, and it ends the
+    person's place on the waiting list as well as the offer."""
+    booking = booking_as_it_stands(token)
+    form = ConfirmForm()
+    if booking.status != BookingStatus.OFFERED:
+        return _offer_ended(booking)
+    if form.validate_on_submit():
+        try:
+            rules.decline_offer(booking.id)
+        except rules.BookingRefused:
+            db.session.refresh(booking)
+            return _offer_ended(booking)
+        flash("You have declined the place. Thank you for letting us know.", "success")
+        return redirect(url_for(".manage", token=token), code=303)
+    return render_template("booking/decline.html", booking=booking, workshop=booking.workshop,
+                           form=form)
 
 
 @bp.get("/<token>/invite.ics")
