@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from tests.conftest import (
@@ -65,6 +67,41 @@ def test_waiting_list_page_shows_position(client):
     made = _book_through_form(client, workshop, email="second@example.org")
     page = client.get(f"/booking/{made.token}/confirmed").get_data(as_text=True)
     assert "You are on the waiting list" in page and "number <strong>1</strong>" in page
+
+
+def _ended(how: str) -> Booking:
+    """A booking of a workshop with one place that ended as `how` says."""
+    workshop = make_workshop(capacity=1)
+    first = booking.book(workshop.id, booking.Delegate(
+        name="First", email="first@example.org", organisation="Council"))
+    second = booking.book(workshop.id, booking.Delegate(
+        name="Second", email="second@example.org", organisation="Council"))
+    if how == "cancelled":
+        return booking.cancel(first.id)
+    if how == "moved":
+        booking.move(first.id, make_workshop(series=workshop.series, region="london").id)
+        return first
+    booking.cancel(first.id)  # the place is offered to the second
+    if how == "declined":
+        return booking.decline_offer(second.id)
+    current_app.config["CLOCK_OFFSET"] = timedelta(hours=workshop.offer_hours + 1)
+    booking.expire_offers()
+    return second
+
+
+@pytest.mark.parametrize(("how", "status"), [
+    ("cancelled", "Cancelled"), ("moved", "Moved to London"), ("declined", "Declined"),
+    ("expired", "Offer expired")])
+def test_the_confirmation_of_a_booking_that_has_ended_shows_the_booking_as_it_stands(
+        client, how: str, status: str):
+    ended = _ended(how)
+    response = client.get(f"/booking/{ended.token}/confirmed")
+    # A tab reopened later: the booking's page, with its status, not a booking made.
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/booking/{ended.token}"
+    page = client.get(response.headers["Location"]).text
+    assert status in page
+    assert "Use this personal link to see, change or cancel your booking" not in page
 
 
 def test_change_details(client, workshop, mailbox):

@@ -55,8 +55,12 @@ def manage(token: str) -> str:
 
 
 @bp.get("/<token>/confirmed")
-def confirmed(token: str) -> str:
+def confirmed(token: str) -> str | Response:
     booking = booking_as_it_stands(token)
+    if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.WAITING):
+        # A tab reopened after the booking ended (cancelled, moved, declined, lapsed) had
+        # still read as a booking made; a place offered is answered on the booking's page.
+        return redirect(url_for(".manage", token=token))
     position = rules.waiting_position(booking) if booking.status == BookingStatus.WAITING else None
     return render_template("booking/confirmed.html", booking=booking, workshop=booking.workshop,
                            position=position)
