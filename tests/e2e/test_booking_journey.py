@@ -277,6 +277,8 @@ def test_an_offered_place_is_declined_only_once_its_holder_has_said_yes(
     page.get_by_role("button", name="Yes, decline the place").click()
     expect(page.get_by_text("You have declined the place.")).to_be_visible()
     expect(_summary_value(page, "Status")).to_have_text("Declined")
+    # No one else was waiting: the place is free to book again.
+    expect(page.get_by_role("link", name="Book a place at this workshop")).to_be_visible()
     checks.axe(page, "offer declined")
     checks.assert_clean()
 

@@ -161,6 +161,47 @@ def test_cancel_asks_then_cancels_and_frees_the_place(client, mailbox):
     assert "Cancelled" in client.get(f"/booking/{made.token}").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("capacity", "again"), [
+    (2, "Book a place at this workshop"), (1, "Join the waiting list for this workshop")])
+def test_the_page_after_cancelling_leads_to_booking_again(client, capacity: int, again: str):
+    workshop = make_workshop(capacity=capacity)
+    made = _book_through_form(client, workshop)
+    _book_through_form(client, workshop, email="next@example.org")  # waiting if capacity 1
+    landed = client.post(f"/booking/{made.token}/cancel", data={}, follow_redirects=True)
+    assert landed.request.path == f"/booking/{made.token}"
+    page = landed.text
+    assert "Your booking has been cancelled" in page and "What you can do now" in page
+    slug = workshop.series.slug
+    assert f'href="/series/{slug}/north-east/book">{again}</a>' in page
+    assert f'href="/series/{slug}">Find this workshop in another region</a>' in page
+    assert 'href="/">See all workshops</a>' in page
+
+
+def test_the_page_after_declining_an_offer_leads_to_booking_again(client):
+    workshop = make_workshop(capacity=1)
+    first = _book_through_form(client, workshop, email="first@example.org")
+    second = _book_through_form(client, workshop, email="second@example.org")
+    booking.cancel(first.id)  # offered to the second, who declines; no one else is waiting
+    landed = client.post(f"/booking/{second.token}/decline", data={}, follow_redirects=True)
+    page = landed.text
+    assert "You declined the place offered to you, so it went to someone else, and you are " \
+        "no longer on the waiting list." in page
+    assert f'href="/series/{workshop.series.slug}/north-east/book">Book a place at this ' \
+        "workshop</a>" in page
+    assert f'href="/series/{workshop.series.slug}">Find this workshop in another region' in page
+
+
+def test_no_way_back_to_a_workshop_not_open_for_booking(client):
+    workshop = make_workshop()
+    made = _book_through_form(client, workshop)
+    booking.cancel(made.id)
+    workshop.booking_closes_at = clock.now()
+    db.session.commit()
+    page = client.get(f"/booking/{made.token}").text
+    assert "/north-east/book" not in page
+    assert f'href="/series/{workshop.series.slug}">Find this workshop in another region' in page
+
+
 def test_offer_page_accept(client, mailbox):
     workshop = make_workshop(capacity=1)
     first = _book_through_form(client, workshop, email="first@example.org")
