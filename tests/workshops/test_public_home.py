@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import make_workshop
@@ -77,3 +78,32 @@ def test_the_workshop_page_says_when_booking_closes_if_before_the_day(client) ->
     page = client.get(f"/series/{later.series.slug}/london").text
     assert "Booking closes" in page and date_time(closes) in page
     assert "Booking closes" not in client.get(f"/series/{soon.series.slug}/{soon.region}").text
+
+
+def test_a_workshop_that_has_been_held_says_it_took_place_not_that_booking_closed(
+        client) -> None:
+    from workshops.formatting import day
+
+    held = make_workshop(starts_at=datetime.now(UTC).replace(hour=9, minute=30)
+                         - timedelta(days=100), status="finished")
+    # Published still (not yet marked finished), but over: the same.
+    over = make_workshop(series=held.series, region="london",
+                         starts_at=held.starts_at + timedelta(days=1))
+    # Booking closed, but not yet held: that is what it says.
+    closed = make_workshop(series=held.series, region="north-west",
+                           booking_closes_at=datetime.now(UTC) - timedelta(hours=1))
+    slug = held.series.slug
+    rows = client.get(f"/series/{slug}").text.split('<tr class="govuk-table__row">')[2:]
+    tags = {region: re.search(r'<strong class="govuk-tag[^"]*">\s*(.*?)\s*</strong>', row)[1]
+            for region, row in zip(("north-east", "london", "north-west"), rows, strict=True)}
+    assert tags == {"north-east": "Finished", "london": "Finished", "north-west": "Booking closed"}
+    for workshop in (held, over):
+        page = client.get(f"/series/{slug}/{workshop.region}").text
+        assert f"This workshop took place on {day(workshop.starts_at)}." in page
+        assert "has closed" not in page and "Places" not in page
+        form = client.get(f"/series/{slug}/{workshop.region}/book").text
+        assert "This workshop has finished" in form
+        assert f"It took place on {day(workshop.starts_at)}." in form
+        assert "has closed" not in form
+    assert "Booking for this workshop has closed." in \
+        client.get(f"/series/{slug}/{closed.region}").text

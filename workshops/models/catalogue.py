@@ -188,6 +188,12 @@ class Workshop(db.Model):
         is open and a place that comes free is for someone at the door."""
         return clock.from_london(datetime.combine(clock.london(self.starts_at).date(), time()))
 
+    def has_taken_place(self, moment: datetime) -> bool:
+        """Whether the workshop was held and is over (finished, or published and past its
+        end): the public pages say so, rather than that booking has closed."""
+        return self.status == WorkshopStatus.FINISHED or (
+            self.status == WorkshopStatus.PUBLISHED and self.ends_at <= moment)
+
     def booking_window_state(self, moment: datetime) -> str:
         """'open', 'not-yet', 'closed' (window passed or event started) or 'unavailable'."""
         if self.status != WorkshopStatus.PUBLISHED:

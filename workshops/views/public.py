@@ -148,16 +148,19 @@ def series(slug: str) -> str:
 @bp.get("/series/<slug>/<region>")
 def workshop(slug: str, region: str) -> str:
     workshop, taken = _workshop_or_404(slug, region)
+    now = clock.now()
     return render_template("public/workshop.html", series=workshop.series, workshop=workshop,
                            places_left=max(workshop.capacity - taken, 0),
-                           window=workshop.booking_window_state(clock.now()))
+                           window=workshop.booking_window_state(now),
+                           taken_place=workshop.has_taken_place(now))
 
 
 @bp.route("/series/<slug>/<region>/book", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def book(slug: str, region: str):  # noqa: ANN201
     workshop, taken = _workshop_or_404(slug, region)
-    window = workshop.booking_window_state(clock.now())
+    now = clock.now()
+    window = workshop.booking_window_state(now)
     form = BookingForm()
     if request.method == "GET":
         form.idempotency_key.data = secrets.token_urlsafe(24)
@@ -177,7 +180,8 @@ def book(slug: str, region: str):  # noqa: ANN201
     status = 422 if form.errors else 200
     blank = _blank_fields(form, full) if request.method == "GET" else None
     return render_template("public/book.html", series=workshop.series, workshop=workshop,
-                           form=form, full=full, window=window, blank_fields=blank), status
+                           form=form, full=full, window=window, blank_fields=blank,
+                           taken_place=workshop.has_taken_place(now)), status
 
 
 def _blank_fields(form: BookingForm, full: bool) -> Markup:
