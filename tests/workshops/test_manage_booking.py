@@ -59,6 +59,26 @@ def test_confirmation_page_shows_reference_and_private_link(client, workshop, ma
     assert made.reference in mail.get_body(("plain",)).get_content()
 
 
+def test_the_confirmation_email_repeats_the_needs_given_for_checking(client, workshop,
+                                                                   mailbox):
+    _book_through_form(client, workshop, access_needs="Step-free access\r\nHearing loop",
+                       dietary_needs="Vegetarian")
+    [mail] = mailbox.to("sian@example.org")
+    plain = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert ("The needs you told us about:\nAccess needs: Step-free access\n  Hearing loop\n"
+            "Dietary needs: Vegetarian\n\nIf these are not right, change them through the link "
+            "to manage your booking") in plain
+    html = mail.get_body(("html",)).get_content()
+    assert re.search(r"<th[^>]*>Access needs</th><td[^>]*pre-line[^>]*>Step-free access\r?\n"
+                     r"Hearing loop</td>", html)
+    assert re.search(r"<th[^>]*>Dietary needs</th><td[^>]*>Vegetarian</td>", html)
+    # Someone who gave none is not asked to check an empty list.
+    _book_through_form(client, workshop, email="none@example.org", dietary_needs="")
+    [without] = mailbox.to("none@example.org")
+    for part in ("plain", "html"):
+        assert "The needs you told us about" not in without.get_body((part,)).get_content()
+
+
 def test_waiting_list_page_shows_position(client):
     workshop = make_workshop(capacity=1)
     _book_through_form(client, workshop, email="first@example.org")
