@@ -23,12 +23,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length
+from wtforms.validators import Length
 
 from workshops.form_widgets import GovCheckbox, GovEmailInput, input_hints
 from workshops.forms import FileUploadForm
 from workshops.practice_form import Kind, Question, Section
-from workshops.validators import InputRequired, strip
+from workshops.validators import EmailAddress, InputRequired, readable_email, strip
 
 
 def _field(question: Question) -> Any:
@@ -82,12 +82,11 @@ def field_params(question: Question) -> dict[str, Any]:
 
 
 class StartForm(FlaskForm):
-    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip],
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[readable_email],
                        description="We will send a link to this address. Use it to fill in the "
                                    "form, and to come back to it later.",
                        validators=[InputRequired("Enter your email address"),
-                                   Email("Enter an email address in the correct format, like "
-                                         "name@example.org", check_deliverability=False),
+                                   EmailAddress(),
                                    Length(max=254, message="Email address must be 254 "
                                                            "characters or fewer")])
     submit = SubmitField("Send me the link", widget=GovSubmitInput())

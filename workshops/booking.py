@@ -34,6 +34,7 @@ from workshops.models import (
     status_label,
 )
 from workshops.transitions import next_state
+from workshops.validators import email_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -107,10 +108,6 @@ class Delegate:
     access_needs: str = ""
     dietary_needs: str = ""
     list_consent: bool = False
-
-
-def email_key(email: str) -> str:
-    return email.strip().lower()
 
 
 def organisation_key(organisation: str) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from workshops import clock
+from workshops.mail import smtp_address
 from workshops.models import Booking, Workshop
 
 PRODID = "-//Knowledge workshops//Bookings//EN"
@@ -90,7 +91,8 @@ def invite(
     event = _event(workshop, _organiser(workshop, organiser), "\n".join(lines),
                    uid=booking_uid(booking),
                    sequence=workshop.calendar_sequence + (1 if cancel else 0))
-    attendee = vCalAddress(f"mailto:{booking.email}")
+    # A calendar address is a URI, so ASCII: the domain as the mail went to it (xn--...).
+    attendee = vCalAddress(f"mailto:{smtp_address(booking.email)}")
     attendee.params["cn"] = vText(booking.name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText("DECLINED" if cancel else "ACCEPTED")

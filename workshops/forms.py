@@ -24,12 +24,19 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, EqualTo, Length, Optional
+from wtforms.validators import EqualTo, Length, Optional
 
 from workshops.form_widgets import GovCheckbox, GovEmailInput
 from workshops.models import REGIONS, SECTORS
 from workshops.organiser_fields import OrganiserForm
-from workshops.validators import PASSWORD_MIN, InputRequired, new_password, strip
+from workshops.validators import (
+    PASSWORD_MIN,
+    EmailAddress,
+    InputRequired,
+    new_password,
+    readable_email,
+    strip,
+)
 
 
 def _choices(mapping: dict[str, str], prompt: str) -> list[SelectChoice]:
@@ -54,11 +61,9 @@ class DelegateForm(FlaskForm):
     name = StringField("Full name", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter your full name"), Length(max=200, message="Full name must be "
                                                       "200 characters or fewer")])
-    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip],
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[readable_email],
                        description="We’ll send your confirmation and calendar invite here",
-                       validators=[InputRequired("Enter your email address"),
-                                   Email("Enter an email address in the correct format, "
-                                         "like name@example.org", check_deliverability=False),
+                       validators=[InputRequired("Enter your email address"), EmailAddress(),
                                    Length(max=254)])
     job_title = StringField("Job title", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter your job title"), Length(max=200, message="Job title must be "
@@ -99,10 +104,8 @@ class ConfirmForm(FlaskForm):
 class YourEmailForm(FlaskForm):
     """A form that asks for nothing but the visitor's own address, to email them a link."""
 
-    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip], validators=[
-        InputRequired("Enter your email address"),
-        Email("Enter an email address in the correct format, like name@example.org",
-              check_deliverability=False)])
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[readable_email],
+                       validators=[InputRequired("Enter your email address"), EmailAddress()])
 
 
 class FileUploadForm(FlaskForm):

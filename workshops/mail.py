@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, has_request_context, request
 from jinja2 import Environment, StrictUndefined
 from sqlalchemy import event, inspect, select, update
@@ -194,7 +195,7 @@ MAIL_POLICY = _MailPolicy()
 def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = sender
-    email["To"] = row.recipient
+    email["To"] = smtp_address(row.recipient)
     email["Subject"] = row.subject
     email["Message-ID"] = row.message_id
     # Required (RFC 5322 3.6): without it clients show no date, or the time it reached them,
@@ -222,6 +223,19 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
         email.add_attachment(row.attachment, maintype=maintype, subtype=subtype,
                              filename=row.attachment_name)
     return email
+
+
+def smtp_address(address: str) -> str:
+    """`address` as a mail server takes it: an internationalised domain in its ASCII form
+    (person@bücher.example as person@xn--bcher-kva.example). In letters it needs SMTPUTF8,
+    which few servers offer; the address is stored, and shown, as it was typed."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{validate_email(address, check_deliverability=False).ascii_domain}"
+    except EmailNotValidError:
+        return address
 
 
 def _smtp_send(app: Flask, email: EmailMessage) -> None:

@@ -25,7 +25,7 @@ from workshops.mail import queue_mail
 from workshops.models import Role, User
 from workshops.models.users import hash_password
 from workshops.urls import external_url
-from workshops.validators import password_problem
+from workshops.validators import email_key, password_problem
 
 INVITE_VALID = timedelta(days=7)
 EMAIL_MAX = 254
@@ -46,10 +46,6 @@ class InviteLinkInvalid(Exception):
     def __init__(self, why: str) -> None:
         super().__init__(why)
         self.why = why
-
-
-def email_key(email: str) -> str:
-    return email.strip().lower()
 
 
 def role_label(role: str) -> str:

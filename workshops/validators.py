@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from wtforms import validators
 from wtforms.validators import StopValidation, ValidationError
 
@@ -47,6 +49,67 @@ def new_password(form: Any, field: Any) -> None:
 def strip(value: str | None) -> str | None:
     """A field filter: spaces pasted around an answer (an email address, say) are dropped."""
     return value.strip() if isinstance(value, str) else value
+
+
+def readable_email(value: str | None) -> str | None:
+    """A field filter: an address as the person typed it, without spaces around it.
+
+    Chromium sends an email box's internationalised domain in its ASCII form
+    (person@bücher.example arrives as person@xn--bcher-kva.example), which the pages and
+    emails then showed back to a person who never typed it. Each such label is turned back
+    into its letters; what is not valid punycode is left as it came.
+    """
+    if not isinstance(value, str):
+        return value
+    local, at, domain = value.strip().rpartition("@")
+    if not at or "xn--" not in domain.lower():
+        return value.strip()
+    return f"{local}@{'.'.join(_unicode_label(label) for label in domain.split('.'))}"
+
+
+def _unicode_label(label: str) -> str:
+    if not label.lower().startswith("xn--"):
+        return label
+    try:
+        return codecs.decode(label[4:].encode("ascii"), "punycode")
+    except (UnicodeError, ValueError):
+        return label
+
+
+def email_key(email: str) -> str:
+    """An address as the service matches it (a second booking, a returning delegate, a staff
+    sign-in): case aside, and an internationalised domain the same whether it came in letters
+    or in its ASCII form."""
+    return (readable_email(email) or "").lower()
+
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+EMAIL_ASCII_BEFORE_AT = ("Enter an email address using only letters a to z, numbers and "
+                         "symbols such as . _ - + before the @")
+
+
+class EmailAddress:
+    """A field validator: an address the service can send mail to.
+
+    Letters with accents before the @ (josé.núñez@example.com) are a valid address, but only
+    a mail server that offers SMTPUTF8 takes them, and the service cannot know at form time
+    whether the one it sends through does; most do not. Accepted, such an address was told
+    "we have sent a confirmation" and its mail never went, personal link and all. An
+    internationalised domain after the @ is fine: it is sent in its ASCII form
+    (workshops.mail.smtp_address).
+    """
+
+    def __init__(self, message: str = EMAIL_FORMAT) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        address = field.data or ""
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ValidationError(self.message) from error
+        if not address.rpartition("@")[0].isascii():
+            raise ValidationError(EMAIL_ASCII_BEFORE_AT)
 
 
 def searchable(value: str | None) -> str:

@@ -17,7 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import EmailField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import Length, Optional
 
 from workshops import attendance, booking, checkin, clock, scheduling
 from workshops.extensions import db
@@ -27,7 +27,7 @@ from workshops.forms import ConfirmForm
 from workshops.models import SECTORS, Booking, BookingStatus, Workshop, WorkshopStatus
 from workshops.organiser_fields import OrganiserForm
 from workshops.transitions import TransitionNotAllowed
-from workshops.validators import InputRequired, strip
+from workshops.validators import EmailAddress, InputRequired, readable_email, strip
 from workshops.views.organiser import attach, bp
 
 
@@ -35,12 +35,11 @@ class WalkInForm(OrganiserForm):
     name = StringField("Full name", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter the delegate’s full name"),
         Length(max=200, message="Full name must be 200 characters or fewer")])
-    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip],
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[readable_email],
                        description="Their confirmation and the invitation to send practice "
                                    "after the workshop go here",
                        validators=[InputRequired("Enter the delegate’s email address"),
-                                   Email("Enter an email address in the correct format, like "
-                                         "name@example.org", check_deliverability=False),
+                                   EmailAddress(),
                                    Length(max=254, message="Email address must be 254 "
                                           "characters or fewer")])
     organisation = StringField("Organisation", widget=GovTextInput(), filters=[strip],

@@ -22,7 +22,7 @@ from workshops.extensions import db
 from workshops.form_widgets import GovEmailInput
 from workshops.formatting import and_list
 from workshops.models import Role
-from workshops.validators import InputRequired, strip
+from workshops.validators import InputRequired, readable_email
 from workshops.views.auth import role_required
 
 bp = Blueprint("personal_data", __name__, url_prefix="/admin/personal-data")
@@ -30,7 +30,7 @@ bp = Blueprint("personal_data", __name__, url_prefix="/admin/personal-data")
 
 class FindForm(FlaskForm):
     email = EmailField(
-        "Email address", widget=GovEmailInput(), filters=[strip],
+        "Email address", widget=GovEmailInput(), filters=[readable_email],
         description="The address the person booked or sent practice with",
         validators=[InputRequired("Enter the email address the request is about"),
                     Email("Enter an email address in the correct format, like "

@@ -25,7 +25,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import AnyOf, Email, Length
+from wtforms.validators import AnyOf, Length
 
 from workshops import staff
 from workshops.extensions import db, limiter
@@ -33,7 +33,7 @@ from workshops.form_widgets import GovEmailInput, GovRadios
 from workshops.forms import ConfirmForm
 from workshops.models import AuditEntry, Role, User
 from workshops.organiser_fields import OrganiserForm
-from workshops.validators import InputRequired, searchable, strip
+from workshops.validators import EmailAddress, InputRequired, readable_email, searchable, strip
 from workshops.views.auth import role_required
 from workshops.views.password_links import PasswordLink, choose_password
 
@@ -69,11 +69,9 @@ class InviteForm(OrganiserForm):
     name = StringField("Full name", widget=GovTextInput(), filters=[strip], validators=[
         InputRequired("Enter their full name"),
         Length(max=200, message="Full name must be 200 characters or fewer")])
-    email = EmailField("Email address", widget=GovEmailInput(), filters=[strip],
+    email = EmailField("Email address", widget=GovEmailInput(), filters=[readable_email],
                        description="The invitation goes here, and they sign in with it",
-                       validators=[InputRequired("Enter their email address"),
-                                   Email("Enter an email address in the correct format, like "
-                                         "name@example.org", check_deliverability=False),
+                       validators=[InputRequired("Enter their email address"), EmailAddress(),
                                    Length(max=staff.EMAIL_MAX, message="Email address must be "
                                           "254 characters or fewer")])
     role = _role_field("Role")
