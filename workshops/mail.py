@@ -238,6 +238,11 @@ def smtp_address(address: str) -> str:
         return address
 
 
+class NeedsSMTPUTF8(smtplib.SMTPNotSupportedError):
+    """The address has letters before the @ (josé@example.org) that only a server offering
+    SMTPUTF8 takes, and the one we send through does not offer it."""
+
+
 def _smtp_send(app: Flask, email: EmailMessage) -> None:
     config = app.config
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
@@ -245,7 +250,46 @@ def _smtp_send(app: Flask, email: EmailMessage) -> None:
             smtp.starttls(context=ssl.create_default_context())
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(email)
+        try:
+            smtp.send_message(email)
+        except smtplib.SMTPNotSupportedError as error:
+            # Told apart here: a missing STARTTLS or AUTH raises the same class above, and
+            # that is the configuration's to fix (retried); this is the address's for good.
+            raise NeedsSMTPUTF8(*error.args) from error
+
+
+# Why a message given up on was not delivered, for the organisers' pages, by the kind of the
+# last error (the first word of last_error, as _attempt_failed writes it).
+WHY_NOT_DELIVERED = {
+    NeedsSMTPUTF8.__name__: "The address has letters with accents before the @, which our "
+                            "mail server cannot send to",
+    smtplib.SMTPRecipientsRefused.__name__: "The mail server refused the address",
+    smtplib.SMTPDataError.__name__: "The mail server refused the message",
+}
+
+
+def why_not_delivered(row: OutboxMessage) -> str:
+    kind = (row.last_error or "").partition(":")[0]
+    return WHY_NOT_DELIVERED.get(kind) or (
+        f"We tried {row.attempts} times and could not send it")
+
+
+def refused_for_good(error: BaseException) -> str | None:
+    """Why no retry will send the message, without the address (for the log), or None.
+
+    A 5xx reply to the recipient or to the message is the server's final word on them, and
+    SMTPUTF8 will not appear between one attempt and the next: retried, such a message had
+    gone round for days, looking like a message on its way. A refused sender, a failed login
+    or a server out of reach are the service's to put right, and are retried as before.
+    """
+    if isinstance(error, NeedsSMTPUTF8):
+        return "the address needs SMTPUTF8, which the mail server does not offer"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in error.recipients.values()})
+        return f"recipient refused {codes}" if codes and min(codes) >= 500 else None
+    if isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500:
+        return f"message refused [{error.smtp_code}]"
+    return None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -285,11 +329,18 @@ def deliver(app: Flask, message_id: int) -> str:
         try:
             _smtp_send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]))
         except (OSError, smtplib.SMTPException) as error:
-            _attempt_failed(row, error)
+            final = refused_for_good(error)
+            _attempt_failed(row, error, give_up=final is not None)
             # A refused recipient's error names the address; the log gets the codes only.
-            reason = (f"recipient refused {sorted({c for c, _ in error.recipients.values()})}"
-                      if isinstance(error, smtplib.SMTPRecipientsRefused) else error)
-            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, reason)
+            reason = final or (
+                f"recipient refused {sorted({c for c, _ in error.recipients.values()})}"
+                if isinstance(error, smtplib.SMTPRecipientsRefused) else error)
+            if row.status == OutboxStatus.FAILED:
+                # Someone is waiting for this email: the team has to tell them another way.
+                log.error("mail %s not delivered, given up (attempt %s): %s",
+                          row.id, row.attempts, reason)
+            else:
+                log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, reason)
         else:
             row.status = OutboxStatus.SENT
             row.sent_at = clock.now()
@@ -298,8 +349,8 @@ def deliver(app: Flask, message_id: int) -> str:
         return row.status
 
 
-def _attempt_failed(row: OutboxMessage, error: BaseException) -> None:
-    give_up = row.attempts >= MAX_ATTEMPTS
+def _attempt_failed(row: OutboxMessage, error: BaseException, *, give_up: bool = False) -> None:
+    give_up = give_up or row.attempts >= MAX_ATTEMPTS
     row.status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
     row.next_attempt_at = clock.now() + backoff(row.attempts)
     row.last_error = f"{type(error).__name__}: {error}"[:1000]

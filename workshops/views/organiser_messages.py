@@ -17,7 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from wtforms import (
     HiddenField,
@@ -29,7 +29,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, Length
 
-from workshops import messaging
+from workshops import mail, messaging
 from workshops.extensions import db
 from workshops.form_widgets import GovRadios
 from workshops.models import (
@@ -180,4 +180,21 @@ def messages(workshop_id: int) -> str:
     outbox = {row.id: row for row in db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids)))} if outbox_ids else {}
     return render_template("organiser/messages.html", workshop=found, sent=sent, outbox=outbox,
-                           delivery=_delivery, labels=DELIVERY, body_html=messaging.body_html)
+                           delivery=_delivery, labels=DELIVERY, body_html=messaging.body_html,
+                           undelivered=_undelivered(found.id, set(outbox_ids)),
+                           why_not=mail.why_not_delivered)
+
+
+def _undelivered(workshop_id: int, shown: set[int]) -> list[tuple[OutboxMessage, str]]:
+    """The service's own emails about the workshop or its bookings (confirmations, offers,
+    reminders...) that were given up on, each with its person's name where it had a booking:
+    no one else learns that a person never got their confirmation and its link. Those of the
+    organisers' messages are left out, shown under their message."""
+    about = or_(OutboxMessage.workshop_id == workshop_id, OutboxMessage.booking_id.in_(
+        select(Booking.id).where(Booking.workshop_id == workshop_id)))
+    rows = db.session.execute(
+        select(OutboxMessage, Booking.name)
+        .outerjoin(Booking, Booking.id == OutboxMessage.booking_id)
+        .where(OutboxMessage.status == OutboxStatus.FAILED, about)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)).all()
+    return [(row, name or "") for row, name in rows if row.id not in shown]
