@@ -48,7 +48,7 @@ from feedback.models import Invitation, Submission
 from workshops import audit, clock, scheduling
 from workshops.booking import organisation_key
 from workshops.demo import _ascii, _domain, _moments, _People, _working_days_before
-from workshops.demo_data import ORGANISER_EMAIL, THEME, RegionalWorkshop
+from workshops.demo_data import THEME, RegionalWorkshop
 from workshops.extensions import db
 from workshops.models import (
     Booking,
@@ -142,8 +142,7 @@ def _replaying() -> Iterator[At]:
 
 def _series() -> list[Workshop]:
     theme = db.session.scalar(select(Theme).where(Theme.slug == THEME["slug"])) or Theme(**THEME)
-    series = Series(theme=theme, key_messages=KEY_MESSAGES, organiser_email=ORGANISER_EMAIL,
-                    **SERIES)
+    series = Series(theme=theme, key_messages=KEY_MESSAGES, **SERIES)
     workshops = [_workshop(series, spec) for spec in WORKSHOPS]
     db.session.add_all([series, *workshops])
     return workshops

@@ -64,10 +64,6 @@ def _event(workshop: Workshop, organiser: str, description: str, *, uid: str | N
     return event
 
 
-def _organiser(workshop: Workshop, default: str) -> str:
-    return workshop.series.organiser_email or default
-
-
 def booking_uid(booking: Booking) -> str:
     """The UID of one booking's event in its delegate's calendar.
 
@@ -88,8 +84,7 @@ def invite(
              f"Manage your booking: {manage_url}"]
     # A cancellation is a revision of the event: one above the invite's SEQUENCE, which
     # calendars that drop a CANCEL no newer than what they hold then act on.
-    event = _event(workshop, _organiser(workshop, organiser), "\n".join(lines),
-                   uid=booking_uid(booking),
+    event = _event(workshop, organiser, "\n".join(lines), uid=booking_uid(booking),
                    sequence=workshop.calendar_sequence + (1 if cancel else 0))
     # A calendar address is a URI, so ASCII: the domain as the mail went to it (xn--...).
     attendee = vCalAddress(f"mailto:{smtp_address(booking.email)}")
@@ -112,7 +107,7 @@ def feed(
         cal.add_component(_timezone(min(w.starts_at for w in workshops),
                                     max(w.ends_at for w in workshops)))
     for workshop in workshops:
-        event = _event(workshop, _organiser(workshop, organiser),
+        event = _event(workshop, organiser,
                        f"{workshop.series.title}\nDetails and booking: "
                        f"{url_for_workshop(workshop)}")
         event.add("status", "CANCELLED" if workshop.status == "cancelled" else "CONFIRMED")

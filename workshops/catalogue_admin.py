@@ -16,8 +16,7 @@ from workshops import audit
 from workshops.extensions import db
 from workshops.models import Series, SeriesFormerSlug, Theme, User, Venue
 
-SERIES_FIELDS = ("slug", "title", "review_title", "description", "key_messages",
-                 "organiser_email")
+SERIES_FIELDS = ("slug", "title", "review_title", "description", "key_messages")
 VENUE_FIELDS = ("name", "address", "town", "postcode", "access_info")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 
@@ -40,6 +42,16 @@ def _clock_offset(demo_now: str | None, anchor: str | None) -> timedelta:
     return moment - start
 
 
+def contact_email(config: Mapping) -> str:
+    """The one address a person is told to write to: in emails (and as their Reply-To), as
+    the organiser of calendar invites, in the privacy notice, the accessibility statement, the
+    delegate pack and the practice library. PROGRAMME_CONTACT_EMAIL, else the address mail is
+    sent from. Two addresses (a series' own one had been the invites' organiser and the
+    contact in one email) left people unsure where to write."""
+    return config.get("PROGRAMME_CONTACT_EMAIL") or \
+        parseaddr(config.get("MAIL_DEFAULT_SENDER") or "")[1]
+
+
 def from_environment(instance_path: Path) -> dict:
     env = os.environ
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -64,8 +76,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_DEFAULT_SENDER": env.get(
             "MAIL_DEFAULT_SENDER", "Knowledge workshops <workshops@localhost>"
         ),
-        # Where the public may write to the programme (the practice library's "find out more");
-        # unset, the address mail is sent from (templating.programme_email).
+        # Where anyone is told to write to the programme (contact_email, above); unset, the
+        # address mail is sent from.
         "PROGRAMME_CONTACT_EMAIL": env.get("PROGRAMME_CONTACT_EMAIL") or None,
         "PLUGINS": [p.strip() for p in plugins.split(",") if p.strip()]
         if plugins is not None

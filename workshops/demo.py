@@ -32,7 +32,6 @@ from workshops.demo_data import (
     NAME_GROUPS,
     NATIONAL_VOLUNTARY,
     ORGANISATIONS,
-    ORGANISER_EMAIL,
     PROGRAMME,
     SECTOR_WEIGHTS,
     SERIES,
@@ -88,8 +87,7 @@ def load() -> dict[str, tuple[str, str]]:
     people = _People(rng)
 
     theme = db.session.scalar(select(Theme).where(Theme.slug == THEME["slug"])) or Theme(**THEME)
-    series = Series(theme=theme, key_messages=KEY_MESSAGES, organiser_email=ORGANISER_EMAIL,
-                    **SERIES)
+    series = Series(theme=theme, key_messages=KEY_MESSAGES, **SERIES)
     db.session.add(series)
 
     bookings: list[Booking] = []

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import EmailPolicy
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, has_request_context, request
@@ -26,6 +26,7 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from workshops import clock
+from workshops.config import contact_email
 from workshops.extensions import db
 from workshops.models import OutboxMessage, OutboxStatus
 from workshops.urls import public_root
@@ -192,9 +193,13 @@ class _MailPolicy(EmailPolicy):
 MAIL_POLICY = _MailPolicy()
 
 
-def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
+def build_email(row: OutboxMessage, sender: str, reply_to: str | None = None) -> EmailMessage:
+    """The message for `row`; `reply_to`, the contact address (config.contact_email), is where
+    a reply goes when it is not the sender's own."""
     email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = sender
+    if reply_to and reply_to.lower() != parseaddr(sender)[1].lower():
+        email["Reply-To"] = reply_to
     email["To"] = smtp_address(row.recipient)
     email["Subject"] = row.subject
     email["Message-ID"] = row.message_id
@@ -327,7 +332,8 @@ def deliver(app: Flask, message_id: int) -> str:
             session.commit()
             return row.status
         try:
-            _smtp_send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"]))
+            _smtp_send(app, build_email(row, app.config["MAIL_DEFAULT_SENDER"],
+                                        contact_email(app.config)))
         except (OSError, smtplib.SMTPException) as error:
             final = refused_for_good(error)
             _attempt_failed(row, error, give_up=final is not None)

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from workshops import calendars, clock, plugins
+from workshops.config import contact_email
 from workshops.extensions import db
 from workshops.formatting import day, short_day
 from workshops.mail import Composition, composer, queue_mail, queue_mail_later
@@ -27,8 +28,9 @@ def manage_url(booking: Booking) -> str:
 
 
 def organiser_address() -> str:
-    """The bare address of MAIL_DEFAULT_SENDER: the ORGANIZER of every calendar event."""
-    return current_app.config["MAIL_DEFAULT_SENDER"].rpartition("<")[2].rstrip(">")
+    """The ORGANIZER of every calendar event: the address people are told to write to, where a
+    reply to the invite goes."""
+    return contact_email(current_app.config)
 
 
 def invite(booking: Booking, *, cancel: bool = False) -> bytes:

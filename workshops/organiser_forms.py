@@ -12,17 +12,15 @@ from datetime import date, datetime, time, timedelta
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import (
-    EmailField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, Optional, Regexp, StopValidation
+from wtforms.validators import Length, Optional, Regexp, StopValidation
 
 from workshops import clock
-from workshops.form_widgets import GovEmailInput
 from workshops.formatting import and_list, date_time, session_start, show_time
 from workshops.models import REGIONS, Workshop
 from workshops.organiser_fields import (
@@ -79,13 +77,6 @@ class SeriesForm(OrganiserForm):
                     "bullet, ## for a heading, and leave a blank line between paragraphs.",
         validators=[Optional(), Length(max=20000, message="Key messages must be 20,000 "
                                        "characters or fewer")])
-    organiser_email = EmailField(
-        "Organiser’s email address (optional)", widget=GovEmailInput(), filters=[strip],
-        description="Calendar invites show this as the organiser. Leave it blank to use the "
-                    "service’s address.",
-        validators=[Optional(), Email("Enter an email address in the correct format, like "
-                                      "name@example.org", check_deliverability=False),
-                    Length(max=254, message="Email address must be 254 characters or fewer")])
     submit = SubmitField("Save series", widget=GovSubmitInput())
 
 

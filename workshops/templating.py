@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from email.utils import parseaddr
 
 import markdown as markdown_lib
 import nh3
@@ -13,6 +12,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from markupsafe import Markup, escape
 
 from workshops import clock, formatting
+from workshops.config import contact_email
 from workshops.models import Role, User, status_label
 from workshops.plugins import NavEntry, enabled_plugins, public_links
 from workshops.plugins import links as plugin_links
@@ -111,9 +111,8 @@ def _navigation(app: Flask) -> list[dict]:
 
 
 def programme_email(app: Flask) -> str:
-    """The programme team's address for the public: PROGRAMME_CONTACT_EMAIL, else From:."""
-    return app.config.get("PROGRAMME_CONTACT_EMAIL") or \
-        parseaddr(app.config.get("MAIL_DEFAULT_SENDER") or "")[1]
+    """The programme team's address for the public (config.contact_email)."""
+    return contact_email(app.config)
 
 
 def init_app(app: Flask) -> None:

@@ -223,8 +223,7 @@ def test_organiser_series_and_venue_forms(app, organiser_client):
     for n, payload in enumerate(corpus.TEXT):
         response = organiser_client.post("/organiser/series/new", data={
             "title": payload, "slug": f"hostile-{n}", "theme": "Safeguarding",
-            "review_title": payload, "description": payload, "key_messages": payload,
-            "organiser_email": ""})
+            "review_title": payload, "description": payload, "key_messages": payload})
         series = db.session.scalar(select(Series).where(Series.slug == f"hostile-{n}"))
         _stored_or_refused(response, series.title if series else None, payload.strip(),
                            f"series title {payload!r:.60}")

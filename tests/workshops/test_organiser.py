@@ -185,8 +185,7 @@ def test_create_and_edit_a_series(signed_in, organiser):
     response = signed_in.post("/organiser/series/new", data={
         "title": "Highly resistant families", "slug": "", "theme": "Safeguarding",
         "review_title": "Effective practice", "description": "Launch workshops.",
-        "key_messages": "- Disguised compliance\n- Multi-agency chronologies",
-        "organiser_email": "events@example.org"})
+        "key_messages": "- Disguised compliance\n- Multi-agency chronologies"})
     assert response.status_code == 303
     series = db.session.scalar(select(Series))
     assert series.slug == "highly-resistant-families"
@@ -199,7 +198,7 @@ def test_create_and_edit_a_series(signed_in, organiser):
     response = signed_in.post(f"/organiser/series/{series.id}/edit", data={
         "title": "Highly resistant families", "slug": "resistant-families",
         "theme": "Safeguarding", "review_title": "", "description": "",
-        "key_messages": "", "organiser_email": ""})
+        "key_messages": ""})
     assert response.status_code == 303
     db.session.expire_all()
     assert series.slug == "resistant-families" and series.review_title == ""
@@ -210,7 +209,7 @@ def test_links_to_a_series_former_address_still_arrive(signed_in, client):
     workshop = make_workshop()
     series, old = workshop.series, workshop.series.slug
     edit = {"title": series.title, "slug": "renamed", "theme": "Safeguarding",
-            "review_title": "", "description": "", "key_messages": "", "organiser_email": ""}
+            "review_title": "", "description": "", "key_messages": ""}
     assert signed_in.post(f"/organiser/series/{series.id}/edit", data=edit).status_code == 303
     # An emailed link to the workshop, a calendar subscription, the booking form: each moves.
     for path, now in ((f"/series/{old}/{workshop.region}", f"/series/renamed/{workshop.region}"),
@@ -254,13 +253,12 @@ def test_series_form_errors_sit_beside_fields(signed_in):
     make_workshop()  # a series whose slug we will try to take
     taken = db.session.scalar(select(Series.slug))
     response = signed_in.post("/organiser/series/new", data={
-        "title": "", "slug": "Not A Slug!", "theme": "", "organiser_email": "nope"})
+        "title": "", "slug": "Not A Slug!", "theme": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "There is a problem" in page
     for message in ("Enter the title of the series", "Enter the theme",
-                    "Web address must only include lowercase letters",
-                    "Enter an email address in the correct format"):
+                    "Web address must only include lowercase letters"):
         assert message in page
     response = signed_in.post("/organiser/series/new", data={
         "title": "Another", "slug": taken, "theme": "Safeguarding"})
@@ -789,7 +787,7 @@ def test_workshop_page_shows_counts_and_the_queue_in_order(signed_in):
     {},
     {"start_date": ["x", "y"], "capacity": "-1", "venue_id": "", "region": "x",
      "booking_opens_time": "noonish", "end_date": ["29", "2", "2027"], "slug": "UPPER",
-     "postcode": "£££", "organiser_email": "@", "title": "!!!", "theme": "???"},
+     "postcode": "£££", "title": "!!!", "theme": "???"},
 ])
 def test_no_form_fails_with_a_server_error(signed_in, ids, path, data):
     response = signed_in.post(path.format(**ids), data=data)

@@ -72,7 +72,6 @@ class Series(db.Model):
     review_title: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     key_messages: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on render
-    organiser_email: Mapped[str] = mapped_column(String(254), default="")
 
     theme: Mapped[Theme] = relationship()
     # Then by id: workshops on the same day in different regions would otherwise come back in
