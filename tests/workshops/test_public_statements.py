@@ -35,3 +35,21 @@ def test_the_accessibility_statement_says_where_to_write_and_what_is_not_accessi
     assert "Equality Commission for Northern Ireland (ECNI)" in text
     assert "The fillable practice form is a PDF with form fields but no tags" in text
     assert "This statement was prepared on 30 November 2026." in text
+
+
+def test_the_privacy_notice_says_who_sees_what_and_for_how_long(app, client):
+    app.config["RETENTION_MONTHS"] = 18
+    text = _text(client.get("/privacy").get_data(as_text=True))
+    # It had said "Only the programme's organisers", while the organisers' page has them
+    # pass access and dietary needs to the venue and the caterers.
+    assert "Only the programme’s organisers" not in text
+    assert "The venue and the caterers are given the access and dietary needs they have to " \
+           "meet, with your name only where they need it" in text
+    assert "your name and organisation on your badge and on the sign-in sheet" in text
+    assert "the panel chair and the panel members who assess it read all of it, your contact " \
+           "details included" in text
+    assert "We erase delegates’ personal details 18 months after the workshop" in text
+    assert "every email we sent is deleted 18 months after it was written" in text
+    assert "A draft you have not sent is kept until you send it or ask us to delete it" in text
+    assert f"Write to {CONTACT} from the email address you used with us" in text
+    assert "Information Commissioner’s Office (ICO)" in text
