@@ -60,8 +60,11 @@ def render_error(code: int, description: str | None = None) -> tuple[str, int]:
                            advice=description or advice, back=back, home=home), code
 
 
-# NUL, and the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).
-INVISIBLE_CONTROLS = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
+# The C0 controls but tab, LF and CR (NUL, BEL, ESC...), DEL and the C1 controls (U+0080 to
+# U+009F), and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069).
+INVISIBLE_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _clean(value: str) -> str:
@@ -76,7 +79,9 @@ def init_app(app: Flask) -> None:
         # document, say), so it is dropped and the rest is judged as typed: refusing the whole
         # form had lost everything the person had written for a character they cannot see.
         # The same for the bidirectional overrides and isolates: they make "Zoë evil" show as
-        # "Zoë live" in a staff list or an email, and no one types them to write a name.
+        # "Zoë live" in a staff list or an email, and no one types them to write a name; and
+        # for the other control characters (a BEL pasted into a name had been printed in its
+        # emails and on its badge), but the tab and the line breaks a text box holds.
         # And a text box's line breaks arrive as CRLF: stored as \n, so that every later use
         # (an address joined into one line, a calendar's LOCATION) sees one kind.
         if "\x00" in request.path:

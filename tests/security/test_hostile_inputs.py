@@ -315,3 +315,19 @@ def test_direction_overrides_are_dropped_so_a_name_reads_as_it_is_stored(app):
     assert response.status_code == 303
     assert db.session.scalar(select(Booking.name).where(
         Booking.email == "sara@example.org")) == "سارا خان"
+
+
+def test_control_characters_are_dropped_but_tabs_and_line_breaks_kept(app, mailbox):
+    """A BEL pasted into a name (and a C1 control, such as CSI, into a job title) had been kept
+    and printed in the email and the pack; a text box's tab and line breaks are the person's."""
+    workshop = make_workshop()
+    response = _client(app).post(
+        f"/series/{workshop.series.slug}/{workshop.region}/book",
+        data=delegate_form(name="Siân\x07 Jones\x1b", job_title="Team\x9b manager\x7f",
+                           access_needs="Ramp\tplease\r\nand a quiet room"))
+    assert response.status_code == 303
+    made = db.session.scalar(select(Booking).where(Booking.workshop_id == workshop.id))
+    assert (made.name, made.job_title, made.access_needs) == (
+        "Siân Jones", "Team manager", "Ramp\tplease\nand a quiet room")
+    [confirmation] = mailbox.to("sian@example.org")
+    assert "Dear Siân Jones," in confirmation.get_body(("plain",)).get_content()
