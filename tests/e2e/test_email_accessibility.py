@@ -28,6 +28,20 @@ pytestmark = pytest.mark.browser
 # The rules for a whole page: a mail client shows the message inside a page of its own, whose
 # main landmark and first heading are the client's (the message is named by its article).
 PAGE_RULES = ("landmark-one-main", "page-has-heading-one", "region")
+# Each two-cell row of an email's tables whose label does not start level with its value (by
+# more than a pixel), with the gap: a label centred beside a value of several lines ('Where'
+# beside a venue's address, on a phone) reads as belonging to the line it faces, and so does a
+# value beside a label of several lines.
+LABELS_OFF_THEIR_VALUES = """() => {
+  const firstLine = cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return range.getClientRects()[0].top;
+  };
+  return [...document.querySelectorAll('tr')].filter(row => row.cells.length === 2)
+    .map(row => [row.cells[0].innerText, firstLine(row.cells[0]) - firstLine(row.cells[1])])
+    .filter(([, gap]) => Math.abs(gap) > 1);
+}"""
 
 
 def _let_the_offer_lapse(live: LiveServer) -> None:
@@ -66,11 +80,14 @@ def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Chec
             kinds.setdefault(_kind(message["Subject"]), html.get_content())
     page: Page = new_page("reader")
     page.set_viewport_size({"width": 320, "height": 640})
+    misplaced: dict[str, list] = {}
     for n, (kind, html) in enumerate(sorted(kinds.items())):
         url = live.url(f"/__e2e__/mail/{n}")
         page.route(url, _serving(html))
         page.goto(url)
         checks.axe(page, kind, without=PAGE_RULES)
+        if off := page.evaluate(LABELS_OFF_THEIR_VALUES):
+            misplaced[kind] = off
     # Every kind of email, the booking ones and the plugins' alike.
     for expected in ("Place confirmed", "Waiting list", "A place is free", "Booking updated",
                      "Offer expired", "Reminder: Highly resistant families",
@@ -83,4 +100,5 @@ def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Chec
                      "Questions about your practice submission", "Please approve the wording",
                      "The panel's decision", "You have withdrawn"):
         assert any(kind.startswith(expected) for kind in kinds), (expected, sorted(kinds))
+    assert not misplaced, misplaced
     checks.assert_clean()
