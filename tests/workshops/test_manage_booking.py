@@ -134,6 +134,17 @@ def test_change_details(client, workshop, mailbox):
     assert "Booking updated" in mailbox.to("sian@example.org")[-1]["Subject"]
 
 
+def test_the_details_changed_email_keeps_the_lines_needs_were_typed_in(client, workshop,
+                                                                      mailbox):
+    made = _book_through_form(client, workshop)
+    client.post(f"/booking/{made.token}/change",
+                data=delegate_form(access_needs="Step-free access\nHearing loop"))
+    html = mailbox.to("sian@example.org")[-1].get_body(("html",)).get_content()
+    # The cell keeps the typed line break (an HTML table cell would run them together).
+    cell = re.search(r'<td style="([^"]*)">Step-free access\r?\nHearing loop</td>', html)
+    assert cell and "white-space: pre-line" in cell.group(1)
+
+
 def test_moving_a_booking_to_another_address_tells_the_old_one(client, workshop, mailbox):
     made = _book_through_form(client, workshop)
     mailbox.clear()
