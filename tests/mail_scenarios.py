@@ -28,7 +28,7 @@ def send_the_booking_emails() -> None:
     cancelled); the organiser writes to the delegates, moves the workshop
     and cancels it; an administrator invites a colleague; a workshop days away sends its
     reminders; the administrator forgets their password, and changes it; a delegate moves to
-    another region. An administrator must exist."""
+    another region; someone offered a place declines it. An administrator must exist."""
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
     workshop = make_workshop(capacity=1)
     first = booking.book(workshop.id, _delegate(1))
@@ -58,3 +58,8 @@ def send_the_booking_emails() -> None:
     east = make_workshop(series=workshop.series, region="east-midlands", capacity=3)
     west = make_workshop(series=workshop.series, region="west-midlands", capacity=3)
     booking.move(booking.book(east.id, _delegate(6)).id, west.id)
+    # Someone offered a freed place declines it.
+    south = make_workshop(series=workshop.series, region="south-east", capacity=1)
+    held, waiting = booking.book(south.id, _delegate(7)), booking.book(south.id, _delegate(8))
+    booking.cancel(held.id)
+    booking.decline_offer(waiting.id)

@@ -588,6 +588,7 @@ def decline_offer(booking_id: int) -> Booking:
         booking.offer_expires_at = None
         audit.record("declined offer", "booking", booking.id, workshop_id=booking.workshop_id,
                      actor="delegate")
+        notices.offer_declined(booking)
         signals.booking_cancelled.send(booking, by_organiser=False)
         _offer_free_places(booking.workshop)
         return booking

@@ -56,6 +56,7 @@ SUBJECTS = {
     "booking_waitlisted": "Waiting list: {title}",
     "place_offered": "A place is free: {title}",
     "offer_expired": "Offer expired: {title}",
+    "offer_declined": "Place declined: {title}",
     "booking_cancelled": "Booking cancelled: {title}",
     "booking_changed": "Booking updated: {title}",
     "booking_email_changed": "Your booking moved to another email address: {title}",
@@ -133,6 +134,12 @@ def offer_expired(booking: Booking) -> None:
     # With where to go next: the series' page leads to this workshop's form and the others.
     _send(booking, "offer_expired", "the place we held for you was not accepted in time",
           elsewhere=True)
+
+
+def offer_declined(booking: Booking) -> None:
+    # Declining is for good: the email is the delegate's record of it, and says where else
+    # to go, as the one for an offer that lapsed does.
+    _send(booking, "offer_declined", "you declined the place we offered you", elsewhere=True)
 
 
 def cancelled(booking: Booking, *, by_organiser: bool, had_place: bool) -> None:

@@ -95,7 +95,7 @@ def test_an_offer_still_open_can_be_accepted_up_to_its_time(app, client: FlaskCl
 
 
 def test_declining_asks_first_and_says_it_ends_the_place_on_the_waiting_list(
-        app, client: FlaskClient):
+        app, client: FlaskClient, mailbox: Mailbox):
     workshop = make_workshop(capacity=1)
     offered = _offered(workshop)
     offer = client.get(f"/booking/{offered.token}/offer").text
@@ -119,6 +119,12 @@ def test_declining_asks_first_and_says_it_ends_the_place_on_the_waiting_list(
     assert [b.status for b in db.session.scalars(db.select(Booking).where(
         Booking.workshop_id == workshop.id).order_by(Booking.id))] \
         == ["cancelled", "declined", "offered"]
+    # The email is their record of it, with where else to go, as every other change has.
+    [told] = [m for m in mailbox.to("d2@example.org") if m["Subject"].startswith("Place declined")]
+    said = told.get_body(("plain",)).get_content()
+    assert "You have declined the place we offered you." in said
+    assert "you are no longer on the waiting list" in said
+    assert f"/series/{workshop.series.slug}" in said and f"/booking/{offered.token}" in said
 
 
 def test_a_decline_sent_after_the_place_was_accepted_says_it_was_accepted(
