@@ -87,6 +87,8 @@ def test_booking_window(client, app):
             booking.book(workshop.id, _delegate(1))
         page = client.get(f"/series/{workshop.series.slug}/{workshop.region}/book")
         assert b"Booking is not open" in page.data
+        # The browser's tab and a screen reader's first words say so too, not "Book a place".
+        assert f"<title>Booking is not open – {workshop.region_name}".encode() in page.data
 
 
 def test_form_shows_messages_beside_fields(client, workshop):
