@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import STAFF_PASSWORD, make_staff, make_workshop
-from tests.e2e.support import Checks, overflow
+from tests.conftest import make_staff, make_workshop
+from tests.e2e.support import Checks, overflow, sign_in
 from workshops import booking
 from workshops.models import Role
 
@@ -104,10 +104,7 @@ def test_organiser_pages_reflow_at_320_css_pixels(live, page: Page) -> None:
         organiser = make_staff(Role.ORGANISER)
         workshop_id, email = workshop.id, organiser.email
     page.set_viewport_size({"width": 320, "height": 640})
-    page.goto("/staff/login")
-    page.get_by_label("Email address", exact=True).fill(email)
-    page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email)
     too_wide = {}
     for path in ("/organiser/", f"/organiser/workshops/{workshop_id}",
                  f"/organiser/workshops/{workshop_id}/cancel", "/organiser/venues",
@@ -153,10 +150,7 @@ def test_email_addresses_in_the_bookings_table_wrap_only_after_the_at_or_before_
         organiser = make_staff(Role.ORGANISER)
         workshop_id, email = workshop.id, organiser.email
     page.set_viewport_size({"width": 320, "height": 640})
-    page.goto("/staff/login")
-    page.get_by_label("Email address", exact=True).fill(email)
-    page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email)
     page.goto(f"/organiser/workshops/{workshop_id}")
     table = page.get_by_role("table", name="Bookings")
     for address in addresses:
