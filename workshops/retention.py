@@ -6,7 +6,9 @@ funders rely on (bookings, attendance, no-shows per status, region and sector) s
 Outbox rows are deleted outright: every email carries a name and an address. What organisers
 wrote to a workshop's delegates is free text that may describe someone (it is read by nobody
 once the workshop is long over): its body goes, and its subject if it names a delegate; the
-record that a message was sent, to which audience and by whom, stays.
+record that a message was sent, to which audience and by whom, stays. Plugins erase what they
+keep past the period (the feedback plugin: unsent drafts of practice submissions) when the run
+sends `signals.retention_due`.
 
 Run daily by `tasks.erase_expired_personal_data` and by `flask --app wsgi retention run`.
 """
@@ -18,11 +20,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import ColumnElement, and_, delete, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
-from workshops import audit, clock
+from workshops import audit, clock, signals, uploads
 from workshops import booking as rules
 from workshops.extensions import db
 from workshops.models import AuditEntry, Booking, OrganiserMessage, OutboxMessage, Workshop
@@ -65,6 +67,11 @@ def months_before(moment: datetime, count: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
+def months_after(moment: datetime, count: int) -> datetime:
+    """The same instant `count` calendar months later (31 January and one month: 28/29 Feb)."""
+    return months_before(moment, -count)
+
+
 def cutoff(now: datetime) -> datetime:
     """Workshops that ended before this instant are past the retention period."""
     return months_before(now, months())
@@ -96,12 +103,31 @@ class WorkshopErasure:
 
 
 @dataclass
+class PluginErasure:
+    """What a plugin erased in a retention run (`signals.retention_due`), or in a dry run would
+    erase: how many of what (one, many: the noun's two forms), the stored files (uploads'
+    names) to delete once the erasure has committed, and how many of its records' owners were
+    (or would be) warned that theirs goes `warning_days` from now."""
+
+    count: int
+    one: str
+    many: str
+    files: list[str] = field(default_factory=list)
+    warned: int = 0
+    warning_days: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.one if self.count == 1 else self.many}"
+
+
+@dataclass
 class RetentionReport:
     dry_run: bool
     months: int
     cutoff: datetime
     workshops: list[WorkshopErasure] = field(default_factory=list)
     old_messages: int = 0  # outbox rows older than the period, whatever they were about
+    plugins: list[PluginErasure] = field(default_factory=list)  # those that found anything
 
     @property
     def bookings(self) -> int:
@@ -239,4 +265,24 @@ def erase(dry_run: bool = False, *, now: datetime | None = None) -> RetentionRep
         audit.record("deleted old emails", "outbox", 0, actor=ACTOR,
                      messages_deleted=report.old_messages, retention_months=report.months)
         db.session.commit()
+    report.plugins = _erase_in_plugins(now, dry_run=dry_run)
     return report
+
+
+def _erase_in_plugins(now: datetime, *, dry_run: bool) -> list[PluginErasure]:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def work() -> list[PluginErasure]:
+        answers = signals.retention_due.send(app, now=now, dry_run=dry_run)
+        return [found for _receiver, found in answers
+                if found is not None and (found.count or found.warned)]
+
+    if dry_run:
+        found = work()
+        db.session.rollback()  # a receiver counts only, but leave nothing behind whatever it did
+        return found
+    done = rules.with_retries(work)
+    for part in done:
+        for stored_name in part.files:
+            uploads.remove(stored_name)  # after the commit: a rollback must not lose a file
+    return done

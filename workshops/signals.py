@@ -8,7 +8,9 @@ killed consumer left unfinished (a task being run had already left the queue). I
 must not raise; the worker logs any that do and starts anyway. `personal_data_requested` asks
 rather than tells: an administrator answering a person's request for their data sends it with
 the address (`email`, in the form bookings key it), and each receiver returns what its plugin
-holds under that address (a `personal_data.Holding`, or None).
+holds under that address (a `personal_data.Holding`, or None). `retention_due` asks too: the
+retention run (workshops.retention) sends it so that each plugin erases what it keeps past the
+retention period, and warns whoever should hear before something of theirs goes.
 """
 
 from blinker import Namespace
@@ -39,3 +41,7 @@ personal_data_requested = _signals.signal("personal-data-requested")  # sender: 
 # sender: app; email=...; sent inside personal_data.erase's transaction: a receiver erases what
 # its plugin holds under the address and returns a personal_data.Erased (or None)
 personal_data_erasing = _signals.signal("personal-data-erasing")
+# sender: app; now=the run's instant, dry_run=...; sent by retention.erase inside a transaction of
+# its own, which the core commits: a receiver erases (or in a dry run only counts) what it keeps
+# past the period, queues any warnings due, and returns a retention.PluginErasure (or None)
+retention_due = _signals.signal("retention-due")
