@@ -1,8 +1,9 @@
 """Plugin: practice submissions and the evaluation of the day, collected after each workshop.
 
 It listens for `workshop_finished` (invitations), answers `personal_data_requested` (what it
-holds about a person), sends `submission_received` (the hand-off to whatever validation is
-installed) and imports nothing from other plugins.
+holds about a person) and `retention_due` (unsent drafts past the period), sends
+`submission_received` (the hand-off to whatever validation is installed) and imports nothing
+from other plugins.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def setup(app: Flask) -> None:
     from feedback import (
         amendments,
         audit_names,
+        draft_retention,
         invitations,
         personal_data,
         tasks,  # noqa: F401
@@ -50,6 +52,7 @@ def setup(app: Flask) -> None:
     app.config.setdefault("FEEDBACK_REMINDER_DAYS", int(env.get("FEEDBACK_REMINDER_DAYS") or 7))
     amendments.connect()
     audit_names.connect()
+    draft_retention.connect()
     invitations.connect()
     personal_data.connect()
 

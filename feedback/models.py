@@ -65,6 +65,9 @@ class Submission(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its submitter was told that the unsent draft is to be deleted (feedback.draft_retention):
+    # a draft changed since then (updated_at later) is kept, and may be warned about again.
+    deletion_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     booking: Mapped[Booking | None] = relationship()
     workshop: Mapped[Workshop | None] = relationship()

@@ -14,6 +14,7 @@ from workshops.formatting import short_day
 from workshops.models import AuditEntry, Booking, User
 from workshops.personal_data import Erased, Holding
 from workshops.practice_form import EVALUATION_FORM, PRACTICE_FORM, Kind
+from workshops.validators import email_key
 
 ON_ERASURE = ("Unsent drafts are deleted, with their evidence files. A sent submission is kept: "
               "it is the programme's record of the practice it judged, as the privacy notice "
@@ -73,22 +74,40 @@ def evaluations(_sender: Flask, email: str) -> Holding:
                               "answers with no name or address attached.")
 
 
+def delete_drafts(drafts: list[Submission]) -> list[str]:
+    """Delete `drafts` with their evidence rows; returns the stored names of their files, for the
+    caller to remove once the deletion has committed (a rollback must not lose a kept file).
+
+    Their audit entries stay, saying that a draft was started, with what named its submitter
+    taken out of them: the address (also as the entries' actor), the contact name, and the
+    names of the files they attached (a file's name often names a family or a colleague).
+    Shared by an erasure on request (`erase_drafts`) and the retention period
+    (feedback.draft_retention)."""
+    files = [f.stored_name for draft in drafts for f in draft.files]
+    for draft in drafts:
+        about_it = (AuditEntry.entity == "submission") & (AuditEntry.entity_id == draft.id)
+        address = email_key(draft.email)
+        entries = list(db.session.scalars(select(AuditEntry).where(about_it)))
+        file_names = {str(e.details.get("file", "")) for e in entries if e.details}
+        secrets = {address, draft.email.strip().lower(),
+                   str(draft.answers.get("contact_name") or "").strip().lower(),
+                   *(name.lower() for name in file_names)}
+        # Short strings left out, as retention.secrets_of does: a one-letter name would wipe
+        # unrelated text.
+        retention.scrub_audit(about_it, {s for s in secrets if len(s) >= 4})
+        for entry in entries:
+            if email_key(entry.actor_label) == address:
+                entry.actor_label = "submitter (erased)"
+        db.session.delete(draft)  # its evidence rows go with it (the relationship's cascade)
+    return files
+
+
 def erase_drafts(_sender: Flask, email: str, actor: User) -> Erased:
     """Delete the unsent drafts made with `email` and their evidence (the files go once the
-    erasure has committed). Their audit entries stay, saying that a draft was started, with
-    the address taken out of them."""
+    erasure has committed)."""
     drafts = list(db.session.scalars(select(Submission).where(
         func.lower(Submission.email) == email, Submission.status.in_(UNSENT))))
-    files = [f.stored_name for draft in drafts for f in draft.files]
-    ids = [draft.id for draft in drafts]
-    if ids:
-        about_them = (AuditEntry.entity == "submission") & AuditEntry.entity_id.in_(ids)
-        retention.scrub_audit(about_them, {email})
-        for entry in db.session.scalars(select(AuditEntry).where(
-                about_them, func.lower(AuditEntry.actor_label) == email)):
-            entry.actor_label = "submitter (erased)"
-    for draft in drafts:
-        db.session.delete(draft)  # its evidence rows go with it (the relationship's cascade)
+    files = delete_drafts(drafts)
     return Erased(len(drafts), "unsent practice submission", "unsent practice submissions",
                   files=files)
 

@@ -98,6 +98,9 @@ def start_public(email: str) -> Submission:
 def confirm_email(submission: Submission) -> Submission:
     if submission.status == S.AWAITING_EMAIL:
         submission.status = next_state(TRANSITIONS, "confirm_email", submission.status)
+        # Coming back to it is a change: its retention period (feedback.draft_retention)
+        # runs from here, not from the day the address was typed in.
+        submission.updated_at = clock.now()
         audit.record("email_confirmed", "submission", submission.id, actor=submission.email)
         db.session.commit()
     return submission
@@ -278,6 +281,7 @@ def remove_evidence(submission: Submission, file_id: int) -> str:
         raise SubmissionRefused("That file is not attached to this submission.")
     stored_name = attached.stored_name
     submission.files.remove(attached)
+    submission.updated_at = clock.now()
     audit.record("evidence_removed", "submission", submission.id,
                  workshop_id=submission.workshop_id, actor=submission.email,
                  file=attached.original_name)
