@@ -50,6 +50,11 @@ def test_the_privacy_notice_says_who_sees_what_and_for_how_long(app, client):
            "details included" in text
     assert "We erase delegates’ personal details 18 months after the workshop" in text
     assert "every email we sent is deleted 18 months after it was written" in text
-    assert "A draft you have not sent is kept until you send it or ask us to delete it" in text
+    # It had said drafts were kept until sent or deleted on request: unsent ones are now
+    # deleted after the same period, with a warning first (feedback.draft_retention).
+    assert "A draft you have not sent is kept until" not in text
+    assert "A draft you have not sent is deleted, with any files attached to it, 18 months " \
+           "after you last changed it. Two weeks before, we email you the day it will be " \
+           "deleted, with the link to finish and send it" in text
     assert f"Write to {CONTACT} from the email address you used with us" in text
     assert "Information Commissioner’s Office (ICO)" in text
