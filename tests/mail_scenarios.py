@@ -1,14 +1,27 @@
 """Every kind of email the core sends, sent as users' actions send them, for the tests that
-read them all: their accessibility in a browser, their layout as text."""
+read them all: their accessibility in a browser, their layout as text. The plugins' emails are
+sent by the demo, but for the one the core's retention run has a plugin send, which no replay
+of 2010 reaches (send_the_draft_deletion_warning)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
+from feedback import submissions
 from tests.conftest import make_workshop
-from workshops import booking, messaging, password_reset, reminders, scheduling, staff
+from workshops import (
+    booking,
+    messaging,
+    password_reset,
+    reminders,
+    retention,
+    scheduling,
+    signals,
+    staff,
+)
 from workshops.extensions import db
 from workshops.models import Role, User
 from workshops.models.messages import Audience
@@ -63,3 +76,13 @@ def send_the_booking_emails() -> None:
     held, waiting = booking.book(south.id, _delegate(7)), booking.book(south.id, _delegate(8))
     booking.cancel(held.id)
     booking.decline_offer(waiting.id)
+
+
+def send_the_draft_deletion_warning() -> None:
+    """The feedback plugin's warning that an unsent draft is to be deleted, sent as the core's
+    retention run has it sent (`signals.retention_due`), two weeks before the draft's period
+    ends. Only the plugin's part of the run: the whole run would erase the demo's bookings."""
+    draft = submissions.confirm_email(submissions.start_public("drafter@example.org"))
+    now = retention.months_after(draft.updated_at, retention.months()) - timedelta(days=14)
+    signals.retention_due.send(current_app._get_current_object(), now=now, dry_run=False)
+    db.session.commit()

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, Route
 from tests import demo_site
 from tests.e2e.conftest import LiveServer
 from tests.e2e.support import Checks
-from tests.mail_scenarios import send_the_booking_emails
+from tests.mail_scenarios import send_the_booking_emails, send_the_draft_deletion_warning
 from workshops import booking
 
 pytestmark = pytest.mark.browser
@@ -67,6 +67,7 @@ def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Chec
     with live.data():
         demo_site.load(live.app)
         send_the_booking_emails()
+        send_the_draft_deletion_warning()
     _let_the_offer_lapse(live)
     # Mail goes to the SMTP server just after each commit: wait until it stops arriving.
     count, deadline = -1, time.monotonic() + 20
@@ -98,7 +99,8 @@ def test_every_kind_of_email_passes_axe(live: LiveServer, new_page, checks: Chec
                      "Thank you for coming", "Your views on", "Confirm your email",
                      "We have received your practice submission",
                      "Questions about your practice submission", "Please approve the wording",
-                     "The panel's decision", "You have withdrawn"):
+                     "The panel's decision", "You have withdrawn",
+                     "Your draft practice submission will be"):
         assert any(kind.startswith(expected) for kind in kinds), (expected, sorted(kinds))
     assert not misplaced, misplaced
     checks.assert_clean()

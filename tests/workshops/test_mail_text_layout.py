@@ -4,13 +4,14 @@ the newline after them (trim_blocks), which had run a sentence into the workshop
 from __future__ import annotations
 
 from tests.conftest import make_staff
-from tests.mail_scenarios import send_the_booking_emails
+from tests.mail_scenarios import send_the_booking_emails, send_the_draft_deletion_warning
 from workshops.models import Role
 
 
 def test_the_workshops_details_and_the_footer_stand_apart_in_every_email(app, mailbox):
     make_staff(Role.ADMIN)
     send_the_booking_emails()
+    send_the_draft_deletion_warning()
     problems, details_seen = [], 0
     for message in mailbox.messages:
         lines = message.get_body(("plain",)).get_content().splitlines()
