@@ -8,6 +8,7 @@ import re
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 
@@ -31,6 +32,9 @@ PAGES = {
           "check you copied the entire address."),
     405: ("Sorry, that action is not allowed here",
           "The page does not accept that kind of request. Go back and use the page’s buttons."),
+    409: ("This changed while you were working on it",
+          "It was changed or removed at the same moment, so what you sent was not saved. Go "
+          "back, reload the page and check what is there now."),
     413: ("The file is too large",
           f"Files must be smaller than {MAX_BYTES // (1024 * 1024)} MB. Nothing from this upload "
           "was saved; anything you saved before it is still there. Go back and choose a "
@@ -101,6 +105,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(BookingBusy)
     def busy(error: BookingBusy):  # noqa: ANN202
         return render_error(503)
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error: StaleDataError):  # noqa: ANN202
+        # A row this request changes was deleted between reading and writing it (a draft
+        # the retention run deleted as its owner saved it): a conflict, not a fault.
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202

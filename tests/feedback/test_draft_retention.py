@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from feedback import submissions
 from feedback.models import EvidenceFile, Submission
@@ -211,3 +211,26 @@ def test_the_cli_reports_drafts_in_its_dry_run(app: Flask) -> None:
     assert "Erased 1 unsent practice submission not changed for 12 months" in done.output
     assert "Warned by email: 1 unsent practice submission" in done.output
     assert db.session.scalars(select(Submission.email)).all() == ["soon@example.org"]
+
+
+def test_a_save_that_meets_the_draft_being_deleted_gets_a_page_that_says_so(
+        app: Flask, client: FlaskClient) -> None:
+    # The retention run deletes a draft between the page's reading it and its saving it:
+    # the submitter is told it changed meanwhile (409), not shown a server error.
+    draft = _draft()
+    token, draft_id = draft.token, draft.id
+    answers = complete_answers(contact_email=ANA, contact_name="Ana Late")
+
+    def deleted_meanwhile(session, _context, _instances) -> None:  # noqa: ANN001
+        with db.engine.begin() as other:
+            other.execute(Submission.__table__.delete().where(Submission.id == draft_id))
+
+    event.listen(db.session, "before_flush", deleted_meanwhile, once=True)
+    try:
+        response = client.post(f"/feedback/practice/{token}/section/contact",
+                               data=section_post("contact", answers))
+    finally:
+        if event.contains(db.session, "before_flush", deleted_meanwhile):
+            event.remove(db.session, "before_flush", deleted_meanwhile)
+    assert response.status_code == 409
+    assert "This changed while you were working on it" in response.get_data(as_text=True)
