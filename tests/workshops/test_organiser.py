@@ -23,6 +23,7 @@ from tests.conftest import (
 from workshops import booking, clock
 from workshops.catalogue_admin import slugify, update_series
 from workshops.extensions import db
+from workshops.formatting import date_time
 from workshops.models import (
     REGIONS,
     AuditEntry,
@@ -919,3 +920,20 @@ def test_the_workshop_page_warns_when_the_programme_falls_outside_the_workshops_
     db.session.commit()
     page = signed_in.get(f"/organiser/workshops/{found.id}").text
     assert "The programme starts at" not in page and "after the workshop ends" not in page
+
+
+def test_an_offer_past_its_time_is_shown_as_lapsing_not_held(app, signed_in):
+    # The sweep lapses it within minutes; until then the organiser is not told it is held
+    # "until" a time gone by (the delegate's own pages lapse it at once).
+    workshop = make_workshop(capacity=1)
+    first = booking.book(workshop.id, _delegate(1))
+    second = booking.book(workshop.id, _delegate(2))
+    booking.cancel(first.id)
+    db.session.refresh(second)
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}").text
+    assert f"until {date_time(second.offer_expires_at)}" in page and "data-lapsed" not in page
+    app.config["CLOCK_OFFSET"] = clock_at(second.offer_expires_at + timedelta(minutes=1))
+    page = signed_in.get(f"/organiser/workshops/{workshop.id}").text
+    assert (f"Not accepted by {date_time(second.offer_expires_at)}: the place passes to the "
+            "next person within minutes") in page
+    assert f"until {date_time(second.offer_expires_at)}" not in page
