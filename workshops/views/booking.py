@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
@@ -113,6 +114,17 @@ def _offer_ended(booking: Booking) -> Response:
     return redirect(url_for(".manage", token=booking.token), code=303)
 
 
+def _answer(booking: Booking, answer: Callable[[int], object]) -> Response | None:
+    """Accept or decline the offer; None if it was answered, else (answered in another tab,
+    or lapsed, since the page checked) the page that says what became of it."""
+    try:
+        answer(booking.id)
+    except rules.BookingRefused:
+        db.session.refresh(booking)
+        return _offer_ended(booking)
+    return None
+
+
 @bp.route("/<token>/offer", methods=["GET", "POST"])
 def offer(token: str):  # noqa: ANN201
     booking = booking_as_it_stands(token)
@@ -120,11 +132,8 @@ def offer(token: str):  # noqa: ANN201
     if booking.status != BookingStatus.OFFERED:
         return _offer_ended(booking)
     if accept.submit.data and accept.validate_on_submit():
-        try:
-            rules.accept_offer(booking.id)
-        except rules.BookingRefused:  # answered in another tab, or lapsed, since the check
-            db.session.refresh(booking)
-            return _offer_ended(booking)
+        if (ended := _answer(booking, rules.accept_offer)) is not None:
+            return ended
         flash("Your place is confirmed", "success")
         return redirect(url_for(".confirmed", token=token), code=303)
     return render_template("booking/offer.html", booking=booking, workshop=booking.workshop,
@@ -140,11 +149,8 @@ def decline(token: str):  # noqa: ANN201
     if booking.status != BookingStatus.OFFERED:
         return _offer_ended(booking)
     if form.validate_on_submit():
-        try:
-            rules.decline_offer(booking.id)
-        except rules.BookingRefused:
-            db.session.refresh(booking)
-            return _offer_ended(booking)
+        if (ended := _answer(booking, rules.decline_offer)) is not None:
+            return ended
         flash("You have declined the place. Thank you for letting us know.", "success")
         return redirect(url_for(".manage", token=token), code=303)
     return render_template("booking/decline.html", booking=booking, workshop=booking.workshop,
