@@ -41,6 +41,7 @@ from workshops.models import (
     Workshop,
     status_label,
 )
+from workshops.retention import Erased
 from workshops.staff import role_label
 
 
@@ -83,20 +84,6 @@ def _booking_record(b: Booking) -> dict[str, str]:
         "In the delegate list": "Yes" if b.list_consent else "No",
         "Checked in": "Yes" if b.checked_in_at else "No",
     }
-
-
-@dataclass
-class Erased:
-    """What one part of the service erased: how many of what (one, many: the noun's two
-    forms), and the stored files (uploads' names) to delete once the erasure has committed."""
-
-    count: int
-    one: str
-    many: str
-    files: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return f"{self.count} {self.one if self.count == 1 else self.many}"
 
 
 @dataclass

@@ -103,21 +103,29 @@ class WorkshopErasure:
 
 
 @dataclass
-class PluginErasure:
-    """What a plugin erased in a retention run (`signals.retention_due`), or in a dry run would
-    erase: how many of what (one, many: the noun's two forms), the stored files (uploads'
-    names) to delete once the erasure has committed, and how many of its records' owners were
-    (or would be) warned that theirs goes `warning_days` from now."""
+class Erased:
+    """What one part of the service erased: how many of what (one, many: the noun's two
+    forms), and the stored files (uploads' names) to delete once the erasure has committed.
+    An erasure on request (workshops.personal_data) answers with one; so, with more, does a
+    plugin's part of a retention run."""
 
     count: int
     one: str
     many: str
     files: list[str] = field(default_factory=list)
-    warned: int = 0
-    warning_days: int = 0
 
     def __str__(self) -> str:
         return f"{self.count} {self.one if self.count == 1 else self.many}"
+
+
+@dataclass
+class PluginErasure(Erased):
+    """What a plugin erased in a retention run (`signals.retention_due`), or in a dry run would
+    erase, and how many of its records' owners were (or would be) warned that theirs goes
+    `warning_days` from now."""
+
+    warned: int = 0
+    warning_days: int = 0
 
 
 @dataclass
