@@ -84,20 +84,25 @@ def delete_drafts(drafts: list[Submission]) -> list[str]:
     Shared by an erasure on request (`erase_drafts`) and the retention period
     (feedback.draft_retention)."""
     files = [f.stored_name for draft in drafts for f in draft.files]
+    if not drafts:
+        return files
+    # All the drafts' entries at once (a retention run may delete many): what named any of
+    # their submitters goes from all of them, which takes nothing else away.
+    about_them = (AuditEntry.entity == "submission") & AuditEntry.entity_id.in_(
+        [draft.id for draft in drafts])
+    entries = list(db.session.scalars(select(AuditEntry).where(about_them)))
+    addresses = {email_key(draft.email) for draft in drafts}
+    secrets = {*addresses, *(draft.email.strip().lower() for draft in drafts),
+               *(str(draft.answers.get("contact_name") or "").strip().lower()
+                 for draft in drafts),
+               *(str(e.details.get("file", "")).lower() for e in entries if e.details)}
+    # Short strings left out, as retention.secrets_of does: a one-letter name would wipe
+    # unrelated text.
+    retention.scrub_audit(about_them, {s for s in secrets if len(s) >= 4})
+    for entry in entries:
+        if email_key(entry.actor_label) in addresses:
+            entry.actor_label = "submitter (erased)"
     for draft in drafts:
-        about_it = (AuditEntry.entity == "submission") & (AuditEntry.entity_id == draft.id)
-        address = email_key(draft.email)
-        entries = list(db.session.scalars(select(AuditEntry).where(about_it)))
-        file_names = {str(e.details.get("file", "")) for e in entries if e.details}
-        secrets = {address, draft.email.strip().lower(),
-                   str(draft.answers.get("contact_name") or "").strip().lower(),
-                   *(name.lower() for name in file_names)}
-        # Short strings left out, as retention.secrets_of does: a one-letter name would wipe
-        # unrelated text.
-        retention.scrub_audit(about_it, {s for s in secrets if len(s) >= 4})
-        for entry in entries:
-            if email_key(entry.actor_label) == address:
-                entry.actor_label = "submitter (erased)"
         db.session.delete(draft)  # its evidence rows go with it (the relationship's cascade)
     return files
 
