@@ -25,7 +25,10 @@ def booking_links(booking: Booking) -> list[tuple[str, str]]:
     links = []
     # Beside the practice link, not behind it: the evaluation had been reachable from the
     # booking page only through "Share your practice…", which does not say it is there.
-    if (token := _evaluation_to_give(booking)) is not None:
+    # Asked only once the workshop is finished (invitations are made then): not of every
+    # booking whose confirmation email the worker writes in a rush, none of which has one.
+    if booking.workshop.status == WorkshopStatus.FINISHED and \
+            (token := _evaluation_to_give(booking)) is not None:
         links.append(("Tell us what you thought of the day",
                       url_for("feedback.evaluation", token=token)))
     links.append(("Share your practice online, or upload the filled-in form",
