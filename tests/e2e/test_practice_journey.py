@@ -58,6 +58,11 @@ def test_a_delegate_fills_in_saves_leaves_returns_attaches_fixes_and_sends(
     page.get_by_role("button", name="Start or continue your submission").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your practice submission")
     checks.axe(page, "task list")
+    # Each status reads on one line beside its section's hint ("In" above "progress" had not).
+    for status in page.locator(".govuk-task-list__status .govuk-tag").all():
+        box = status.bounding_box()
+        line = float(status.evaluate("t => parseFloat(getComputedStyle(t).lineHeight)"))
+        assert box is not None and box["height"] < 1.5 * line + 12, status.inner_text()
 
     _save_section(page, "About the practice and who runs it", {
         "Title of the practice": "Chronology clinic for neglect cases",
